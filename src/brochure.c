@@ -1,0 +1,2 @@
+/* brochure: under construction */
+#include "brochure.h"

@@ -1,0 +1,3 @@
+#ifndef CRPV_BROCHURE_H
+#define CRPV_BROCHURE_H
+#endif

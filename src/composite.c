@@ -1,0 +1,2 @@
+/* composite: under construction */
+#include "composite.h"

@@ -1,0 +1,3 @@
+#ifndef CRPV_COMPOSITE_H
+#define CRPV_COMPOSITE_H
+#endif

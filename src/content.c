@@ -1,0 +1,2 @@
+/* content: under construction */
+#include "content.h"

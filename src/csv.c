@@ -1,0 +1,2 @@
+/* csv: under construction */
+#include "csv.h"

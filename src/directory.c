@@ -1,0 +1,2 @@
+/* directory: under construction */
+#include "directory.h"

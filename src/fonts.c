@@ -1,0 +1,2 @@
+/* fonts: under construction */
+#include "fonts.h"

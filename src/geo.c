@@ -1,0 +1,2 @@
+/* geo: under construction */
+#include "geo.h"

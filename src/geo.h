@@ -1,0 +1,46 @@
+/* Boundaries: regions and départements read from shapefiles with shapelib,
+ * reprojected from the CRS their .prj declares to WGS 84 longitude/latitude.
+ * The only module that includes <shapefil.h>. */
+#ifndef CRPV_GEO_H
+#define CRPV_GEO_H
+
+#include <glib.h>
+#include "geometry.h"
+
+/* One territory. Strings and shape are owned by the layer. */
+typedef struct {
+    char *code;       /* INSEE code as text: "84", "06", "2A", "971" */
+    char *nom;        /* UTF-8 name */
+    crpv_shape shape; /* degrees: x = longitude, y = latitude (WGS 84) */
+    crpv_rect bbox;   /* of shape */
+} crpv_feature;
+
+typedef struct crpv_layer crpv_layer;
+
+/* Reads the shapefile SHP_PATH (with its .shx, .dbf, .prj and .cpg beside
+ * it), taking each feature's code and name from the .dbf fields CODE_FIELD
+ * and NAME_FIELD. Text is decoded as the .cpg (or the .dbf's language
+ * driver byte) declares, Windows-1252 when neither says. A missing .prj
+ * means WGS 84 and adds a warning to WARNINGS (an array of g_free'd
+ * strings; may be NULL). Returns a new layer freed with crpv_layer_free(),
+ * or NULL with ERROR set: every problem as "FILE: enregistrement N : ...",
+ * in French. Never crashes or hangs on a malformed file. */
+crpv_layer *crpv_layer_load(const char *shp_path, const char *code_field,
+                            const char *name_field, GPtrArray *warnings, GError **error);
+
+/* An empty layer, for tests and synthetic data. */
+crpv_layer *crpv_layer_new(void);
+/* Adds a feature; SHAPE is taken over by the layer. */
+void crpv_layer_add(crpv_layer *layer, const char *code, const char *nom, crpv_shape shape);
+void crpv_layer_free(crpv_layer *layer); /* NULL is fine */
+
+size_t crpv_layer_count(const crpv_layer *layer);
+const crpv_feature *crpv_layer_nth(const crpv_layer *layer, size_t i); /* borrowed */
+/* The feature whose code is CODE, or NULL. Borrowed. */
+const crpv_feature *crpv_layer_find(const crpv_layer *layer, const char *code);
+/* The file the layer was read from, or "" for a built one. Borrowed. */
+const char *crpv_layer_path(const crpv_layer *layer);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(crpv_layer, crpv_layer_free)
+
+#endif

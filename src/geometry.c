@@ -1,0 +1,2 @@
+/* geometry: under construction */
+#include "geometry.h"

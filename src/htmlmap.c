@@ -1,0 +1,2 @@
+/* htmlmap: under construction */
+#include "htmlmap.h"

@@ -1,0 +1,2 @@
+/* labels: under construction */
+#include "labels.h"

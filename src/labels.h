@@ -1,0 +1,49 @@
+/* Label placement: each marker's label is put where it overlaps no other
+ * label, no marker and no foreign frame, trying positions around the
+ * marker first, then further away with a leader line. */
+#ifndef CRPV_LABELS_H
+#define CRPV_LABELS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "geometry.h"
+
+typedef struct {
+    crpv_point anchor; /* the marker's centre */
+    double radius;     /* the marker's radius */
+    double width;      /* the label box's size */
+    double height;
+    crpv_rect bounds;  /* the label must lie inside (its frame, or the map) */
+    int frame;         /* the frame the marker is in */
+} crpv_label_request;
+
+/* An area labels must avoid: a frame (except for the labels of that same
+ * frame), a title, the legend, the credit line. */
+typedef struct {
+    crpv_rect box;
+    int frame;         /* labels of this frame may sit inside it; -1: none may */
+} crpv_obstacle;
+
+typedef struct {
+    crpv_rect box;         /* where the label goes */
+    bool leader;           /* a leader line is drawn from the marker to the box */
+    crpv_point leader_from;/* on the marker's rim */
+    crpv_point leader_to;  /* on the box's edge */
+    bool placed;           /* false: no free place was found; BOX is the least bad */
+} crpv_label_place;
+
+/* Places the N labels of REQUESTS, writing N results to OUT. Deterministic:
+ * the same requests give the same places. Returns the number of labels for
+ * which no free place was found (0 when every label is clear). */
+size_t crpv_labels_place(const crpv_label_request *requests, size_t n,
+                         const crpv_obstacle *obstacles, size_t n_obstacles,
+                         crpv_label_place *out);
+
+/* True when no two of the N placed boxes overlap, no box overlaps a marker
+ * of REQUESTS nor a foreign obstacle, and no leader crosses another
+ * label (the checks the tests make). */
+bool crpv_labels_check(const crpv_label_request *requests, size_t n,
+                       const crpv_obstacle *obstacles, size_t n_obstacles,
+                       const crpv_label_place *places);
+
+#endif

@@ -1,0 +1,2 @@
+/* output: under construction */
+#include "output.h"

@@ -1,0 +1,3 @@
+#ifndef CRPV_OUTPUT_H
+#define CRPV_OUTPUT_H
+#endif

@@ -1,0 +1,2 @@
+/* projection: under construction */
+#include "projection.h"

@@ -1,0 +1,2 @@
+/* render: under construction */
+#include "render.h"

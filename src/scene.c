@@ -1,0 +1,2 @@
+/* scene: under construction */
+#include "scene.h"

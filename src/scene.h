@@ -1,0 +1,102 @@
+/* A composed page or map as data: a display list of shapes, rectangles,
+ * discs, text boxes, links and structure marks, in PostScript points
+ * (1/72 inch), origin top-left, y down. Layout stages build scenes; the
+ * renderer, the SVG and HTML writers and the tests read them. */
+#ifndef CRPV_SCENE_H
+#define CRPV_SCENE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "geometry.h"
+
+typedef struct {
+    double r, g, b, a; /* 0..1; a == 0 means "none" */
+} crpv_color;
+
+typedef enum {
+    CRPV_ITEM_SHAPE,     /* SHAPE filled (even-odd) with FILL, stroked with STROKE */
+    CRPV_ITEM_POLYLINE,  /* SHAPE's rings as open polylines, stroked with STROKE */
+    CRPV_ITEM_RECT,      /* BOX filled and/or stroked */
+    CRPV_ITEM_DISC,      /* circle of CENTER and RADIUS, filled and/or stroked */
+    CRPV_ITEM_TEXT,      /* Pango MARKUP laid out in BOX's width, top at BOX.y0 */
+    CRPV_ITEM_LINK,      /* invisible clickable area BOX pointing at URI */
+    CRPV_ITEM_TAG_BEGIN, /* opens structure element TAG (tagged PDF) */
+    CRPV_ITEM_TAG_END,   /* closes the innermost open TAG */
+    CRPV_ITEM_OUTLINE,   /* a bookmark named TEXT at LEVEL (1 = top), pointing at BOX.y0 */
+} crpv_item_kind;
+
+/* What an item means, so that writers and tests can find things without
+ * guessing from colours. */
+typedef enum {
+    CRPV_ROLE_NONE,
+    CRPV_ROLE_BACKGROUND,
+    CRPV_ROLE_LAND,        /* neighbouring land, sea, decoration */
+    CRPV_ROLE_REGION,      /* KEY = region code */
+    CRPV_ROLE_DEPARTEMENT, /* KEY = département code */
+    CRPV_ROLE_BORDER,
+    CRPV_ROLE_FRAME,       /* an inset's frame; FRAME = its index */
+    CRPV_ROLE_FRAME_TITLE,
+    CRPV_ROLE_MARKER,      /* KEY = centre id, TEXT = its number */
+    CRPV_ROLE_LABEL,       /* KEY = centre id */
+    CRPV_ROLE_LEADER,
+    CRPV_ROLE_LEGEND,
+    CRPV_ROLE_CREDIT,
+    CRPV_ROLE_TITLE,
+    CRPV_ROLE_HEADING,
+    CRPV_ROLE_BODY,
+    CRPV_ROLE_ENTRY,       /* a directory entry; KEY = centre id */
+    CRPV_ROLE_CROP_MARK,
+} crpv_role;
+
+/* One item. Strings and SHAPE are owned by the scene. */
+typedef struct {
+    crpv_item_kind kind;
+    crpv_role role;
+    crpv_color fill;       /* shapes, rects, discs; the text colour for TEXT */
+    crpv_color stroke;
+    double line_width;
+    crpv_shape shape;      /* SHAPE, POLYLINE */
+    crpv_rect box;         /* RECT, LINK, TEXT (y1 = bottom of the laid-out text), DISC bounds */
+    crpv_point center;     /* DISC */
+    double radius;         /* DISC */
+    char *text;            /* TEXT: Pango markup; MARKER: its number; OUTLINE: title; TAG: name */
+    char *font;            /* TEXT: Pango font description, "Lato Bold 7.5" */
+    int align;             /* TEXT: 0 left, 1 centre, 2 right */
+    bool justify;          /* TEXT */
+    bool halo;             /* TEXT: a thin light outline around glyphs, for labels on a map */
+    double line_height;    /* TEXT: line spacing factor, 0 = the font's own */
+    int level;             /* OUTLINE */
+    char *uri;             /* LINK, or a link on any item (SVG <a>, HTML <area>) */
+    char *title;           /* accessible name: SVG <title>, HTML alt */
+    char *key;             /* region or département code, centre id */
+    int frame;             /* map frame index the item belongs to, -1 if none */
+} crpv_item;
+
+typedef struct crpv_scene crpv_scene;
+
+/* A new empty scene of WIDTH x HEIGHT points, freed with crpv_scene_free(). */
+crpv_scene *crpv_scene_new(double width, double height);
+void crpv_scene_free(crpv_scene *scene); /* NULL is fine */
+double crpv_scene_width(const crpv_scene *scene);
+double crpv_scene_height(const crpv_scene *scene);
+
+/* Appends a zeroed item of KIND and ROLE (frame -1) and lends it to the
+ * caller to fill; strings put into it must be g_malloc'd and become the
+ * scene's. The pointer stays valid until the next append. */
+crpv_item *crpv_scene_add(crpv_scene *scene, crpv_item_kind kind, crpv_role role);
+/* Convenience constructors; strings are copied. Return the borrowed item. */
+crpv_item *crpv_scene_add_rect(crpv_scene *scene, crpv_role role, crpv_rect box,
+                               crpv_color fill, crpv_color stroke, double line_width);
+crpv_item *crpv_scene_add_text(crpv_scene *scene, crpv_role role, crpv_rect box,
+                               const char *font, const char *markup, crpv_color color);
+crpv_item *crpv_scene_add_link(crpv_scene *scene, crpv_rect box, const char *uri);
+crpv_item *crpv_scene_add_tag(crpv_scene *scene, const char *tag); /* TAG_BEGIN */
+void crpv_scene_end_tag(crpv_scene *scene);
+
+size_t crpv_scene_count(const crpv_scene *scene);
+crpv_item *crpv_scene_nth(const crpv_scene *scene, size_t i); /* borrowed */
+
+crpv_color crpv_color_rgb(unsigned hex); /* 0xRRGGBB, opaque */
+crpv_color crpv_color_none(void);
+
+#endif

@@ -1,0 +1,2 @@
+/* simplify: under construction */
+#include "simplify.h"

@@ -1,0 +1,2 @@
+/* style: under construction */
+#include "style.h"

@@ -1,0 +1,62 @@
+/* The style: page format, margins, colours, fonts and map layout, read from
+ * style.ini (a GLib key file). Every key is optional; the defaults give the
+ * network's brochure. */
+#ifndef CRPV_STYLE_H
+#define CRPV_STYLE_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include "scene.h"
+
+/* An inset's place on the map, in points from the map's top-left corner. */
+typedef struct {
+    char *code;        /* region code ("01") or "idf" for Île-de-France */
+    char *title;       /* printed name */
+    char *crs;         /* projection, "EPSG:5490" */
+    crpv_rect frame;
+} crpv_inset_style;
+
+typedef struct {
+    /* [page] in millimetres */
+    double page_width, page_height;
+    double margin_top, margin_bottom, margin_inner, margin_outer;
+    double bleed;                 /* --print bleed, mm */
+    /* [couleurs] */
+    crpv_color primary;           /* the network's colour: active regions, headings */
+    crpv_color secondary;         /* regions being set up */
+    crpv_color neutral;           /* regions without a centre */
+    crpv_color border;            /* region borders */
+    crpv_color text;
+    crpv_color sea;               /* map background (none by default) */
+    crpv_color marker;            /* marker discs */
+    crpv_color marker_text;
+    /* [polices] */
+    char *font_family;            /* "Lato" */
+    double body_size;             /* points */
+    double min_directory_size;    /* smallest size the directory may shrink to */
+    /* [carte] in points */
+    double map_width, map_height; /* the map's own size (web export, verso frame) */
+    char *metro_crs;              /* "EPSG:2154" */
+    crpv_rect metro_frame;        /* where metropolitan France is fitted */
+    crpv_inset_style *insets;     /* N_INSETS, owned */
+    size_t n_insets;
+    char *label_field;            /* "territoire" or "nom" */
+    bool legend;
+    char *credit;                 /* « Source : IGN – Admin Express COG 2018 » */
+    /* [geo] field names */
+    char *regions_code_field, *regions_name_field;
+    char *departements_code_field, *departements_name_field;
+    char *hyphen_dictionary;      /* path of hyph_fr.dic */
+} crpv_style;
+
+/* Defaults, freed with crpv_style_free(). */
+crpv_style *crpv_style_new_default(void);
+/* Defaults overridden by the key file at PATH. A file that cannot be read,
+ * an unknown group or key, or a value of the wrong kind is an error:
+ * ERROR holds one "PATH:LINE: message" per problem, in French. */
+crpv_style *crpv_style_load(const char *path, GError **error);
+void crpv_style_free(crpv_style *style); /* NULL is fine */
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(crpv_style, crpv_style_free)
+
+#endif

@@ -1,0 +1,2 @@
+/* svgmap: under construction */
+#include "svgmap.h"

@@ -1,0 +1,2 @@
+/* typeset: under construction */
+#include "typeset.h"
