@@ -1,3 +1,32 @@
+/* The brochure's pages: recto (the network, from the prose) and verso (the
+ * map and the directory in columns, flowing onto extra pages when it
+ * grows), as scenes in points. */
 #ifndef CRPV_BROCHURE_H
 #define CRPV_BROCHURE_H
+
+#include <glib.h>
+#include <pango/pango.h>
+#include <stdbool.h>
+#include "composite.h"
+#include "content.h"
+
+/* Everything borrowed. */
+typedef struct {
+    const crpv_content *content;
+    const crpv_map_input *map; /* directory, boundaries, style, fonts */
+    bool print;                /* 3 mm bleed (the style's) and crop marks */
+} crpv_brochure_input;
+
+typedef struct {
+    size_t pages;
+    double directory_size; /* the font size the directory was set in */
+    size_t directory_columns;
+} crpv_brochure_stats;
+
+/* Composes the pages. Returns a new array of crpv_scene pages (the array
+ * frees them: g_ptr_array_unref), or NULL with ERROR set. STATS may be
+ * NULL. */
+GPtrArray *crpv_brochure_compose(const crpv_brochure_input *in, crpv_brochure_stats *stats,
+                                 GError **error);
+
 #endif

@@ -1,8 +1,566 @@
 #include "cli.h"
 
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "brochure.h"
+#include "composite.h"
+#include "config.h"
+#include "content.h"
+#include "directory.h"
+#include "fonts.h"
+#include "geo.h"
+#include "htmlmap.h"
+#include "output.h"
+#include "style.h"
+#include "svgmap.h"
+#include "typeset.h"
+
+static const char help_text[] =
+    "Usage : crpv [COMMANDE] [OPTIONS]\n"
+    "\n"
+    "Produit la brochure et la carte du réseau national des centres de ressources\n"
+    "Politique de la ville à partir de l’annuaire (data/centres.csv), du texte\n"
+    "(data/brochure.md), du style (data/style.ini) et des contours (geo/).\n"
+    "\n"
+    "Commandes :\n"
+    "  build       toutes les sorties (par défaut) : brochure PDF, pages SVG et PNG,\n"
+    "              carte PNG 1x et 2x, PDF, SVG et fragment HTML\n"
+    "  brochure    la brochure seule (brochure.pdf, brochure-N.svg, brochure-N.png)\n"
+    "  map         la carte seule, pour le web (carte.png, carte@2x.png, carte.pdf,\n"
+    "              carte.svg, carte.html)\n"
+    "  check       vérifie toutes les entrées et affiche un résumé, sans rien écrire\n"
+    "\n"
+    "Entrées et sorties :\n"
+    "  --data DIR          dossier de l’annuaire, du texte et du style (./data)\n"
+    "  --geo DIR           dossier des contours (./geo)\n"
+    "  --fonts DIR         dossier des polices (./fonts)\n"
+    "  --out DIR           dossier des sorties (./output)\n"
+    "  --centres FICHIER   annuaire CSV à utiliser à la place de DATA/centres.csv\n"
+    "  --prose FICHIER     texte Markdown à la place de DATA/brochure.md\n"
+    "  --style FICHIER     style à la place de DATA/style.ini\n"
+    "  --regions FICHIER.shp       contours des régions\n"
+    "  --departements FICHIER.shp  contours des départements\n"
+    "\n"
+    "Brochure :\n"
+    "  --print             ajoute 3 mm de fond perdu et les traits de coupe pour\n"
+    "                      l’imprimeur (brochure-impression.pdf)\n"
+    "  --format FORMAT     pdf, svg ou png\n"
+    "\n"
+    "Carte :\n"
+    "  --format FORMAT     png, svg, pdf ou html\n"
+    "  --width PX          largeur de carte.png en pixels (1200)\n"
+    "  --scale N           densité de l’image PNG (1 : carte.png, 2 : carte@2x.png…)\n"
+    "\n"
+    "Général :\n"
+    "  -q, --quiet         n’affiche pas le résumé\n"
+    "  -v, --verbose       affiche aussi les avertissements et le détail\n"
+    "  --version           affiche la version\n"
+    "  -h, --help          affiche cette aide\n"
+    "\n"
+    "Codes de sortie :\n"
+    "  0  succès\n"
+    "  1  entrée invalide (annuaire, texte, style ou contours) : les erreurs sont\n"
+    "     listées sur la sortie d’erreur, sous la forme FICHIER:LIGNE: message\n"
+    "  2  erreur d’utilisation (commande ou option inconnue)\n"
+    "  3  erreur de lecture ou d’écriture (fichier absent, disque plein, droits)\n"
+    "\n"
+    "En cas d’erreur, les fichiers déjà présents dans le dossier de sortie restent\n"
+    "intacts.\n";
+
+typedef enum { CMD_BUILD, CMD_BROCHURE, CMD_MAP, CMD_CHECK } command;
+
+typedef struct {
+    command cmd;
+    char *data, *geo, *fonts, *out;
+    char *centres, *prose, *style, *regions, *departements;
+    char *format;
+    int width;
+    int scale;
+    gboolean print, quiet, verbose, version, help;
+} options;
+
+typedef struct {
+    options opt;
+    crpv_style *style;
+    crpv_layer *regions, *departements;
+    crpv_directory *directory;
+    crpv_content *content;
+    crpv_hyphenator *hyph;
+    PangoContext *ctx;
+    GPtrArray *warnings;
+    GString *errors;
+    int status; /* the worst failure so far */
+    bool progress;
+    time_t start;      /* the outputs' date */
+    gint64 start_us;   /* when the run began, for its duration */
+} run;
+
+static void run_clear(run *r)
+{
+    crpv_style_free(r->style);
+    crpv_layer_free(r->regions);
+    crpv_layer_free(r->departements);
+    crpv_directory_free(r->directory);
+    crpv_content_free(r->content);
+    crpv_hyphenator_free(r->hyph);
+    if (r->ctx)
+        g_object_unref(r->ctx);
+    g_ptr_array_free(r->warnings, TRUE);
+    g_string_free(r->errors, TRUE);
+    options *o = &r->opt;
+    char **strs[] = {&o->data,    &o->geo,     &o->fonts,   &o->out,          &o->centres,
+                     &o->prose,   &o->style,   &o->regions, &o->departements, &o->format};
+    for (size_t i = 0; i < G_N_ELEMENTS(strs); i++)
+        g_free(*strs[i]);
+}
+
+/* A failure: the input's own errors give 1, reading or writing gives 3. */
+static void fail(run *r, GError *error)
+{
+    int code = error->domain == G_FILE_ERROR ? CRPV_EXIT_IO : CRPV_EXIT_INPUT;
+    if (code == CRPV_EXIT_IO || r->status == 0)
+        r->status = code;
+    g_string_append_printf(r->errors, "%s\n", error->message);
+}
+
+static void progress(run *r, const char *what)
+{
+    if (!r->progress)
+        return;
+    printf("\r\033[K%s…", what);
+    fflush(stdout);
+}
+
+static void progress_done(run *r)
+{
+    if (r->progress) {
+        printf("\r\033[K");
+        fflush(stdout);
+    }
+}
+
+static char *input_path(const char *given, const char *dir, const char *name)
+{
+    return given ? g_strdup(given) : g_build_filename(dir, name, NULL);
+}
+
+static void load_inputs(run *r, bool need_prose)
+{
+    options *o = &r->opt;
+    GError *error = NULL;
+
+    progress(r, "Lecture du style");
+    g_autofree char *style_path = input_path(o->style, o->data, "style.ini");
+    if (o->style || g_file_test(style_path, G_FILE_TEST_EXISTS)) {
+        r->style = crpv_style_load(style_path, &error);
+        if (!r->style) {
+            fail(r, error);
+            g_clear_error(&error);
+        }
+    }
+    if (!r->style)
+        r->style = crpv_style_new_default();
+
+    progress(r, "Lecture des contours");
+    g_autofree char *regions_path = input_path(o->regions, o->geo, "regions-avec-outre-mer.shp");
+    g_autofree char *deps_path =
+        input_path(o->departements, o->geo, "departements-avec-outre-mer.shp");
+    r->regions = crpv_layer_load(regions_path, r->style->regions_code_field,
+                                 r->style->regions_name_field, r->warnings, &error);
+    if (!r->regions) {
+        fail(r, error);
+        g_clear_error(&error);
+    }
+    r->departements = crpv_layer_load(deps_path, r->style->departements_code_field,
+                                      r->style->departements_name_field, r->warnings, &error);
+    if (!r->departements) {
+        fail(r, error);
+        g_clear_error(&error);
+    }
+
+    progress(r, "Lecture de l’annuaire");
+    g_autofree char *centres_path = input_path(o->centres, o->data, "centres.csv");
+    /* Even without boundaries, the directory is checked for everything
+     * else, so that every error shows in one run. */
+    r->directory = crpv_directory_load(centres_path, r->regions, r->departements, r->warnings,
+                                       &error);
+    if (!r->directory) {
+        fail(r, error);
+        g_clear_error(&error);
+    }
+
+    if (need_prose) {
+        progress(r, "Lecture du texte");
+        r->hyph = crpv_hyphenator_load(r->style->hyphen_dictionary, &error);
+        if (!r->hyph) {
+            /* Hyphenation improves the text but is not essential. */
+            g_ptr_array_add(r->warnings,
+                            g_strdup_printf("attention : pas de césure (%s)", error->message));
+            g_clear_error(&error);
+        }
+        g_autofree char *prose_path = input_path(o->prose, o->data, "brochure.md");
+        crpv_directory_stats stats = {0};
+        if (r->directory)
+            stats = crpv_directory_get_stats(r->directory);
+        r->content = crpv_content_load(prose_path, &stats, r->hyph, &error);
+        if (!r->content) {
+            fail(r, error);
+            g_clear_error(&error);
+        }
+    }
+}
+
+static bool load_fonts(run *r)
+{
+    GError *error = NULL;
+    r->ctx = crpv_fonts_context_new(r->opt.fonts, &error);
+    if (!r->ctx) {
+        fail(r, error);
+        g_error_free(error);
+        return false;
+    }
+    return true;
+}
+
+static crpv_map_input map_input(run *r)
+{
+    return (crpv_map_input){r->regions, r->departements, r->directory, r->style, r->ctx};
+}
+
+static bool wants(const run *r, const char *format)
+{
+    return !r->opt.format || strcmp(r->opt.format, format) == 0;
+}
+
+/* Simplification tolerance in points: finer than a device pixel of the
+ * densest output (carte@2x.png) and than a tenth of a millimetre. */
+static const double map_tolerance = 0.2;
+
+static bool write_map(run *r, crpv_batch *batch)
+{
+    GError *error = NULL;
+    progress(r, "Composition de la carte");
+    crpv_map_input in = map_input(r);
+    g_autoptr(crpv_map) map = crpv_map_compose(&in, r->style->map_width, map_tolerance, &error);
+    if (!map) {
+        fail(r, error);
+        g_error_free(error);
+        return false;
+    }
+    const crpv_scene *scene = crpv_map_scene(map);
+    crpv_map_stats ms = crpv_map_get_stats(map);
+    if (r->opt.verbose)
+        g_printerr("carte : %zu sommets lus, %zu après simplification, %zu étiquettes sans "
+                   "place libre\n",
+                   ms.vertices_in, ms.vertices_out, ms.labels_unplaced);
+    double px_per_pt = (double)r->opt.width / crpv_scene_width(scene);
+    g_autofree char *title = crpv_map_title(r->directory);
+    g_autofree char *desc = crpv_map_description(r->directory);
+    bool ok = true;
+    int w = 0, h = 0;
+    progress(r, "Écriture de la carte");
+    if (r->opt.format && strcmp(r->opt.format, "png") == 0 && r->opt.scale != 1) {
+        g_autofree char *name = g_strdup_printf("carte@%dx.png", r->opt.scale);
+        ok = crpv_batch_add_png(batch, name, scene, r->ctx, px_per_pt * r->opt.scale, NULL, NULL,
+                                &error);
+    } else {
+        if (ok && (wants(r, "png") || wants(r, "html")))
+            ok = crpv_batch_add_png(batch, "carte.png", scene, r->ctx, px_per_pt, &w, &h, &error);
+        if (ok && (wants(r, "png") || wants(r, "html")))
+            ok = crpv_batch_add_png(batch, "carte@2x.png", scene, r->ctx, 2 * px_per_pt, NULL,
+                                    NULL, &error);
+    }
+    if (ok && wants(r, "pdf")) {
+        crpv_pdf_info info = {title, "Carte du réseau national des centres de ressources",
+                              "Réseau national des centres de ressources Politique de la ville",
+                              "politique de la ville, centres de ressources, carte", "crpv " CRPV_VERSION,
+                              r->start};
+        const crpv_scene *pages[] = {scene};
+        ok = crpv_batch_add_pdf(batch, "carte.pdf", pages, 1, r->ctx, &info, &error);
+    }
+    if (ok && wants(r, "svg")) {
+        GString *svg = crpv_svgmap_write(scene, title, desc, crpv_fonts_family(r->ctx));
+        ok = crpv_batch_add_bytes(batch, "carte.svg", svg->str, svg->len, &error);
+        g_string_free(svg, TRUE);
+    }
+    if (ok && wants(r, "html")) {
+        GString *html = crpv_htmlmap_write(scene, "carte.png", "carte@2x.png", w, h, title);
+        ok = crpv_batch_add_bytes(batch, "carte.html", html->str, html->len, &error);
+        g_string_free(html, TRUE);
+    }
+    if (!ok) {
+        fail(r, error);
+        g_error_free(error);
+    }
+    return ok;
+}
+
+static bool write_brochure(run *r, crpv_batch *batch)
+{
+    GError *error = NULL;
+    progress(r, "Composition de la brochure");
+    crpv_map_input in = map_input(r);
+    crpv_brochure_input bin = {r->content, &in, r->opt.print};
+    GPtrArray *pages = crpv_brochure_compose(&bin, NULL, &error);
+    if (!pages) {
+        fail(r, error);
+        g_error_free(error);
+        return false;
+    }
+    progress(r, "Écriture de la brochure");
+    bool ok = true;
+    const char *stem = r->opt.print ? "brochure-impression" : "brochure";
+    if (wants(r, "pdf")) {
+        crpv_pdf_info info = {
+            "Réseau national des centres de ressources Politique de la ville",
+            "Présentation du réseau et annuaire des centres de ressources",
+            "Réseau national des centres de ressources Politique de la ville",
+            "politique de la ville, centres de ressources, réseau, annuaire",
+            "crpv " CRPV_VERSION,
+            r->start};
+        g_autofree char *name = g_strconcat(stem, ".pdf", NULL);
+        ok = crpv_batch_add_pdf(batch, name, (const crpv_scene *const *)pages->pdata, pages->len,
+                                r->ctx, &info, &error);
+    }
+    for (guint i = 0; ok && i < pages->len; i++) {
+        if (wants(r, "svg")) {
+            g_autofree char *name = g_strdup_printf("%s-%u.svg", stem, i + 1);
+            ok = crpv_batch_add_svg(batch, name, pages->pdata[i], r->ctx, &error);
+        }
+        if (ok && wants(r, "png")) {
+            g_autofree char *name = g_strdup_printf("%s-%u.png", stem, i + 1);
+            ok = crpv_batch_add_png(batch, name, pages->pdata[i], r->ctx, 100.0 / 72.0, NULL,
+                                    NULL, &error);
+        }
+    }
+    g_ptr_array_unref(pages);
+    if (!ok) {
+        fail(r, error);
+        g_error_free(error);
+    }
+    return ok;
+}
+
+static char *human_size(size_t bytes)
+{
+    if (bytes < 1024)
+        return g_strdup_printf("%zu o", bytes);
+    if (bytes < 1024 * 1024)
+        return g_strdup_printf("%zu Ko", (bytes + 512) / 1024);
+    g_autofree char *s = g_strdup_printf("%.1f Mo", bytes / (1024.0 * 1024.0));
+    return g_strdelimit(g_strdup(s), ".", ',');
+}
+
+static void print_summary(run *r, crpv_batch *batch)
+{
+    if (r->opt.quiet)
+        return;
+    double seconds = (g_get_monotonic_time() - r->start_us) / 1e6;
+    GString *s = g_string_new(NULL);
+    size_t total = 0;
+    for (size_t i = 0; i < crpv_batch_count(batch); i++) {
+        g_autofree char *size = human_size(crpv_batch_size(batch, i));
+        g_string_append_printf(s, "%s%s (%s)", i ? ", " : "", crpv_batch_name(batch, i), size);
+        total += crpv_batch_size(batch, i);
+    }
+    g_autofree char *t = g_strdup_printf("%.2f", seconds);
+    g_strdelimit(t, ".", ',');
+    printf("%zu fichiers écrits dans %s en %s s : %s\n", crpv_batch_count(batch), r->opt.out, t,
+           s->str);
+    g_string_free(s, TRUE);
+}
+
+static void print_check(run *r)
+{
+    crpv_directory_stats st = crpv_directory_get_stats(r->directory);
+    size_t n_regions = r->regions ? crpv_layer_count(r->regions) : 0;
+    printf("Annuaire : %zu centres (%zu actifs, %zu en préfiguration), dont %zu en outre-mer\n",
+           st.centres, st.actifs, st.prefiguration, st.outremer);
+    printf("Régions couvertes : %zu sur %zu\n", st.regions, n_regions);
+    /* A region without a centre is worth a look, not an error. */
+    for (size_t i = 0; i < n_regions; i++) {
+        const crpv_feature *f = crpv_layer_nth(r->regions, i);
+        bool covered = false;
+        for (size_t c = 0; c < crpv_directory_count(r->directory) && !covered; c++)
+            for (char **code = crpv_directory_nth(r->directory, c)->regions; code && *code;
+                 code++)
+                covered = covered || strcmp(*code, f->code) == 0;
+        if (!covered)
+            g_ptr_array_add(r->warnings,
+                            g_strdup_printf("%s: attention : région « %s » (%s) sans centre de "
+                                            "ressources",
+                                            crpv_layer_path(r->regions), f->nom, f->code));
+    }
+    printf("Avertissements : %u\n", r->warnings->len);
+    for (guint i = 0; i < r->warnings->len; i++)
+        printf("  %s\n", (char *)g_ptr_array_index(r->warnings, i));
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    g_printerr("crpv : ");
+    g_printerr(fmt, arg);
+    g_printerr("\nEssayez « crpv --help ».\n");
+    return CRPV_EXIT_USAGE;
+}
+
+static int parse_options(options *o, int argc, char **argv)
+{
+    GOptionEntry entries[] = {
+        {"data", 0, 0, G_OPTION_ARG_FILENAME, &o->data, NULL, NULL},
+        {"geo", 0, 0, G_OPTION_ARG_FILENAME, &o->geo, NULL, NULL},
+        {"fonts", 0, 0, G_OPTION_ARG_FILENAME, &o->fonts, NULL, NULL},
+        {"out", 0, 0, G_OPTION_ARG_FILENAME, &o->out, NULL, NULL},
+        {"centres", 0, 0, G_OPTION_ARG_FILENAME, &o->centres, NULL, NULL},
+        {"prose", 0, 0, G_OPTION_ARG_FILENAME, &o->prose, NULL, NULL},
+        {"style", 0, 0, G_OPTION_ARG_FILENAME, &o->style, NULL, NULL},
+        {"regions", 0, 0, G_OPTION_ARG_FILENAME, &o->regions, NULL, NULL},
+        {"departements", 0, 0, G_OPTION_ARG_FILENAME, &o->departements, NULL, NULL},
+        {"format", 0, 0, G_OPTION_ARG_STRING, &o->format, NULL, NULL},
+        {"width", 0, 0, G_OPTION_ARG_INT, &o->width, NULL, NULL},
+        {"scale", 0, 0, G_OPTION_ARG_INT, &o->scale, NULL, NULL},
+        {"print", 0, 0, G_OPTION_ARG_NONE, &o->print, NULL, NULL},
+        {"quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, NULL, NULL},
+        {"verbose", 'v', 0, G_OPTION_ARG_NONE, &o->verbose, NULL, NULL},
+        {"version", 0, 0, G_OPTION_ARG_NONE, &o->version, NULL, NULL},
+        {"help", 'h', 0, G_OPTION_ARG_NONE, &o->help, NULL, NULL},
+        {NULL, 0, 0, 0, NULL, NULL, NULL},
+    };
+    o->width = 1200;
+    o->scale = 1;
+    /* GOption's own help is not in French: ours replaces it. */
+    GOptionContext *oc = g_option_context_new(NULL);
+    g_option_context_set_help_enabled(oc, FALSE);
+    g_option_context_add_main_entries(oc, entries, NULL);
+    GError *error = NULL;
+    bool ok = g_option_context_parse(oc, &argc, &argv, &error);
+    g_option_context_free(oc);
+    if (!ok) {
+        int rc = usage_error("%s", error->message);
+        g_error_free(error);
+        return rc;
+    }
+    if (o->help || o->version)
+        return -1;
+    o->cmd = CMD_BUILD;
+    if (argc > 1) {
+        const char *c = argv[1];
+        if (strcmp(c, "build") == 0)
+            o->cmd = CMD_BUILD;
+        else if (strcmp(c, "brochure") == 0)
+            o->cmd = CMD_BROCHURE;
+        else if (strcmp(c, "map") == 0 || strcmp(c, "carte") == 0)
+            o->cmd = CMD_MAP;
+        else if (strcmp(c, "check") == 0)
+            o->cmd = CMD_CHECK;
+        else
+            return usage_error("commande « %s » inconnue (build, brochure, map ou check)", c);
+        if (argc > 2)
+            return usage_error("argument « %s » en trop", argv[2]);
+    }
+    if (o->format) {
+        const char *allowed = o->cmd == CMD_BROCHURE ? "pdf svg png"
+                              : o->cmd == CMD_MAP    ? "png svg pdf html"
+                                                     : NULL;
+        if (!allowed)
+            return usage_error("--format « %s » ne vaut que pour brochure ou map", o->format);
+        g_auto(GStrv) list = g_strsplit(allowed, " ", -1);
+        if (!g_strv_contains((const char *const *)list, o->format))
+            return usage_error("format « %s » inconnu pour cette commande", o->format);
+    }
+    if (o->width < 100 || o->width > 10000)
+        return usage_error("--width doit être entre 100 et 10000 pixels%s", "");
+    if (o->scale < 1 || o->scale > 4)
+        return usage_error("--scale doit être entre 1 et 4%s", "");
+    if (o->print && (o->cmd == CMD_MAP || o->cmd == CMD_CHECK))
+        return usage_error("--print ne vaut que pour brochure ou build%s", "");
+    if (!o->data)
+        o->data = g_strdup("data");
+    if (!o->geo)
+        o->geo = g_strdup("geo");
+    if (!o->fonts)
+        o->fonts = g_strdup("fonts");
+    if (!o->out)
+        o->out = g_strdup("output");
+    return 0;
+}
+
 int crpv_cli_main(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    return CRPV_EXIT_USAGE;
+    setlocale(LC_ALL, "");
+    /* Numbers in files are written the same whatever the user's locale. */
+    setlocale(LC_NUMERIC, "C");
+    run r = {0};
+    r.warnings = g_ptr_array_new_with_free_func(g_free);
+    r.errors = g_string_new(NULL);
+    r.start_us = g_get_monotonic_time();
+    int rc = parse_options(&r.opt, argc, argv);
+    if (rc != 0) {
+        if (rc < 0) {
+            fputs(r.opt.help ? help_text : "crpv " CRPV_VERSION "\n", stdout);
+            rc = 0;
+        }
+        run_clear(&r);
+        return rc;
+    }
+    r.progress = !r.opt.quiet && isatty(STDOUT_FILENO);
+    bool prose = r.opt.cmd != CMD_MAP;
+    load_inputs(&r, prose);
+    if (r.status == 0 && r.opt.cmd != CMD_CHECK)
+        load_fonts(&r);
+
+    if (r.status == 0 && r.opt.cmd == CMD_CHECK) {
+        progress_done(&r);
+        if (!r.opt.quiet)
+            print_check(&r);
+    } else if (r.status == 0) {
+        g_autofree char *p1 = input_path(r.opt.centres, r.opt.data, "centres.csv");
+        g_autofree char *p2 = input_path(r.opt.prose, r.opt.data, "brochure.md");
+        g_autofree char *p3 = input_path(r.opt.style, r.opt.data, "style.ini");
+        g_autofree char *p4 = input_path(r.opt.regions, r.opt.geo, "regions-avec-outre-mer.shp");
+        g_autofree char *p5 =
+            input_path(r.opt.departements, r.opt.geo, "departements-avec-outre-mer.shp");
+        const char *inputs[] = {p1, p2, p3, p4, p5, NULL};
+        r.start = crpv_output_date(inputs);
+        GError *error = NULL;
+        crpv_batch *batch = crpv_batch_new(r.opt.out, &error);
+        if (!batch) {
+            fail(&r, error);
+            g_error_free(error);
+        } else {
+            bool ok = true;
+            if (r.opt.cmd == CMD_BUILD || r.opt.cmd == CMD_BROCHURE)
+                ok = write_brochure(&r, batch);
+            if (ok && (r.opt.cmd == CMD_BUILD || r.opt.cmd == CMD_MAP))
+                ok = write_map(&r, batch);
+            if (ok && !crpv_batch_commit(batch, &error)) {
+                fail(&r, error);
+                g_error_free(error);
+                ok = false;
+            }
+            progress_done(&r);
+            if (ok)
+                print_summary(&r, batch);
+            crpv_batch_free(batch);
+        }
+        if (r.opt.verbose)
+            for (guint i = 0; i < r.warnings->len; i++)
+                g_printerr("%s\n", (char *)g_ptr_array_index(r.warnings, i));
+    }
+    progress_done(&r);
+    if (r.errors->len) {
+        fputs(r.errors->str, stderr);
+        if (r.status == CRPV_EXIT_INPUT)
+            g_printerr("crpv : entrées invalides, rien n’a été écrit\n");
+        else
+            g_printerr("crpv : échec, les sorties précédentes sont intactes\n");
+    }
+    rc = r.status;
+    run_clear(&r);
+    return rc;
 }

@@ -1,3 +1,63 @@
+/* The map's composition: frames for metropolitan France, the overseas
+ * regions and Île-de-France, each in its own projection; territories
+ * projected, simplified and filled by the status of their centres; one
+ * numbered marker per centre with its label placed clear of the others;
+ * legend and credit line. The result is a scene (data, not drawing). */
 #ifndef CRPV_COMPOSITE_H
 #define CRPV_COMPOSITE_H
+
+#include <glib.h>
+#include <pango/pango.h>
+#include "directory.h"
+#include "geo.h"
+#include "scene.h"
+#include "style.h"
+
+/* What the map is made of; everything borrowed. DEPARTEMENTS may be NULL
+ * (no Île-de-France inset then). */
+typedef struct {
+    const crpv_layer *regions;
+    const crpv_layer *departements;
+    const crpv_directory *directory;
+    const crpv_style *style;
+    PangoContext *ctx;
+} crpv_map_input;
+
+typedef struct {
+    size_t vertices_in, vertices_out; /* simplification */
+    size_t labels_unplaced;           /* labels with no free place (0 when all clear) */
+} crpv_map_stats;
+
+typedef struct crpv_map crpv_map;
+
+/* Composes the map WIDTH points wide (its height follows the style's
+ * proportions), simplifying outlines to TOLERANCE points. Returns a new
+ * map freed with crpv_map_free(), or NULL with ERROR set (a projection
+ * PROJ refuses, a territory missing from the boundaries). */
+crpv_map *crpv_map_compose(const crpv_map_input *in, double width, double tolerance,
+                           GError **error);
+void crpv_map_free(crpv_map *map); /* NULL is fine */
+
+const crpv_scene *crpv_map_scene(const crpv_map *map); /* borrowed */
+crpv_map_stats crpv_map_get_stats(const crpv_map *map);
+
+/* The frames: 0 is metropolitan France ("metro"), then the insets in the
+ * style's order ("01", ..., "idf"). */
+size_t crpv_map_frame_count(const crpv_map *map);
+const char *crpv_map_frame_code(const crpv_map *map, size_t i); /* borrowed */
+crpv_rect crpv_map_frame_rect(const crpv_map *map, size_t i);
+/* Where the point LON, LAT falls on the map in frame I, by the same
+ * projection the map uses. False when the frame's projection fails. */
+bool crpv_map_locate(const crpv_map *map, size_t frame, double lon, double lat, crpv_point *out);
+/* The projected, simplified outlines of frame I's territories, in map
+ * points (borrowed), and their count; for tests and checks. */
+const crpv_shape *crpv_map_frame_shapes(const crpv_map *map, size_t i, size_t *n);
+
+/* The title and description of the map written from the data: « Carte des
+ * 20 centres de ressources… ». New strings (g_free). */
+char *crpv_map_title(const crpv_directory *dir);
+char *crpv_map_description(const crpv_directory *dir);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(crpv_map, crpv_map_free)
+
 #endif

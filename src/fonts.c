@@ -1,2 +1,68 @@
-/* fonts: under construction */
 #include "fonts.h"
+
+#include <fontconfig/fontconfig.h>
+#include <pango/pangocairo.h>
+#include <pango/pangofc-fontmap.h>
+
+/* The family is kept on the context so that writers can name it. */
+static const char family_key[] = "crpv-font-family";
+
+PangoContext *crpv_fonts_context_new(const char *dir, GError **error)
+{
+    /* A Fontconfig configuration of our own, holding only DIR's fonts:
+     * the system's configuration (and its fonts) is never consulted. */
+    FcConfig *config = FcConfigCreate();
+    if (!FcConfigAppFontAddDir(config, (const FcChar8 *)dir)) {
+        FcConfigDestroy(config);
+        g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
+                    "%s : dossier de polices illisible", dir);
+        return NULL;
+    }
+    FcFontSet *set = FcConfigGetFonts(config, FcSetApplication);
+    if (!set || set->nfont == 0) {
+        FcConfigDestroy(config);
+        g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
+                    "%s : aucune police TrueType ou OpenType", dir);
+        return NULL;
+    }
+    /* The family of the Regular face if there is one, else the first. */
+    char *family = NULL;
+    for (int i = 0; i < set->nfont && !family; i++) {
+        FcChar8 *fam = NULL, *style = NULL;
+        if (FcPatternGetString(set->fonts[i], FC_STYLE, 0, &style) == FcResultMatch &&
+            g_strcmp0((const char *)style, "Regular") == 0 &&
+            FcPatternGetString(set->fonts[i], FC_FAMILY, 0, &fam) == FcResultMatch)
+            family = g_strdup((const char *)fam);
+    }
+    if (!family) {
+        FcChar8 *fam = NULL;
+        FcPatternGetString(set->fonts[0], FC_FAMILY, 0, &fam);
+        family = g_strdup(fam ? (const char *)fam : "sans-serif");
+    }
+
+    PangoFontMap *map = pango_cairo_font_map_new_for_font_type(CAIRO_FONT_TYPE_FT);
+    pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(map), config);
+    FcConfigDestroy(config); /* the font map holds its own reference */
+    pango_cairo_font_map_set_resolution(PANGO_CAIRO_FONT_MAP(map), 72.0);
+
+    PangoContext *ctx = pango_font_map_create_context(map);
+    g_object_unref(map);
+    /* No hinting: glyph positions independent of the output's resolution,
+     * so that what is measured is what is drawn on every surface. */
+    cairo_font_options_t *opts = cairo_font_options_create();
+    cairo_font_options_set_hint_style(opts, CAIRO_HINT_STYLE_NONE);
+    cairo_font_options_set_hint_metrics(opts, CAIRO_HINT_METRICS_OFF);
+    cairo_font_options_set_antialias(opts, CAIRO_ANTIALIAS_GRAY);
+    pango_cairo_context_set_font_options(ctx, opts);
+    cairo_font_options_destroy(opts);
+    pango_cairo_context_set_resolution(ctx, 72.0);
+    pango_context_set_round_glyph_positions(ctx, FALSE);
+    pango_context_set_language(ctx, pango_language_from_string("fr-fr"));
+    g_object_set_data_full(G_OBJECT(ctx), family_key, family, g_free);
+    return ctx;
+}
+
+const char *crpv_fonts_family(PangoContext *ctx)
+{
+    return g_object_get_data(G_OBJECT(ctx), family_key);
+}

@@ -1,2 +1,315 @@
-/* output: under construction */
 #include "output.h"
+
+#include <cairo-pdf.h>
+#include <cairo-svg.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "render.h"
+
+typedef struct {
+    char *name;     /* final file name inside the directory */
+    char *tmp_path; /* where it was written, until commit */
+    size_t size;
+} entry;
+
+struct crpv_batch {
+    char *dir;
+    GArray *entries; /* of entry */
+    bool committed;
+};
+
+crpv_batch *crpv_batch_new(const char *out_dir, GError **error)
+{
+    if (g_mkdir_with_parents(out_dir, 0755) != 0) {
+        int e = errno;
+        g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(e),
+                    "%s : impossible de créer le dossier de sortie : %s", out_dir, g_strerror(e));
+        return NULL;
+    }
+    crpv_batch *b = g_new0(crpv_batch, 1);
+    b->dir = g_strdup(out_dir);
+    b->entries = g_array_new(FALSE, TRUE, sizeof(entry));
+    return b;
+}
+
+void crpv_batch_free(crpv_batch *b)
+{
+    if (!b)
+        return;
+    for (guint i = 0; i < b->entries->len; i++) {
+        entry *e = &g_array_index(b->entries, entry, i);
+        if (!b->committed && e->tmp_path)
+            g_unlink(e->tmp_path);
+        g_free(e->name);
+        g_free(e->tmp_path);
+    }
+    g_array_free(b->entries, TRUE);
+    g_free(b->dir);
+    g_free(b);
+}
+
+static bool io_error(GError **error, const char *path, int err)
+{
+    g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(err), "%s : écriture impossible : %s",
+                path, g_strerror(err));
+    return false;
+}
+
+bool crpv_batch_add_bytes(crpv_batch *b, const char *name, const void *data, size_t len,
+                          GError **error)
+{
+    g_autofree char *final = g_build_filename(b->dir, name, NULL);
+    g_autofree char *tmpl = g_strdup_printf("%s/.%s.XXXXXX", b->dir, name);
+    int fd = g_mkstemp_full(tmpl, O_WRONLY, 0644);
+    if (fd < 0)
+        return io_error(error, final, errno);
+    const char *p = data;
+    size_t left = len;
+    while (left > 0) {
+        ssize_t w = write(fd, p, left);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            int e = w < 0 ? errno : ENOSPC;
+            close(fd);
+            g_unlink(tmpl);
+            return io_error(error, final, e);
+        }
+        p += w;
+        left -= (size_t)w;
+    }
+    /* Data on disk before the rename, so that a crash never leaves a
+     * truncated file under the final name. */
+    if (fsync(fd) != 0 || close(fd) != 0) {
+        int e = errno;
+        g_unlink(tmpl);
+        return io_error(error, final, e);
+    }
+    /* Replacing a file of the same name in this batch: drop the older one. */
+    for (guint i = 0; i < b->entries->len; i++) {
+        entry *old = &g_array_index(b->entries, entry, i);
+        if (strcmp(old->name, name) == 0) {
+            g_unlink(old->tmp_path);
+            g_free(old->tmp_path);
+            old->tmp_path = g_strdup(tmpl);
+            old->size = len;
+            return true;
+        }
+    }
+    entry e = {g_strdup(name), g_strdup(tmpl), len};
+    g_array_append_val(b->entries, e);
+    return true;
+}
+
+static cairo_status_t append_bytes(void *closure, const unsigned char *data, unsigned int len)
+{
+    g_byte_array_append(closure, data, len);
+    return CAIRO_STATUS_SUCCESS;
+}
+
+static bool cairo_failed(GError **error, const char *name, cairo_status_t status)
+{
+    g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "%s : erreur de rendu : %s", name,
+                cairo_status_to_string(status));
+    return false;
+}
+
+static bool finish_surface(crpv_batch *b, const char *name, cairo_surface_t *surface,
+                           GByteArray *bytes, GError **error)
+{
+    cairo_surface_finish(surface);
+    cairo_status_t status = cairo_surface_status(surface);
+    cairo_surface_destroy(surface);
+    bool ok = status == CAIRO_STATUS_SUCCESS
+                  ? crpv_batch_add_bytes(b, name, bytes->data, bytes->len, error)
+                  : cairo_failed(error, name, status);
+    g_byte_array_free(bytes, TRUE);
+    return ok;
+}
+
+static void iso_date(time_t t, char buf[32])
+{
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static void add_outlines(cairo_surface_t *surface, const crpv_scene *scene, int page,
+                         int parents[8])
+{
+    for (size_t i = 0; i < crpv_scene_count(scene); i++) {
+        const crpv_item *item = crpv_scene_nth(scene, i);
+        if (item->kind != CRPV_ITEM_OUTLINE || !item->text)
+            continue;
+        int level = CLAMP(item->level, 1, 7);
+        g_autofree char *dest =
+            g_strdup_printf("page=%d pos=[%.1f %.1f]", page, item->box.x0, item->box.y0);
+        int parent = level > 1 ? parents[level - 1] : CAIRO_PDF_OUTLINE_ROOT;
+        parents[level] =
+            cairo_pdf_surface_add_outline(surface, parent, item->text, dest,
+                                          CAIRO_PDF_OUTLINE_FLAG_OPEN);
+        for (int l = level + 1; l < 8; l++)
+            parents[l] = parents[level];
+    }
+}
+
+bool crpv_batch_add_pdf(crpv_batch *b, const char *name, const crpv_scene *const *pages, size_t n,
+                        PangoContext *ctx, const crpv_pdf_info *info, GError **error)
+{
+    g_return_val_if_fail(n > 0, false);
+    GByteArray *bytes = g_byte_array_new();
+    cairo_surface_t *surface = cairo_pdf_surface_create_for_stream(
+        append_bytes, bytes, crpv_scene_width(pages[0]), crpv_scene_height(pages[0]));
+    cairo_pdf_surface_restrict_to_version(surface, CAIRO_PDF_VERSION_1_5);
+    if (info) {
+        char date[32];
+        iso_date(info->date, date);
+        const struct {
+            cairo_pdf_metadata_t key;
+            const char *value;
+        } meta[] = {
+            {CAIRO_PDF_METADATA_TITLE, info->title},
+            {CAIRO_PDF_METADATA_SUBJECT, info->subject},
+            {CAIRO_PDF_METADATA_AUTHOR, info->author},
+            {CAIRO_PDF_METADATA_KEYWORDS, info->keywords},
+            {CAIRO_PDF_METADATA_CREATOR, info->creator},
+            {CAIRO_PDF_METADATA_CREATE_DATE, date},
+            {CAIRO_PDF_METADATA_MOD_DATE, date},
+        };
+        for (size_t i = 0; i < G_N_ELEMENTS(meta); i++)
+            if (meta[i].value)
+                cairo_pdf_surface_set_metadata(surface, meta[i].key, meta[i].value);
+    }
+    int parents[8] = {0};
+    for (size_t p = 0; p < n; p++) {
+        cairo_pdf_surface_set_size(surface, crpv_scene_width(pages[p]),
+                                   crpv_scene_height(pages[p]));
+        cairo_t *cr = cairo_create(surface);
+        crpv_render_scene(cr, pages[p], ctx);
+        add_outlines(surface, pages[p], (int)p + 1, parents);
+        cairo_show_page(cr);
+        cairo_status_t status = cairo_status(cr);
+        cairo_destroy(cr);
+        if (status != CAIRO_STATUS_SUCCESS) {
+            cairo_surface_destroy(surface);
+            g_byte_array_free(bytes, TRUE);
+            return cairo_failed(error, name, status);
+        }
+    }
+    return finish_surface(b, name, surface, bytes, error);
+}
+
+bool crpv_batch_add_svg(crpv_batch *b, const char *name, const crpv_scene *scene,
+                        PangoContext *ctx, GError **error)
+{
+    GByteArray *bytes = g_byte_array_new();
+    cairo_surface_t *surface = cairo_svg_surface_create_for_stream(
+        append_bytes, bytes, crpv_scene_width(scene), crpv_scene_height(scene));
+    cairo_svg_surface_set_document_unit(surface, CAIRO_SVG_UNIT_PT);
+    cairo_t *cr = cairo_create(surface);
+    crpv_render_scene(cr, scene, ctx);
+    cairo_status_t status = cairo_status(cr);
+    cairo_destroy(cr);
+    if (status != CAIRO_STATUS_SUCCESS) {
+        cairo_surface_destroy(surface);
+        g_byte_array_free(bytes, TRUE);
+        return cairo_failed(error, name, status);
+    }
+    return finish_surface(b, name, surface, bytes, error);
+}
+
+bool crpv_batch_add_png(crpv_batch *b, const char *name, const crpv_scene *scene,
+                        PangoContext *ctx, double scale, int *width, int *height, GError **error)
+{
+    int w = (int)(crpv_scene_width(scene) * scale + 0.5);
+    int h = (int)(crpv_scene_height(scene) * scale + 0.5);
+    if (w <= 0 || h <= 0 || w > 30000 || h > 30000) {
+        g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                    "%s : taille d’image impossible (%d × %d pixels)", name, w, h);
+        return false;
+    }
+    /* RGB24: an opaque white image compresses better and shows the same
+     * everywhere. */
+    cairo_surface_t *surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+    cairo_t *cr = cairo_create(surface);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    cairo_scale(cr, (double)w / crpv_scene_width(scene), (double)h / crpv_scene_height(scene));
+    crpv_render_scene(cr, scene, ctx);
+    cairo_status_t status = cairo_status(cr);
+    cairo_destroy(cr);
+    if (status != CAIRO_STATUS_SUCCESS) {
+        cairo_surface_destroy(surface);
+        return cairo_failed(error, name, status);
+    }
+    GByteArray *bytes = g_byte_array_new();
+    status = cairo_surface_write_to_png_stream(surface, append_bytes, bytes);
+    cairo_surface_destroy(surface);
+    bool ok = status == CAIRO_STATUS_SUCCESS
+                  ? crpv_batch_add_bytes(b, name, bytes->data, bytes->len, error)
+                  : cairo_failed(error, name, status);
+    g_byte_array_free(bytes, TRUE);
+    if (ok && width)
+        *width = w;
+    if (ok && height)
+        *height = h;
+    return ok;
+}
+
+bool crpv_batch_commit(crpv_batch *b, GError **error)
+{
+    for (guint i = 0; i < b->entries->len; i++) {
+        entry *e = &g_array_index(b->entries, entry, i);
+        g_autofree char *final = g_build_filename(b->dir, e->name, NULL);
+        if (g_rename(e->tmp_path, final) != 0) {
+            int err = errno;
+            /* Files renamed so far are complete and new; the rest stay as
+             * temporaries until crpv_batch_free removes them. */
+            g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(err),
+                        "%s : impossible de remplacer le fichier : %s", final, g_strerror(err));
+            return false;
+        }
+        g_clear_pointer(&e->tmp_path, g_free);
+    }
+    b->committed = true;
+    return true;
+}
+
+size_t crpv_batch_count(const crpv_batch *b)
+{
+    return b->entries->len;
+}
+
+const char *crpv_batch_name(const crpv_batch *b, size_t i)
+{
+    return g_array_index(b->entries, entry, i).name;
+}
+
+size_t crpv_batch_size(const crpv_batch *b, size_t i)
+{
+    return g_array_index(b->entries, entry, i).size;
+}
+
+time_t crpv_output_date(const char *const *paths)
+{
+    const char *epoch = g_getenv("SOURCE_DATE_EPOCH");
+    if (epoch && *epoch) {
+        char *end = NULL;
+        gint64 v = g_ascii_strtoll(epoch, &end, 10);
+        if (end && !*end && v >= 0)
+            return (time_t)v;
+    }
+    time_t newest = 0;
+    for (const char *const *p = paths; p && *p; p++) {
+        GStatBuf st;
+        if (g_stat(*p, &st) == 0 && st.st_mtime > newest)
+            newest = st.st_mtime;
+    }
+    return newest;
+}

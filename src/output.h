@@ -1,3 +1,60 @@
+/* Writing outputs: PDF, SVG and PNG through Cairo, other files as bytes,
+ * all written atomically as one batch. The only module that creates Cairo
+ * surfaces or writes files. */
 #ifndef CRPV_OUTPUT_H
 #define CRPV_OUTPUT_H
+
+#include <glib.h>
+#include <pango/pango.h>
+#include <stdbool.h>
+#include <time.h>
+#include "scene.h"
+
+/* Document metadata for the PDF; strings borrowed. */
+typedef struct {
+    const char *title, *subject, *author, *keywords, *creator;
+    time_t date; /* creation and modification date written into the PDF */
+} crpv_pdf_info;
+
+typedef struct crpv_batch crpv_batch;
+
+/* A set of files that appear together or not at all: each is written to a
+ * temporary file in OUT_DIR (created if missing) and crpv_batch_commit()
+ * renames them all into place. Freeing a batch that was not committed
+ * removes its temporary files, so a failed run leaves the previous outputs
+ * as they were. Returns NULL with ERROR set (G_FILE_ERROR, in French) when
+ * OUT_DIR cannot be created or written. */
+crpv_batch *crpv_batch_new(const char *out_dir, GError **error);
+void crpv_batch_free(crpv_batch *batch); /* NULL is fine */
+
+/* Each adds the file NAME (a plain file name inside OUT_DIR). False with
+ * ERROR set on a write failure (disk full, permissions) or a Cairo error. */
+bool crpv_batch_add_bytes(crpv_batch *batch, const char *name, const void *data, size_t len,
+                          GError **error);
+/* A PDF of N pages, one per scene (each page the size of its scene), with
+ * INFO's metadata and the OUTLINE items of the scenes as bookmarks. */
+bool crpv_batch_add_pdf(crpv_batch *batch, const char *name, const crpv_scene *const *pages,
+                        size_t n, PangoContext *ctx, const crpv_pdf_info *info, GError **error);
+/* One page as SVG through Cairo (glyphs as outlines: for print, not web). */
+bool crpv_batch_add_svg(crpv_batch *batch, const char *name, const crpv_scene *scene,
+                        PangoContext *ctx, GError **error);
+/* SCENE rasterised at SCALE pixels per point on a white background. Its
+ * size in pixels is returned in WIDTH and HEIGHT when not NULL. */
+bool crpv_batch_add_png(crpv_batch *batch, const char *name, const crpv_scene *scene,
+                        PangoContext *ctx, double scale, int *width, int *height,
+                        GError **error);
+/* Renames every file into place. */
+bool crpv_batch_commit(crpv_batch *batch, GError **error);
+
+/* What the batch holds, for the run's summary. */
+size_t crpv_batch_count(const crpv_batch *batch);
+const char *crpv_batch_name(const crpv_batch *batch, size_t i); /* borrowed */
+size_t crpv_batch_size(const crpv_batch *batch, size_t i);
+
+/* The date outputs carry: SOURCE_DATE_EPOCH when set and valid, else the
+ * newest modification time among the NULL-terminated PATHS. */
+time_t crpv_output_date(const char *const *paths);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(crpv_batch, crpv_batch_free)
+
 #endif

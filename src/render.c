@@ -1,2 +1,148 @@
-/* render: under construction */
 #include "render.h"
+
+#include <glib.h>
+#include <math.h>
+#include <pango/pangocairo.h>
+
+#include "typeset.h"
+
+static void set_color(cairo_t *cr, crpv_color c)
+{
+    cairo_set_source_rgba(cr, c.r, c.g, c.b, c.a);
+}
+
+static void ring_path(cairo_t *cr, const crpv_ring *ring, bool close)
+{
+    if (ring->n == 0)
+        return;
+    cairo_move_to(cr, ring->pts[0].x, ring->pts[0].y);
+    for (size_t i = 1; i < ring->n; i++)
+        cairo_line_to(cr, ring->pts[i].x, ring->pts[i].y);
+    if (close)
+        cairo_close_path(cr);
+}
+
+/* Fills then strokes the current path, each only when its colour shows. */
+static void paint_path(cairo_t *cr, const crpv_item *item)
+{
+    if (item->fill.a > 0) {
+        set_color(cr, item->fill);
+        cairo_fill_preserve(cr);
+    }
+    if (item->stroke.a > 0 && item->line_width > 0) {
+        set_color(cr, item->stroke);
+        cairo_set_line_width(cr, item->line_width);
+        cairo_stroke_preserve(cr);
+    }
+    cairo_new_path(cr);
+}
+
+/* A cairo tag attribute string quotes its values with single quotes:
+ * escape them and backslashes so that no URI can break out. */
+static char *link_attributes(const char *uri, const crpv_rect *rect)
+{
+    GString *s = g_string_new(NULL);
+    if (rect)
+        g_string_append_printf(s, "rect=[%.2f %.2f %.2f %.2f] ", rect->x0, rect->y0,
+                               rect->x1 - rect->x0, rect->y1 - rect->y0);
+    g_string_append(s, "uri='");
+    for (const char *p = uri; *p; p++) {
+        if (*p == '\'' || *p == '\\')
+            g_string_append_c(s, '\\');
+        g_string_append_c(s, *p);
+    }
+    g_string_append_c(s, '\'');
+    return g_string_free(s, FALSE);
+}
+
+static void draw_text(cairo_t *cr, const crpv_item *item, PangoContext *ctx)
+{
+    double width = item->box.x1 - item->box.x0;
+    PangoLayout *layout = crpv_text_layout_new(ctx, item->font, item->text, width, item->align,
+                                               item->justify, item->line_height);
+    cairo_move_to(cr, item->box.x0, item->box.y0);
+    if (item->halo) {
+        pango_cairo_layout_path(cr, layout);
+        cairo_set_source_rgba(cr, 1, 1, 1, 0.85);
+        cairo_set_line_width(cr, 2.0);
+        cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+        cairo_stroke(cr);
+        cairo_move_to(cr, item->box.x0, item->box.y0);
+    }
+    set_color(cr, item->fill);
+    pango_cairo_show_layout(cr, layout);
+    g_object_unref(layout);
+}
+
+void crpv_render_scene(cairo_t *cr, const crpv_scene *scene, PangoContext *ctx)
+{
+    /* Structure tags must be closed by name: keep the open ones. */
+    GPtrArray *open_tags = g_ptr_array_new();
+    cairo_save(cr);
+    cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+    cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+    for (size_t i = 0; i < crpv_scene_count(scene); i++) {
+        const crpv_item *item = crpv_scene_nth(scene, i);
+        /* Only items with a small, meaningful area carry their link in
+         * the PDF: a region's bounding box would cover its neighbours. */
+        bool linked = item->uri && (item->kind == CRPV_ITEM_TEXT || item->kind == CRPV_ITEM_DISC);
+        g_autofree char *attrs = linked ? link_attributes(item->uri, NULL) : NULL;
+        if (linked)
+            cairo_tag_begin(cr, CAIRO_TAG_LINK, attrs);
+        switch (item->kind) {
+        case CRPV_ITEM_SHAPE:
+            cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+            for (size_t r = 0; r < item->shape.n_rings; r++)
+                ring_path(cr, &item->shape.rings[r], true);
+            paint_path(cr, item);
+            break;
+        case CRPV_ITEM_POLYLINE:
+            for (size_t r = 0; r < item->shape.n_rings; r++)
+                ring_path(cr, &item->shape.rings[r], false);
+            paint_path(cr, &(crpv_item){.stroke = item->stroke, .line_width = item->line_width});
+            break;
+        case CRPV_ITEM_RECT:
+            cairo_rectangle(cr, item->box.x0, item->box.y0, item->box.x1 - item->box.x0,
+                            item->box.y1 - item->box.y0);
+            paint_path(cr, item);
+            break;
+        case CRPV_ITEM_DISC:
+            cairo_new_sub_path(cr);
+            cairo_arc(cr, item->center.x, item->center.y, item->radius, 0, 2 * G_PI);
+            paint_path(cr, item);
+            break;
+        case CRPV_ITEM_TEXT:
+            if (item->text && *item->text)
+                draw_text(cr, item, ctx);
+            break;
+        case CRPV_ITEM_LINK: {
+            g_autofree char *a = link_attributes(item->uri ? item->uri : "", &item->box);
+            if (item->uri) {
+                cairo_tag_begin(cr, CAIRO_TAG_LINK, a);
+                cairo_tag_end(cr, CAIRO_TAG_LINK);
+            }
+            break;
+        }
+        case CRPV_ITEM_TAG_BEGIN:
+            cairo_tag_begin(cr, item->text, "");
+            g_ptr_array_add(open_tags, item->text);
+            break;
+        case CRPV_ITEM_TAG_END:
+            if (open_tags->len) {
+                cairo_tag_end(cr, g_ptr_array_index(open_tags, open_tags->len - 1));
+                g_ptr_array_set_size(open_tags, open_tags->len - 1);
+            }
+            break;
+        case CRPV_ITEM_OUTLINE:
+            break; /* bookmarks belong to the document: the output module adds them */
+        }
+        if (linked)
+            cairo_tag_end(cr, CAIRO_TAG_LINK);
+    }
+    while (open_tags->len) {
+        cairo_tag_end(cr, g_ptr_array_index(open_tags, open_tags->len - 1));
+        g_ptr_array_set_size(open_tags, open_tags->len - 1);
+    }
+    g_ptr_array_free(open_tags, TRUE);
+    cairo_restore(cr);
+}

@@ -93,6 +93,9 @@ crpv_item *crpv_scene_add_link(crpv_scene *scene, crpv_rect box, const char *uri
 crpv_item *crpv_scene_add_tag(crpv_scene *scene, const char *tag); /* TAG_BEGIN */
 void crpv_scene_end_tag(crpv_scene *scene);
 
+/* Appends deep copies of SRC's items to DST, moved by (DX, DY). */
+void crpv_scene_append(crpv_scene *dst, const crpv_scene *src, double dx, double dy);
+
 size_t crpv_scene_count(const crpv_scene *scene);
 crpv_item *crpv_scene_nth(const crpv_scene *scene, size_t i); /* borrowed */
 

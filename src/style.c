@@ -1,2 +1,354 @@
-/* style: under construction */
 #include "style.h"
+
+#include <math.h>
+#include <string.h>
+
+#define STYLE_ERROR (g_quark_from_static_string("crpv-style-error"))
+
+/* Default map layout, in points: a 540 x 430 map with the overseas regions
+ * in a column on the left, as the maps of French public bodies arrange
+ * them, and Île-de-France enlarged in the top-right corner, over the sea
+ * and foreign land that the map leaves blank. */
+static const struct {
+    const char *code, *title, *crs;
+    crpv_rect frame;
+} default_insets[] = {
+    {"01", "Guadeloupe", "EPSG:5490", {0, 0, 84, 72}},
+    {"02", "Martinique", "EPSG:5490", {0, 80, 84, 152}},
+    {"03", "Guyane", "EPSG:2972", {0, 160, 84, 248}},
+    {"04", "La Réunion", "EPSG:2975", {0, 256, 84, 328}},
+    {"06", "Mayotte", "EPSG:4471", {0, 336, 84, 408}},
+    {"idf", "Île-de-France", "EPSG:2154", {444, 0, 540, 84}},
+};
+
+crpv_style *crpv_style_new_default(void)
+{
+    crpv_style *s = g_new0(crpv_style, 1);
+    s->page_width = 210;
+    s->page_height = 297;
+    s->margin_top = 14;
+    s->margin_bottom = 14;
+    s->margin_inner = 15;
+    s->margin_outer = 15;
+    s->bleed = 3;
+    s->primary = crpv_color_rgb(0xb5174f);   /* a deep raspberry, the network's */
+    s->secondary = crpv_color_rgb(0xeab3c4); /* the same, lighter: being set up */
+    s->neutral = crpv_color_rgb(0xe4e1dc);
+    s->border = crpv_color_rgb(0xffffff);
+    s->text = crpv_color_rgb(0x2b2b2b);
+    s->sea = crpv_color_none();
+    s->marker = crpv_color_rgb(0x1f2a44);
+    s->marker_text = crpv_color_rgb(0xffffff);
+    s->font_family = g_strdup("Lato");
+    s->body_size = 9.5;
+    s->min_directory_size = 6.5;
+    s->map_width = 540;
+    s->map_height = 430;
+    s->metro_crs = g_strdup("EPSG:2154");
+    s->metro_frame = (crpv_rect){92, 0, 540, 408};
+    s->n_insets = G_N_ELEMENTS(default_insets);
+    s->insets = g_new0(crpv_inset_style, s->n_insets);
+    for (size_t i = 0; i < s->n_insets; i++) {
+        s->insets[i].code = g_strdup(default_insets[i].code);
+        s->insets[i].title = g_strdup(default_insets[i].title);
+        s->insets[i].crs = g_strdup(default_insets[i].crs);
+        s->insets[i].frame = default_insets[i].frame;
+    }
+    s->label_field = g_strdup("territoire");
+    s->legend = true;
+    s->credit = g_strdup("Source : IGN – Admin Express COG 2018");
+    s->regions_code_field = g_strdup("code");
+    s->regions_name_field = g_strdup("nom");
+    s->departements_code_field = g_strdup("code");
+    s->departements_name_field = g_strdup("nom");
+    s->hyphen_dictionary = g_strdup("/usr/share/hyphen/hyph_fr.dic");
+    return s;
+}
+
+void crpv_style_free(crpv_style *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->n_insets; i++) {
+        g_free(s->insets[i].code);
+        g_free(s->insets[i].title);
+        g_free(s->insets[i].crs);
+    }
+    g_free(s->insets);
+    g_free(s->font_family);
+    g_free(s->metro_crs);
+    g_free(s->label_field);
+    g_free(s->credit);
+    g_free(s->regions_code_field);
+    g_free(s->regions_name_field);
+    g_free(s->departements_code_field);
+    g_free(s->departements_name_field);
+    g_free(s->hyphen_dictionary);
+    g_free(s);
+}
+
+/* GKeyFile does not keep line numbers: find them in the text, so that a
+ * message can point at the line to fix. */
+static int line_of(const char *text, const char *group, const char *key)
+{
+    int line = 1, group_line = 0;
+    bool in_group = false;
+    const char *p = text;
+    while (*p) {
+        const char *end = strchr(p, '\n');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        g_autofree char *l = g_strstrip(g_strndup(p, len));
+        if (l[0] == '[') {
+            g_autofree char *name = g_strndup(l + 1, strcspn(l + 1, "]"));
+            in_group = strcmp(name, group) == 0;
+            if (in_group && !key)
+                return line;
+            if (in_group)
+                group_line = line;
+        } else if (in_group && key) {
+            size_t klen = strcspn(l, "=");
+            g_autofree char *k = g_strstrip(g_strndup(l, klen));
+            if (strcmp(k, key) == 0)
+                return line;
+        }
+        if (!end)
+            break;
+        p = end + 1;
+        line++;
+    }
+    return group_line ? group_line : 1;
+}
+
+typedef struct {
+    const char *path;
+    const char *text;
+    GKeyFile *kf;
+    GString *errors;
+} reader;
+
+static void problem(reader *r, const char *group, const char *key, const char *fmt, ...)
+    G_GNUC_PRINTF(4, 5);
+
+static void problem(reader *r, const char *group, const char *key, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    if (r->errors->len)
+        g_string_append_c(r->errors, '\n');
+    g_string_append_printf(r->errors, "%s:%d: %s", r->path, line_of(r->text, group, key), msg);
+}
+
+static char *get_string(reader *r, const char *group, const char *key)
+{
+    g_autofree char *v = g_key_file_get_string(r->kf, group, key, NULL);
+    if (!v)
+        return NULL;
+    return g_strdup(g_strstrip(v));
+}
+
+static void read_number(reader *r, const char *group, const char *key, double *out, double min,
+                        double max)
+{
+    g_autofree char *v = get_string(r, group, key);
+    if (!v)
+        return;
+    g_strdelimit(v, ",", '.');
+    char *end = NULL;
+    double d = g_ascii_strtod(v, &end);
+    if (end == v || *end || !isfinite(d) || d < min || d > max) {
+        problem(r, group, key, "« %s » doit être un nombre entre %g et %g, pas « %s »", key, min,
+                max, v);
+        return;
+    }
+    *out = d;
+}
+
+static bool parse_color(const char *v, crpv_color *out)
+{
+    if (g_ascii_strcasecmp(v, "aucune") == 0 || g_ascii_strcasecmp(v, "none") == 0) {
+        *out = crpv_color_none();
+        return true;
+    }
+    if (v[0] != '#' || strlen(v) != 7 || strspn(v + 1, "0123456789abcdefABCDEF") != 6)
+        return false;
+    *out = crpv_color_rgb((unsigned)strtoul(v + 1, NULL, 16));
+    return true;
+}
+
+static void read_color(reader *r, const char *group, const char *key, crpv_color *out)
+{
+    g_autofree char *v = get_string(r, group, key);
+    if (v && !parse_color(v, out))
+        problem(r, group, key, "couleur « %s » invalide (attendu : #rrggbb ou aucune)", v);
+}
+
+static void read_text(reader *r, const char *group, const char *key, char **out)
+{
+    char *v = get_string(r, group, key);
+    if (!v)
+        return;
+    if (!*v) {
+        problem(r, group, key, "« %s » est vide", key);
+        g_free(v);
+        return;
+    }
+    g_free(*out);
+    *out = v;
+}
+
+static void read_bool(reader *r, const char *group, const char *key, bool *out)
+{
+    g_autofree char *v = get_string(r, group, key);
+    if (!v)
+        return;
+    if (!g_ascii_strcasecmp(v, "oui") || !g_ascii_strcasecmp(v, "true") || !strcmp(v, "1"))
+        *out = true;
+    else if (!g_ascii_strcasecmp(v, "non") || !g_ascii_strcasecmp(v, "false") || !strcmp(v, "0"))
+        *out = false;
+    else
+        problem(r, group, key, "« %s » doit valoir oui ou non, pas « %s »", key, v);
+}
+
+/* "x, y, largeur, hauteur" in points. */
+static void read_frame(reader *r, const char *group, const char *key, crpv_rect *out)
+{
+    g_autofree char *v = get_string(r, group, key);
+    if (!v)
+        return;
+    g_auto(GStrv) parts = g_strsplit(v, ",", -1);
+    double n[4];
+    bool ok = g_strv_length(parts) == 4;
+    for (int i = 0; ok && i < 4; i++) {
+        char *p = g_strstrip(parts[i]), *end = NULL;
+        n[i] = g_ascii_strtod(p, &end);
+        ok = end != p && !*end && isfinite(n[i]) && n[i] >= 0 && n[i] <= 10000;
+    }
+    if (!ok || n[2] <= 0 || n[3] <= 0) {
+        problem(r, group, key, "cadre « %s » invalide (attendu : x, y, largeur, hauteur en points)",
+                v);
+        return;
+    }
+    *out = (crpv_rect){n[0], n[1], n[0] + n[2], n[1] + n[3]};
+}
+
+static const char *const known[][16] = {
+    {"page", "largeur", "hauteur", "marge_haut", "marge_bas", "marge_interieure",
+     "marge_exterieure", "fond_perdu", NULL},
+    {"couleurs", "principale", "secondaire", "neutre", "frontieres", "texte", "mer", "marqueur",
+     "texte_marqueur", NULL},
+    {"polices", "famille", "taille_texte", "taille_min_annuaire", NULL},
+    {"carte", "largeur", "hauteur", "projection", "metropole", "etiquette", "legende", "credit",
+     NULL},
+    {"encarts", "01", "02", "03", "04", "06", "idf", NULL},
+    {"geo", "regions_code", "regions_nom", "departements_code", "departements_nom", "cesure",
+     NULL},
+};
+
+static void check_known(reader *r)
+{
+    gsize n_groups = 0;
+    g_auto(GStrv) groups = g_key_file_get_groups(r->kf, &n_groups);
+    for (gsize g = 0; g < n_groups; g++) {
+        int gi = -1;
+        for (size_t k = 0; k < G_N_ELEMENTS(known); k++)
+            if (strcmp(known[k][0], groups[g]) == 0)
+                gi = (int)k;
+        if (gi < 0) {
+            problem(r, groups[g], NULL,
+                    "section [%s] inconnue (connues : page, couleurs, polices, carte, encarts, "
+                    "geo)",
+                    groups[g]);
+            continue;
+        }
+        g_auto(GStrv) keys = g_key_file_get_keys(r->kf, groups[g], NULL, NULL);
+        for (char **k = keys; k && *k; k++) {
+            bool found = false;
+            for (int i = 1; known[gi][i]; i++)
+                found = found || strcmp(known[gi][i], *k) == 0;
+            if (!found)
+                problem(r, groups[g], *k, "clé « %s » inconnue dans [%s]", *k, groups[g]);
+        }
+    }
+}
+
+crpv_style *crpv_style_parse(const char *text, size_t len, const char *path, GError **error)
+{
+    g_autoptr(GKeyFile) kf = g_key_file_new();
+    g_autoptr(GError) local = NULL;
+    if (!g_utf8_validate(text, (gssize)len, NULL)) {
+        g_set_error(error, STYLE_ERROR, 1, "%s:1: le fichier n’est pas en UTF-8", path);
+        return NULL;
+    }
+    if (!g_key_file_load_from_data(kf, text, len, G_KEY_FILE_NONE, &local)) {
+        g_set_error(error, STYLE_ERROR, 1, "%s: fichier de style illisible : %s", path,
+                    local->message);
+        return NULL;
+    }
+    g_autofree char *nul_text = g_strndup(text, len);
+    reader r = {path, nul_text, kf, g_string_new(NULL)};
+    crpv_style *s = crpv_style_new_default();
+    check_known(&r);
+
+    read_number(&r, "page", "largeur", &s->page_width, 50, 2000);
+    read_number(&r, "page", "hauteur", &s->page_height, 50, 2000);
+    read_number(&r, "page", "marge_haut", &s->margin_top, 0, 200);
+    read_number(&r, "page", "marge_bas", &s->margin_bottom, 0, 200);
+    read_number(&r, "page", "marge_interieure", &s->margin_inner, 0, 200);
+    read_number(&r, "page", "marge_exterieure", &s->margin_outer, 0, 200);
+    read_number(&r, "page", "fond_perdu", &s->bleed, 0, 20);
+    read_color(&r, "couleurs", "principale", &s->primary);
+    read_color(&r, "couleurs", "secondaire", &s->secondary);
+    read_color(&r, "couleurs", "neutre", &s->neutral);
+    read_color(&r, "couleurs", "frontieres", &s->border);
+    read_color(&r, "couleurs", "texte", &s->text);
+    read_color(&r, "couleurs", "mer", &s->sea);
+    read_color(&r, "couleurs", "marqueur", &s->marker);
+    read_color(&r, "couleurs", "texte_marqueur", &s->marker_text);
+    read_text(&r, "polices", "famille", &s->font_family);
+    read_number(&r, "polices", "taille_texte", &s->body_size, 5, 30);
+    read_number(&r, "polices", "taille_min_annuaire", &s->min_directory_size, 4, 30);
+    read_number(&r, "carte", "largeur", &s->map_width, 100, 5000);
+    read_number(&r, "carte", "hauteur", &s->map_height, 100, 5000);
+    read_text(&r, "carte", "projection", &s->metro_crs);
+    read_frame(&r, "carte", "metropole", &s->metro_frame);
+    read_text(&r, "carte", "etiquette", &s->label_field);
+    if (strcmp(s->label_field, "territoire") && strcmp(s->label_field, "nom"))
+        problem(&r, "carte", "etiquette", "« etiquette » doit valoir territoire ou nom, pas « %s »",
+                s->label_field);
+    read_bool(&r, "carte", "legende", &s->legend);
+    read_text(&r, "carte", "credit", &s->credit);
+    for (size_t i = 0; i < s->n_insets; i++)
+        read_frame(&r, "encarts", s->insets[i].code, &s->insets[i].frame);
+    read_text(&r, "geo", "regions_code", &s->regions_code_field);
+    read_text(&r, "geo", "regions_nom", &s->regions_name_field);
+    read_text(&r, "geo", "departements_code", &s->departements_code_field);
+    read_text(&r, "geo", "departements_nom", &s->departements_name_field);
+    read_text(&r, "geo", "cesure", &s->hyphen_dictionary);
+    if (s->margin_inner + s->margin_outer > s->page_width / 2 ||
+        s->margin_top + s->margin_bottom > s->page_height / 2)
+        problem(&r, "page", NULL, "les marges occupent plus de la moitié de la page");
+
+    if (r.errors->len) {
+        g_set_error_literal(error, STYLE_ERROR, 1, r.errors->str);
+        g_string_free(r.errors, TRUE);
+        crpv_style_free(s);
+        return NULL;
+    }
+    g_string_free(r.errors, TRUE);
+    return s;
+}
+
+crpv_style *crpv_style_load(const char *path, GError **error)
+{
+    g_autofree char *text = NULL;
+    gsize len = 0;
+    g_autoptr(GError) local = NULL;
+    if (!g_file_get_contents(path, &text, &len, &local)) {
+        g_set_error(error, G_FILE_ERROR, local->code, "%s: lecture impossible : %s", path,
+                    local->message);
+        return NULL;
+    }
+    return crpv_style_parse(text, len, path, error);
+}

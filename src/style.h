@@ -55,6 +55,8 @@ crpv_style *crpv_style_new_default(void);
  * an unknown group or key, or a value of the wrong kind is an error:
  * ERROR holds one "PATH:LINE: message" per problem, in French. */
 crpv_style *crpv_style_load(const char *path, GError **error);
+/* The same from TEXT (LEN bytes), PATH used in messages only. */
+crpv_style *crpv_style_parse(const char *text, size_t len, const char *path, GError **error);
 void crpv_style_free(crpv_style *style); /* NULL is fine */
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(crpv_style, crpv_style_free)
