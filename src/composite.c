@@ -186,8 +186,8 @@ static void idf_departements(const crpv_layer *regions, const crpv_layer *depart
 
 /* Projects the frame's features and fits them in its rectangle, keeping
  * proportions, centred, PAD points inside. */
-static bool frame_project(frame *f, double pad, double tolerance, crpv_map_stats *stats,
-                          GError **error)
+static bool frame_project(frame *f, double pad, double top, double tolerance,
+                          crpv_map_stats *stats, GError **error)
 {
     size_t n = f->features->len;
     f->shapes = g_new0(crpv_shape, n);
@@ -204,12 +204,13 @@ static bool frame_project(frame *f, double pad, double tolerance, crpv_map_stats
         g_set_error(error, MAP_ERROR, 1, "cadre « %s » : aucun contour à dessiner", f->code);
         return false;
     }
-    double w = crpv_rect_width(f->rect) - 2 * pad, h = crpv_rect_height(f->rect) - 2 * pad;
+    /* TOP keeps a strip free for the frame's caption. */
+    double w = crpv_rect_width(f->rect) - 2 * pad, h = crpv_rect_height(f->rect) - 2 * pad - top;
     f->scale = fmin(w / crpv_rect_width(extent), h / crpv_rect_height(extent));
     double used_w = crpv_rect_width(extent) * f->scale;
     double used_h = crpv_rect_height(extent) * f->scale;
     f->ox = f->rect.x0 + pad + (w - used_w) / 2 - extent.x0 * f->scale;
-    f->oy = f->rect.y0 + pad + (h - used_h) / 2 + extent.y1 * f->scale;
+    f->oy = f->rect.y0 + pad + top + (h - used_h) / 2 + extent.y1 * f->scale;
     for (size_t i = 0; i < n; i++)
         for (size_t r = 0; r < f->shapes[i].n_rings; r++) {
             crpv_ring *ring = &f->shapes[i].rings[r];
@@ -264,6 +265,9 @@ static bool rect_hits_shapes(crpv_rect r, const crpv_shape *shapes, size_t n)
     return false;
 }
 
+/* The strip at the top of an inset that its caption takes, in points. */
+static const double caption_height = 8;
+
 static bool add_frames(crpv_map *map, const crpv_map_input *in, double k, double tolerance,
                        GError **error)
 {
@@ -279,7 +283,8 @@ static bool add_frames(crpv_map *map, const crpv_map_input *in, double k, double
     }
     metro.proj = crpv_projection_new("EPSG:4326", st->metro_crs, error);
     g_array_append_val(map->frames, metro);
-    if (!metro.proj || !frame_project(nth_frame(map, 0), 2 * k, tolerance, &map->stats, error))
+    if (!metro.proj ||
+        !frame_project(nth_frame(map, 0), 2 * k, 0, tolerance, &map->stats, error))
         return false;
 
     for (size_t i = 0; i < st->n_insets; i++) {
@@ -304,8 +309,8 @@ static bool add_frames(crpv_map *map, const crpv_map_input *in, double k, double
         f.proj = crpv_projection_new("EPSG:4326", is->crs, error);
         g_array_append_val(map->frames, f);
         if (!f.proj ||
-            !frame_project(nth_frame(map, map->frames->len - 1), 4 * k, tolerance, &map->stats,
-                           error))
+            !frame_project(nth_frame(map, map->frames->len - 1), 4 * k, caption_height * k,
+                           tolerance, &map->stats, error))
             return false;
         continue;
     skip:
@@ -366,7 +371,8 @@ static char *label_text(const crpv_map_input *in, const crpv_centre *c)
 }
 
 static const char *const label_font = "Bold 6.5";
-static const double label_wrap = 64; /* points: longer labels go on two lines */
+static const double marker_radius = 5.2; /* points */
+static const double label_wrap = 92; /* points: longer labels go on two lines */
 
 static char *font_desc(const crpv_style *st, const char *rest)
 {
@@ -399,6 +405,42 @@ static void place_markers(crpv_map *map, const crpv_map_input *in, double k, GAr
         if (f->title && strcmp(f->title, m.label) == 0)
             g_clear_pointer(&m.label, g_free);
         g_array_append_val(markers, m);
+    }
+}
+
+/* Markers of one frame that would overlap (Paris and Saint-Denis, a few
+ * kilometres apart) are pushed apart just enough to be read, each by half
+ * the overlap, so that both stay near their cities. */
+static void separate_markers(GArray *markers, double radius)
+{
+    double want = 2 * radius + 0.8;
+    for (int iter = 0; iter < 60; iter++) {
+        bool moved = false;
+        for (guint i = 0; i < markers->len; i++)
+            for (guint j = i + 1; j < markers->len; j++) {
+                marker *a = &g_array_index(markers, marker, i);
+                marker *b = &g_array_index(markers, marker, j);
+                if (a->frame != b->frame)
+                    continue;
+                double dx = b->at.x - a->at.x, dy = b->at.y - a->at.y;
+                double d = hypot(dx, dy);
+                if (d >= want - 1e-9)
+                    continue;
+                if (d < 1e-9) { /* the same point: split along x, by order */
+                    dx = 1;
+                    dy = 0;
+                    d = 1;
+                    a->at.x -= 1e-3;
+                }
+                double push = (want - hypot(b->at.x - a->at.x, b->at.y - a->at.y)) / 2;
+                a->at.x -= dx / d * push;
+                a->at.y -= dy / d * push;
+                b->at.x += dx / d * push;
+                b->at.y += dy / d * push;
+                moved = true;
+            }
+        if (!moved)
+            break;
     }
 }
 
@@ -572,7 +614,7 @@ static void draw_markers(crpv_map *map, const crpv_map_input *in, double k, GArr
 {
     const crpv_style *st = in->style;
     crpv_scene *sc = map->scene;
-    double radius = 5.2 * k;
+    double radius = marker_radius * k;
     g_autofree char *lfont = font_desc(st, label_font);
     g_autofree char *nfont = font_desc(st, "Black 6");
 
@@ -682,6 +724,7 @@ crpv_map *crpv_map_compose(const crpv_map_input *in, double width, double tolera
     draw_legend_and_credit(map, in, k, obstacles);
     GArray *markers = g_array_new(FALSE, TRUE, sizeof(marker));
     place_markers(map, in, k, markers);
+    separate_markers(markers, marker_radius * k);
     draw_markers(map, in, k, markers, obstacles);
     for (guint i = 0; i < markers->len; i++)
         g_free(g_array_index(markers, marker, i).label);

@@ -3,21 +3,40 @@
 #include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
 #include <pango/pangofc-fontmap.h>
+#include <string.h>
 
 /* The family is kept on the context so that writers can name it. */
 static const char family_key[] = "crpv-font-family";
+
+static int compare_paths(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
 
 PangoContext *crpv_fonts_context_new(const char *dir, GError **error)
 {
     /* A Fontconfig configuration of our own, holding only DIR's fonts:
      * the system's configuration (and its fonts) is never consulted. */
-    FcConfig *config = FcConfigCreate();
-    if (!FcConfigAppFontAddDir(config, (const FcChar8 *)dir)) {
-        FcConfigDestroy(config);
-        g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
-                    "%s : dossier de polices illisible", dir);
+    GDir *d = g_dir_open(dir, 0, NULL);
+    if (!d) {
+        g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_NOENT, "%s : dossier de polices illisible",
+                    dir);
         return NULL;
     }
+    /* Files added one by one, in a fixed order: adding the folder would
+     * make Fontconfig look for a cache directory to write. */
+    GPtrArray *files = g_ptr_array_new_with_free_func(g_free);
+    const char *name;
+    while ((name = g_dir_read_name(d)))
+        if (g_str_has_suffix(name, ".ttf") || g_str_has_suffix(name, ".otf") ||
+            g_str_has_suffix(name, ".TTF") || g_str_has_suffix(name, ".OTF"))
+            g_ptr_array_add(files, g_build_filename(dir, name, NULL));
+    g_dir_close(d);
+    g_ptr_array_sort(files, compare_paths);
+    FcConfig *config = FcConfigCreate();
+    for (guint i = 0; i < files->len; i++)
+        FcConfigAppFontAddFile(config, g_ptr_array_index(files, i));
+    g_ptr_array_free(files, TRUE);
     FcFontSet *set = FcConfigGetFonts(config, FcSetApplication);
     if (!set || set->nfont == 0) {
         FcConfigDestroy(config);

@@ -7,8 +7,8 @@
 
 /* Default map layout, in points: a 540 x 430 map with the overseas regions
  * in a column on the left, as the maps of French public bodies arrange
- * them, and Île-de-France enlarged in the top-right corner, over the sea
- * and foreign land that the map leaves blank. */
+ * them, and Île-de-France enlarged over the Channel, which the map leaves
+ * blank. */
 static const struct {
     const char *code, *title, *crs;
     crpv_rect frame;
@@ -18,7 +18,7 @@ static const struct {
     {"03", "Guyane", "EPSG:2972", {0, 160, 84, 248}},
     {"04", "La Réunion", "EPSG:2975", {0, 256, 84, 328}},
     {"06", "Mayotte", "EPSG:4471", {0, 336, 84, 408}},
-    {"idf", "Île-de-France", "EPSG:2154", {444, 0, 540, 84}},
+    {"idf", "Île-de-France", "EPSG:2154", {92, 0, 190, 88}},
 };
 
 crpv_style *crpv_style_new_default(void)

@@ -1,14 +1,419 @@
-/* Tests of the cli module: under construction. */
+/* End to end: the crpv program run as a user runs it, its exit codes, its
+ * messages, and the files it writes, read back. */
 #include "testutil.h"
 
-static void test_placeholder(void **state)
+#include <cairo.h>
+#include <glib/gstdio.h>
+#include <poppler.h>
+#include <string.h>
+#include <unistd.h>
+
+#define RUN(cwd, out, err, ...) tu_run_crpv((cwd), (out), (err), (const char *const[]){__VA_ARGS__, NULL})
+
+static const char *const outputs[] = {
+    "brochure.pdf", "brochure-1.svg", "brochure-2.svg", "brochure-1.png", "brochure-2.png",
+    "carte.png",    "carte@2x.png",   "carte.pdf",      "carte.svg",      "carte.html",
+};
+
+static void test_help_and_usage(void **state)
 {
     (void)state;
-    skip();
+    g_autofree char *out = NULL, *err = NULL;
+    assert_int_equal(RUN(NULL, &out, &err, "--help"), 0);
+    assert_non_null(strstr(out, "Codes de sortie"));
+    assert_non_null(strstr(out, "--centres FICHIER"));
+    g_free(out), g_free(err);
+    assert_int_equal(RUN(NULL, &out, &err, "publier"), 2);
+    assert_non_null(strstr(err, "commande « publier » inconnue"));
+    g_free(out), g_free(err);
+    assert_int_equal(RUN(NULL, &out, &err, "map", "--format", "gif"), 2);
+    g_free(out), g_free(err);
+    assert_int_equal(RUN(NULL, &out, &err, "--nimporte"), 2);
+    g_free(out), g_free(err);
+    out = err = NULL;
+    assert_int_equal(RUN(NULL, &out, &err, "--version"), 0);
+    assert_non_null(strstr(out, "crpv "));
+}
+
+static void test_check_shipped_data(void **state)
+{
+    (void)state;
+    g_autofree char *out = NULL, *err = NULL;
+    assert_int_equal(RUN(NULL, &out, &err, "check"), 0);
+    assert_non_null(strstr(out, "20 centres (19 actifs, 1 en préfiguration)"));
+    assert_non_null(strstr(out, "Régions couvertes : 17 sur 18"));
+    assert_non_null(strstr(out, "« Corse »"));
+    assert_string_equal(err, "");
+}
+
+/* The directory as French Excel saves it: semicolons, BOM, CRLF, decimal
+ * commas, Windows-1252. */
+static char *excel_export(const char *csv, bool cp1252)
+{
+    GString *s = g_string_new(cp1252 ? "" : "\xef\xbb\xbf");
+    bool quoted = false;
+    for (const char *p = csv; *p; p++) {
+        if (*p == '"')
+            quoted = !quoted;
+        if (*p == ',' && !quoted) {
+            /* A comma between two digits is a decimal point in lon/lat. */
+            g_string_append_c(s, ';');
+        } else if (*p == '\n') {
+            g_string_append(s, "\r\n");
+        } else if (*p == '.' && p > csv && g_ascii_isdigit(p[-1]) && g_ascii_isdigit(p[1]) &&
+                   s->len > 0 && s->str[s->len - 1] != ' ') {
+            g_string_append_c(s, ',');
+        } else {
+            g_string_append_c(s, *p);
+        }
+    }
+    if (!cp1252)
+        return g_string_free(s, FALSE);
+    /* Phone numbers and sites keep their dots only in names: none here. */
+    gsize n = 0;
+    char *conv = g_convert(s->str, (gssize)s->len, "WINDOWS-1252", "UTF-8", NULL, &n, NULL);
+    g_string_free(s, TRUE);
+    return conv;
+}
+
+static void test_check_excel_export(void **state)
+{
+    (void)state;
+    g_autofree char *csv = tu_read_source("data/centres.csv", NULL);
+    g_autofree char *dir = tu_tmpdir();
+    for (int cp = 0; cp < 2; cp++) {
+        g_autofree char *x = excel_export(csv, cp);
+        g_autofree char *path = tu_write_file(dir, "annuaire.csv", x, strlen(x));
+        g_autofree char *out = NULL, *err = NULL;
+        int rc = RUN(NULL, &out, &err, "check", "--centres", path);
+        if (rc != 0)
+            fail_msg("exit %d: %s", rc, err);
+        assert_non_null(strstr(out, "20 centres"));
+    }
+    tu_rmtree(dir);
+}
+
+static void test_broken_directory_reports_everything(void **state)
+{
+    (void)state;
+    const char *csv = "id,nom,territoire,regions,telephone,site,lon,lat,statut\n"
+                      "a,Centre A,Bretagne,53,02 00 00 00 00,www.a.fr,,,actif\n"
+                      "a,Centre B,Bretagne,53,02 00 00 00 00,www.b.fr,,,actif\n"
+                      "c,,Normandie,28,02 00 00 00 00,www.c.fr,,,actif\n"
+                      "d,Centre D,Nulle part,99,02 00 00 00 00,javascript:alert(1),,,actif\n"
+                      "e,Centre E,Bretagne,53,02 00 00 00 00,www.e.fr,abc,48,fermé\n";
+    g_autofree char *dir = tu_tmpdir();
+    g_autofree char *path = tu_write_file(dir, "centres.csv", csv, strlen(csv));
+    g_autofree char *out = NULL, *err = NULL;
+    assert_int_equal(RUN(NULL, &out, &err, "check", "--centres", path), 1);
+    const char *lines[] = {":3:", ":4:", ":5:", ":6:"};
+    for (size_t i = 0; i < G_N_ELEMENTS(lines); i++)
+        if (!strstr(err, lines[i]))
+            fail_msg("no error at line %s in:\n%s", lines[i], err);
+    assert_non_null(strstr(err, "« a »"));
+    assert_non_null(strstr(err, "99"));
+    assert_non_null(strstr(err, "fermé"));
+    tu_rmtree(dir);
+}
+
+static bool same_file(const char *a, const char *b)
+{
+    g_autofree char *da = NULL, *db = NULL;
+    gsize la = 0, lb = 0;
+    if (!g_file_get_contents(a, &da, &la, NULL) || !g_file_get_contents(b, &db, &lb, NULL))
+        return false;
+    return la == lb && memcmp(da, db, la) == 0;
+}
+
+static char *page_text(PopplerDocument *doc, int i)
+{
+    PopplerPage *p = poppler_document_get_page(doc, i);
+    char *t = poppler_page_get_text(p);
+    g_object_unref(p);
+    return t;
+}
+
+/* Poppler's text has line breaks where the layout put them; soft hyphens
+ * and no-break spaces too. Compare on text with all of that squeezed. */
+static char *squeeze(const char *text)
+{
+    GString *s = g_string_new(NULL);
+    for (const char *p = text; *p; p = g_utf8_next_char(p)) {
+        gunichar c = g_utf8_get_char(p);
+        if (c == 0xad || c == 0x2060 || c == '-' || c == 0x2010)
+            continue;
+        if (g_unichar_isspace(c) || c == 0xa0 || c == 0x202f) {
+            if (s->len && s->str[s->len - 1] != ' ')
+                g_string_append_c(s, ' ');
+            continue;
+        }
+        g_string_append_unichar(s, c);
+    }
+    return g_string_free(s, FALSE);
+}
+
+static void test_build_everything(void **state)
+{
+    (void)state;
+    g_autofree char *dir = tu_tmpdir();
+    g_autofree char *out = NULL, *err = NULL;
+    int rc = RUN(NULL, &out, &err, "build", "--out", dir);
+    if (rc != 0)
+        fail_msg("exit %d: %s", rc, err);
+    assert_string_equal(err, "");
+    assert_non_null(strstr(out, "fichiers écrits"));
+    for (size_t i = 0; i < G_N_ELEMENTS(outputs); i++) {
+        g_autofree char *p = g_build_filename(dir, outputs[i], NULL);
+        if (!g_file_test(p, G_FILE_TEST_IS_REGULAR))
+            fail_msg("missing %s", outputs[i]);
+    }
+    /* No temporary file left behind. */
+    GDir *d = g_dir_open(dir, 0, NULL);
+    const char *name;
+    while ((name = g_dir_read_name(d)))
+        assert_true(name[0] != '.');
+    g_dir_close(d);
+
+    g_autofree char *png = g_build_filename(dir, "carte.png", NULL);
+    cairo_surface_t *img = cairo_image_surface_create_from_png(png);
+    assert_int_equal(cairo_image_surface_get_width(img), 1200);
+    cairo_surface_destroy(img);
+    g_autofree char *png2 = g_build_filename(dir, "carte@2x.png", NULL);
+    img = cairo_image_surface_create_from_png(png2);
+    assert_int_equal(cairo_image_surface_get_width(img), 2400);
+    cairo_surface_destroy(img);
+
+    /* The brochure, read back. */
+    g_autofree char *pdf = g_build_filename(dir, "brochure.pdf", NULL);
+    g_autofree char *uri = g_filename_to_uri(pdf, NULL, NULL);
+    g_autoptr(GError) error = NULL;
+    PopplerDocument *doc = poppler_document_new_from_file(uri, NULL, &error);
+    assert_non_null(doc);
+    assert_int_equal(poppler_document_get_n_pages(doc), 2);
+    g_autofree char *title = poppler_document_get_title(doc);
+    assert_non_null(strstr(title, "centres de ressources"));
+    g_autofree char *subject = poppler_document_get_subject(doc);
+    g_autofree char *author = poppler_document_get_author(doc);
+    g_autofree char *keywords = poppler_document_get_keywords(doc);
+    assert_non_null(subject);
+    assert_non_null(author);
+    assert_non_null(keywords);
+    assert_int_equal(poppler_document_get_creation_date(doc), 1700000000);
+
+    g_autofree char *raw = page_text(doc, 1);
+    g_autofree char *text = squeeze(raw);
+    g_autofree char *csv = tu_read_source("data/centres.csv", NULL);
+    g_auto(GStrv) rows = g_strsplit(csv, "\n", -1);
+    size_t checked = 0;
+    for (char **row = rows + 1; *row && **row; row++) {
+        g_auto(GStrv) f = g_strsplit(*row, ",", -1);
+        /* nom, territoire, telephone, site or courriel */
+        int cols[] = {1, 3, 6, 7, 8};
+        for (size_t c = 0; c < G_N_ELEMENTS(cols); c++) {
+            g_autofree char *want = squeeze(f[cols[c]]);
+            if (cols[c] == 6) {
+                g_autofree char *first = g_strdup(want);
+                char *plus = strstr(first, " + ");
+                if (plus)
+                    *plus = 0;
+                g_free(want);
+                want = g_strdup(first);
+            }
+            if (*want && !strstr(text, want))
+                fail_msg("« %s » missing from the verso", want);
+            checked++;
+        }
+    }
+    assert_true(checked >= 100);
+
+    /* One link per website, e-mail and phone. */
+    PopplerPage *verso = poppler_document_get_page(doc, 1);
+    GList *links = poppler_page_get_link_mapping(verso);
+    GHashTable *uris = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    for (GList *l = links; l; l = l->next) {
+        PopplerLinkMapping *m = l->data;
+        if (m->action->type == POPPLER_ACTION_URI)
+            g_hash_table_add(uris, g_strdup(m->action->uri.uri));
+    }
+    poppler_page_free_link_mapping(links);
+    assert_true(g_hash_table_contains(uris, "https://www.labo-cites.org"));
+    assert_true(g_hash_table_contains(uris, "mailto:catherine.halpern@paris.fr"));
+    assert_true(g_hash_table_contains(uris, "tel:+33478770143"));
+    assert_true(g_hash_table_contains(uris, "tel:+33467070242"));
+    g_hash_table_destroy(uris);
+    g_object_unref(verso);
+
+    /* Fonts embedded and subset, none from the system. */
+    PopplerFontInfo *fi = poppler_font_info_new(doc);
+    PopplerFontsIter *it = NULL;
+    size_t n_fonts = 0;
+    while (poppler_font_info_scan(fi, 2, &it)) {
+        if (!it)
+            continue;
+        do {
+            assert_true(poppler_fonts_iter_is_embedded(it));
+            assert_true(poppler_fonts_iter_is_subset(it));
+            assert_non_null(strstr(poppler_fonts_iter_get_name(it), "Lato"));
+            n_fonts++;
+        } while (poppler_fonts_iter_next(it));
+        poppler_fonts_iter_free(it);
+        it = NULL;
+    }
+    poppler_font_info_free(fi);
+    assert_true(n_fonts >= 2);
+
+    /* Bookmarks and the structure tree of a tagged PDF. */
+    PopplerIndexIter *idx = poppler_index_iter_new(doc);
+    assert_non_null(idx);
+    poppler_index_iter_free(idx);
+    PopplerStructureElementIter *st = poppler_structure_element_iter_new(doc);
+    assert_non_null(st);
+    poppler_structure_element_iter_free(st);
+    g_object_unref(doc);
+    tu_rmtree(dir);
+}
+
+static void test_reproducible(void **state)
+{
+    (void)state;
+    g_autofree char *a = tu_tmpdir(), *b = tu_tmpdir();
+    assert_int_equal(RUN(NULL, NULL, NULL, "build", "-q", "--out", a), 0);
+    assert_int_equal(RUN(NULL, NULL, NULL, "build", "-q", "--out", b), 0);
+    for (size_t i = 0; i < G_N_ELEMENTS(outputs); i++) {
+        g_autofree char *pa = g_build_filename(a, outputs[i], NULL);
+        g_autofree char *pb = g_build_filename(b, outputs[i], NULL);
+        if (!same_file(pa, pb))
+            fail_msg("%s differs between two builds", outputs[i]);
+    }
+    tu_rmtree(a);
+    tu_rmtree(b);
+}
+
+static void test_failures_keep_previous_outputs(void **state)
+{
+    (void)state;
+    g_autofree char *dir = tu_tmpdir();
+    assert_int_equal(RUN(NULL, NULL, NULL, "map", "-q", "--out", dir), 0);
+    g_autofree char *svg = g_build_filename(dir, "carte.svg", NULL);
+    g_autofree char *before = NULL;
+    gsize len = 0;
+    assert_true(g_file_get_contents(svg, &before, &len, NULL));
+
+    /* A broken directory: exit 1, nothing written. */
+    const char *csv = "id,nom,territoire,regions,statut\nx,X,X,99,actif\n";
+    g_autofree char *bad = tu_write_file(dir, "mauvais.csv", csv, strlen(csv));
+    g_autofree char *err = NULL;
+    assert_int_equal(RUN(NULL, NULL, &err, "map", "--out", dir, "--centres", bad), 1);
+    assert_non_null(strstr(err, "mauvais.csv:2:"));
+    g_autofree char *after = NULL;
+    assert_true(g_file_get_contents(svg, &after, &len, NULL));
+    assert_string_equal(before, after);
+
+    /* An output folder that cannot be made: exit 3 with a message. */
+    g_autofree char *blocker = tu_write_file(dir, "fichier", "x", 1);
+    g_autofree char *inside = g_build_filename(blocker, "sorties", NULL);
+    g_free(err);
+    err = NULL;
+    assert_int_equal(RUN(NULL, NULL, &err, "map", "--out", inside), 3);
+    assert_non_null(strstr(err, "sorties"));
+
+    /* A read-only folder, where permissions apply (not to root). */
+    if (geteuid() != 0) {
+        g_chmod(dir, 0555);
+        g_free(err);
+        err = NULL;
+        assert_int_equal(RUN(NULL, NULL, &err, "map", "--out", dir), 3);
+        g_chmod(dir, 0755);
+        g_free(after);
+        after = NULL;
+        assert_true(g_file_get_contents(svg, &after, &len, NULL));
+        assert_string_equal(before, after);
+    }
+    tu_rmtree(dir);
+}
+
+static void test_map_formats(void **state)
+{
+    (void)state;
+    g_autofree char *dir = tu_tmpdir();
+    assert_int_equal(RUN(NULL, NULL, NULL, "map", "-q", "--format", "png", "--width", "800",
+                         "--out", dir),
+                     0);
+    g_autofree char *png = g_build_filename(dir, "carte.png", NULL);
+    g_autofree char *svg = g_build_filename(dir, "carte.svg", NULL);
+    cairo_surface_t *img = cairo_image_surface_create_from_png(png);
+    assert_int_equal(cairo_image_surface_get_width(img), 800);
+    cairo_surface_destroy(img);
+    assert_false(g_file_test(svg, G_FILE_TEST_EXISTS));
+    assert_int_equal(RUN(NULL, NULL, NULL, "map", "-q", "--format", "png", "--scale", "3",
+                         "--out", dir),
+                     0);
+    g_autofree char *png3 = g_build_filename(dir, "carte@3x.png", NULL);
+    img = cairo_image_surface_create_from_png(png3);
+    assert_int_equal(cairo_image_surface_get_width(img), 3600);
+    cairo_surface_destroy(img);
+    tu_rmtree(dir);
+}
+
+static void test_placeholders_follow_directory(void **state)
+{
+    (void)state;
+    g_autofree char *csv = tu_read_source("data/centres.csv", NULL);
+    /* Without the Guadeloupe centre: 16 regions, 4 overseas. */
+    char *guadeloupe = strstr(csv, "crpv-guadeloupe");
+    assert_non_null(guadeloupe);
+    *guadeloupe = 0;
+    g_autofree char *dir = tu_tmpdir();
+    g_autofree char *path = tu_write_file(dir, "centres.csv", csv, strlen(csv));
+    assert_int_equal(RUN(NULL, NULL, NULL, "brochure", "-q", "--format", "pdf", "--centres",
+                         path, "--out", dir),
+                     0);
+    g_autofree char *pdf = g_build_filename(dir, "brochure.pdf", NULL);
+    g_autofree char *uri = g_filename_to_uri(pdf, NULL, NULL);
+    PopplerDocument *doc = poppler_document_new_from_file(uri, NULL, NULL);
+    assert_non_null(doc);
+    g_autofree char *raw = page_text(doc, 0);
+    g_autofree char *text = squeeze(raw);
+    if (!strstr(text, "16 régions (dont 4 en outre"))
+        fail_msg("counts not updated in:\n%s", text);
+    g_object_unref(doc);
+    tu_rmtree(dir);
+}
+
+static void test_print_version(void **state)
+{
+    (void)state;
+    g_autofree char *dir = tu_tmpdir();
+    assert_int_equal(
+        RUN(NULL, NULL, NULL, "brochure", "-q", "--print", "--format", "pdf", "--out", dir), 0);
+    g_autofree char *pdf = g_build_filename(dir, "brochure-impression.pdf", NULL);
+    g_autofree char *uri = g_filename_to_uri(pdf, NULL, NULL);
+    PopplerDocument *doc = poppler_document_new_from_file(uri, NULL, NULL);
+    assert_non_null(doc);
+    PopplerPage *p = poppler_document_get_page(doc, 0);
+    double w = 0, h = 0;
+    poppler_page_get_size(p, &w, &h);
+    /* A4 plus at least 3 mm of bleed on each side. */
+    assert_true(w >= 595.28 + 2 * 3 * 72 / 25.4 - 0.01);
+    assert_true(h >= 841.89 + 2 * 3 * 72 / 25.4 - 0.01);
+    g_object_unref(p);
+    g_object_unref(doc);
+    tu_rmtree(dir);
 }
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_placeholder)};
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_help_and_usage),
+        cmocka_unit_test(test_check_shipped_data),
+        cmocka_unit_test(test_check_excel_export),
+        cmocka_unit_test(test_broken_directory_reports_everything),
+        cmocka_unit_test(test_build_everything),
+        cmocka_unit_test(test_reproducible),
+        cmocka_unit_test(test_failures_keep_previous_outputs),
+        cmocka_unit_test(test_map_formats),
+        cmocka_unit_test(test_placeholders_follow_directory),
+        cmocka_unit_test(test_print_version),
+    };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,14 +1,97 @@
-/* Tests of the style module: under construction. */
+/* The style file: defaults, overrides, and every mistake reported with its
+ * line. */
 #include "testutil.h"
 
-static void test_placeholder(void **state)
+#include <string.h>
+
+#include "style.h"
+
+static crpv_style *parse(const char *text, GError **error)
+{
+    return crpv_style_parse(text, strlen(text), "style.ini", error);
+}
+
+static void test_defaults(void **state)
 {
     (void)state;
-    skip();
+    g_autoptr(crpv_style) s = crpv_style_new_default();
+    assert_double_near(s->page_width, 210, 1e-9);
+    assert_double_near(s->page_height, 297, 1e-9);
+    assert_string_equal(s->font_family, "Lato");
+    assert_int_equal(s->n_insets, 6);
+    assert_string_equal(s->insets[5].code, "idf");
+    assert_non_null(strstr(s->credit, "Admin Express"));
+}
+
+static void test_overrides(void **state)
+{
+    (void)state;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(crpv_style) s = parse("# commentaire\n"
+                                    "[page]\nlargeur = 148\nhauteur=210\n"
+                                    "[couleurs]\nprincipale = #123456\nmer = aucune\n"
+                                    "[carte]\netiquette = nom\nlegende = non\n"
+                                    "[encarts]\nidf = 10, 20, 30, 40\n"
+                                    "[geo]\nregions_code = INSEE_REG\n",
+                                    &error);
+    assert_null(error);
+    assert_non_null(s);
+    assert_double_near(s->page_width, 148, 1e-9);
+    assert_double_near(s->primary.r, 0x12 / 255.0, 1e-9);
+    assert_double_near(s->primary.b, 0x56 / 255.0, 1e-9);
+    assert_double_near(s->sea.a, 0, 1e-9);
+    assert_string_equal(s->label_field, "nom");
+    assert_false(s->legend);
+    assert_double_near(s->insets[5].frame.x0, 10, 1e-9);
+    assert_double_near(s->insets[5].frame.y1, 60, 1e-9);
+    assert_string_equal(s->regions_code_field, "INSEE_REG");
+    /* Keys not given keep their defaults. */
+    assert_string_equal(s->departements_code_field, "code");
+}
+
+static void test_every_error_with_its_line(void **state)
+{
+    (void)state;
+    g_autoptr(GError) error = NULL;
+    crpv_style *s = parse("[page]\n"
+                          "largeur = large\n"           /* 2 */
+                          "[couleurs]\n"
+                          "principale = rouge\n"        /* 4 */
+                          "[carte]\n"
+                          "couleur = #000000\n"         /* 6 */
+                          "[inconnue]\n"                /* 7 */
+                          "x = 1\n",
+                          &error);
+    assert_null(s);
+    assert_non_null(error);
+    const char *m = error->message;
+    assert_non_null(strstr(m, "style.ini:2: « largeur » doit être un nombre"));
+    assert_non_null(strstr(m, "style.ini:4: couleur « rouge » invalide"));
+    assert_non_null(strstr(m, "style.ini:6: clé « couleur » inconnue dans [carte]"));
+    assert_non_null(strstr(m, "style.ini:7: section [inconnue] inconnue"));
+}
+
+static void test_broken_syntax(void **state)
+{
+    (void)state;
+    g_autoptr(GError) error = NULL;
+    assert_null(parse("pas de section\n", &error));
+    assert_non_null(strstr(error->message, "style.ini"));
+    g_clear_error(&error);
+    assert_null(crpv_style_parse("[page]\nlargeur = \xff\n", 18, "style.ini", &error));
+    assert_non_null(strstr(error->message, "UTF-8"));
+    g_clear_error(&error);
+    assert_null(crpv_style_load("absent/style.ini", &error));
+    assert_true(error->domain == G_FILE_ERROR);
 }
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_placeholder)};
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_defaults),
+        cmocka_unit_test(test_overrides),
+        cmocka_unit_test(test_every_error_with_its_line),
+        cmocka_unit_test(test_broken_syntax),
+    };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
