@@ -609,6 +609,27 @@ static void draw_legend_and_credit(crpv_map *map, const crpv_map_input *in, doub
     }
 }
 
+/* The label's markup with its line breaks made explicit, where Pango
+ * would wrap it at WIDTH: every writer, the SVG one included, then breaks
+ * the same lines. */
+static char *wrapped_label(PangoContext *ctx, const char *font, const char *text, double width)
+{
+    g_autofree char *markup = crpv_markup_escape(text);
+    PangoLayout *layout = crpv_text_layout_new(ctx, font, markup, width, 1, false, 0);
+    const char *plain = pango_layout_get_text(layout);
+    GString *out = g_string_new(NULL);
+    for (GSList *l = pango_layout_get_lines_readonly(layout); l; l = l->next) {
+        PangoLayoutLine *line = l->data;
+        g_autofree char *part = g_strstrip(g_strndup(plain + line->start_index, (gsize)line->length));
+        g_autofree char *esc = crpv_markup_escape(part);
+        if (out->len)
+            g_string_append_c(out, '\n');
+        g_string_append(out, esc);
+    }
+    g_object_unref(layout);
+    return g_string_free(out, FALSE);
+}
+
 static void draw_markers(crpv_map *map, const crpv_map_input *in, double k, GArray *markers,
                          GArray *obstacles)
 {
@@ -636,9 +657,8 @@ static void draw_markers(crpv_map *map, const crpv_map_input *in, double k, GArr
         r->frame = (int)m->frame;
         r->bounds = m->frame == 0 ? whole : nth_frame(map, m->frame)->rect;
         if (m->label) {
-            markups[nreq] = crpv_markup_escape(m->label);
-            crpv_text_size(in->ctx, lfont, markups[nreq], label_wrap * k, false, 0, &r->width,
-                           &r->height);
+            markups[nreq] = wrapped_label(in->ctx, lfont, m->label, label_wrap * k);
+            crpv_text_size(in->ctx, lfont, markups[nreq], -1, false, 0, &r->width, &r->height);
         }
         index[nreq++] = i;
     }

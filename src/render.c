@@ -58,6 +58,11 @@ static char *link_attributes(const char *uri, const crpv_rect *rect)
 static void draw_text(cairo_t *cr, const crpv_item *item, PangoContext *ctx)
 {
     double width = item->box.x1 - item->box.x0;
+    /* A box measured to fit its text exactly must not wrap it again when
+     * its width is rounded to Pango units; justified text keeps the exact
+     * width it was set at. */
+    if (!item->justify)
+        width += 0.05;
     PangoLayout *layout = crpv_text_layout_new(ctx, item->font, item->text, width, item->align,
                                                item->justify, item->line_height);
     cairo_move_to(cr, item->box.x0, item->box.y0);

@@ -5,6 +5,7 @@
 #include <cairo.h>
 #include <glib/gstdio.h>
 #include <poppler.h>
+#include <stdbool.h>
 #include <string.h>
 #include <unistd.h>
 
