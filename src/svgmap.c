@@ -1,2 +1,587 @@
-/* svgmap: under construction */
+/* The web SVG of the map. Numbers are written by hand from integers in
+ * tenths or hundredths of a point: printf's %g would dominate the time on
+ * a map of some ten thousand vertices, and cost bytes. */
 #include "svgmap.h"
+
+#include <math.h>
+#include <pango/pango.h>
+#include <stdint.h>
+#include <string.h>
+
+/* Lato, the project's font: ascent 1974 and line height 2400 of 2000 units
+ * (hhea), so that the baselines fall where Pango puts them on the PNG. */
+#define ASCENT 0.987
+#define LINE_HEIGHT 1.2
+#define DEFAULT_FONT_SIZE 10.0
+/* A coordinate past this is garbage, not geometry; it is skipped. */
+#define MAX_COORD 1e7
+
+void crpv_svgmap_append_escaped(GString *out, const char *text)
+{
+    if (text == NULL)
+        return;
+    char *valid = g_utf8_make_valid(text, -1);
+    const unsigned char *s = (const unsigned char *)valid;
+    while (*s) {
+        unsigned char c = *s;
+        if (c < 0x80) {
+            switch (c) {
+            case '&':
+                g_string_append(out, "&amp;");
+                break;
+            case '<':
+                g_string_append(out, "&lt;");
+                break;
+            case '>':
+                g_string_append(out, "&gt;");
+                break;
+            case '"':
+                g_string_append(out, "&quot;");
+                break;
+            case '\'':
+                g_string_append(out, "&#39;");
+                break;
+            default:
+                if (c >= 0x20 ? c != 0x7f : (c == '\t' || c == '\n'))
+                    g_string_append_c(out, (char)c);
+            }
+            s++;
+            continue;
+        }
+        int len = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+        /* C1 controls and the non-characters U+FFFE, U+FFFF. */
+        bool drop = (c == 0xc2 && s[1] < 0xa0) ||
+                    (c == 0xef && s[1] == 0xbf && (s[2] == 0xbe || s[2] == 0xbf));
+        if (!drop)
+            g_string_append_len(out, (const char *)s, len);
+        s += len;
+    }
+    g_free(valid);
+}
+
+bool crpv_svgmap_uri_allowed(const char *uri)
+{
+    static const char *const schemes[] = {"http://", "https://", "mailto:", "tel:"};
+    if (uri == NULL || !g_utf8_validate(uri, -1, NULL))
+        return false;
+    for (const unsigned char *s = (const unsigned char *)uri; *s; s++) {
+        if (*s <= 0x20 || *s == 0x7f)
+            return false;
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(schemes); i++) {
+        size_t n = strlen(schemes[i]);
+        if (g_ascii_strncasecmp(uri, schemes[i], n) == 0 && uri[n] != '\0')
+            return true;
+    }
+    return false;
+}
+
+char *crpv_svgmap_plain_text(const char *markup)
+{
+    if (markup == NULL)
+        return g_strdup("");
+    char *text = NULL;
+    if (pango_parse_markup(markup, -1, 0, NULL, &text, NULL, NULL))
+        return text;
+    GString *out = g_string_sized_new(strlen(markup));
+    bool in_tag = false;
+    for (const char *s = markup; *s; s++) {
+        if (*s == '<')
+            in_tag = true;
+        else if (*s == '>' && in_tag)
+            in_tag = false;
+        else if (!in_tag)
+            g_string_append_c(out, *s);
+    }
+    return g_string_free(out, FALSE);
+}
+
+/* Numbers. */
+
+static void append_int(GString *out, int64_t v)
+{
+    char buf[24];
+    int i = sizeof buf;
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    do {
+        buf[--i] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        buf[--i] = '-';
+    g_string_append_len(out, buf + i, (gssize)sizeof buf - i);
+}
+
+/* V with at most DECIMALS (1 or 2) decimals, trailing zeros dropped. */
+static void append_num(GString *out, double v, int decimals)
+{
+    int64_t scale = decimals >= 2 ? 100 : 10;
+    if (!isfinite(v) || fabs(v) > MAX_COORD)
+        v = 0;
+    int64_t q = llround(v * (double)scale);
+    if (q < 0) {
+        g_string_append_c(out, '-');
+        q = -q;
+    }
+    append_int(out, q / scale);
+    int64_t frac = q % scale;
+    if (frac == 0)
+        return;
+    g_string_append_c(out, '.');
+    if (scale == 100) {
+        g_string_append_c(out, (char)('0' + frac / 10));
+        if (frac % 10)
+            g_string_append_c(out, (char)('0' + frac % 10));
+    } else {
+        g_string_append_c(out, (char)('0' + frac));
+    }
+}
+
+static void append_attr_num(GString *out, const char *name, double v, int decimals)
+{
+    g_string_append_printf(out, " %s=\"", name);
+    append_num(out, v, decimals);
+    g_string_append_c(out, '"');
+}
+
+static void append_attr_text(GString *out, const char *name, const char *value)
+{
+    g_string_append_printf(out, " %s=\"", name);
+    crpv_svgmap_append_escaped(out, value);
+    g_string_append_c(out, '"');
+}
+
+static int channel(double v)
+{
+    return isfinite(v) ? (int)lround(CLAMP(v, 0, 1) * 255) : 0;
+}
+
+/* ATTR="#rrggbb" and its opacity, or ATTR="none". */
+static void append_color(GString *out, const char *attr, crpv_color c)
+{
+    if (!(c.a > 0)) {
+        g_string_append_printf(out, " %s=\"none\"", attr);
+        return;
+    }
+    g_string_append_printf(out, " %s=\"#%02x%02x%02x\"", attr, channel(c.r), channel(c.g),
+                           channel(c.b));
+    if (c.a < 0.995) {
+        g_string_append_printf(out, " %s-opacity=\"", attr);
+        append_num(out, c.a, 2);
+        g_string_append_c(out, '"');
+    }
+}
+
+/* The stroke, when there is one; SCALE is the element's own unit. */
+static void append_stroke(GString *out, const crpv_item *item, double scale)
+{
+    if (!(item->stroke.a > 0) || !(item->line_width > 0))
+        return;
+    append_color(out, "stroke", item->stroke);
+    append_attr_num(out, "stroke-width", item->line_width * scale, 2);
+}
+
+/* Identity: a class by role, the key as data, a unique id. */
+
+static const char *role_class(crpv_role role)
+{
+    switch (role) {
+    case CRPV_ROLE_BACKGROUND:
+        return "background";
+    case CRPV_ROLE_LAND:
+        return "land";
+    case CRPV_ROLE_REGION:
+        return "region";
+    case CRPV_ROLE_DEPARTEMENT:
+        return "departement";
+    case CRPV_ROLE_BORDER:
+        return "border";
+    case CRPV_ROLE_FRAME:
+        return "frame";
+    case CRPV_ROLE_FRAME_TITLE:
+        return "frame-title";
+    case CRPV_ROLE_MARKER:
+        return "marker";
+    case CRPV_ROLE_LABEL:
+        return "label";
+    case CRPV_ROLE_LEADER:
+        return "leader";
+    case CRPV_ROLE_LEGEND:
+        return "legend";
+    case CRPV_ROLE_CREDIT:
+        return "credit";
+    case CRPV_ROLE_TITLE:
+        return "title";
+    case CRPV_ROLE_HEADING:
+        return "heading";
+    case CRPV_ROLE_BODY:
+        return "body";
+    case CRPV_ROLE_ENTRY:
+        return "entry";
+    case CRPV_ROLE_CROP_MARK:
+        return "crop-mark";
+    default:
+        return NULL;
+    }
+}
+
+typedef struct {
+    GString *out;
+    GHashTable *ids; /* ids already written, owned keys */
+    char *family;    /* the document's font family, already made safe for CSS */
+} writer;
+
+static void append_identity(writer *w, const crpv_item *item)
+{
+    const char *cls = role_class(item->role);
+    if (cls)
+        g_string_append_printf(w->out, " class=\"%s\"", cls);
+    if (item->key == NULL || item->key[0] == '\0')
+        return;
+    append_attr_text(w->out, "data-key", item->key);
+    /* An id is an XML name: the key's letters, digits, '-', '_' and '.',
+     * after the role, which starts it with a letter. */
+    GString *id = g_string_new(cls ? cls : "item");
+    g_string_append_c(id, '-');
+    for (const char *s = item->key; *s; s++)
+        g_string_append_c(id, g_ascii_isalnum(*s) || *s == '-' || *s == '.' ? *s : '_');
+    size_t base = id->len;
+    for (int k = 2; g_hash_table_contains(w->ids, id->str); k++) {
+        g_string_truncate(id, base);
+        g_string_append_printf(id, "-%d", k);
+    }
+    g_string_append_printf(w->out, " id=\"%s\"", id->str);
+    g_hash_table_add(w->ids, g_string_free(id, FALSE));
+}
+
+/* Ends the element's start tag; the item's title becomes its child. */
+static void close_element(writer *w, const crpv_item *item, const char *name)
+{
+    if (item->title && item->title[0]) {
+        g_string_append(w->out, "><title>");
+        crpv_svgmap_append_escaped(w->out, item->title);
+        g_string_append_printf(w->out, "</title></%s>\n", name);
+    } else {
+        g_string_append(w->out, "/>\n");
+    }
+}
+
+/* Geometry, in integer tenths of a point under a scale(.1) transform. */
+
+static bool tenths(crpv_point p, int64_t *x, int64_t *y)
+{
+    if (!isfinite(p.x) || !isfinite(p.y) || fabs(p.x) > MAX_COORD || fabs(p.y) > MAX_COORD)
+        return false;
+    *x = llround(p.x * 10);
+    *y = llround(p.y * 10);
+    return true;
+}
+
+/* Appends a number of the path data, with a separator only where the
+ * grammar needs one. */
+static void append_path_num(GString *out, int64_t v, bool first)
+{
+    if (!first && v >= 0)
+        g_string_append_c(out, ' ');
+    append_int(out, v);
+}
+
+/* Appends RING as "Mx y l dx dy ... [z]"; false when nothing is left of it
+ * once rounded. */
+static bool append_ring(GString *d, const crpv_ring *ring, bool closed)
+{
+    size_t start = d->len;
+    int64_t x0 = 0, y0 = 0, px = 0, py = 0;
+    size_t count = 0;
+    for (size_t k = 0; k < ring->n; k++) {
+        int64_t x, y;
+        if (!tenths(ring->pts[k], &x, &y))
+            continue;
+        if (count == 0) {
+            g_string_append_c(d, 'M');
+            append_path_num(d, x, true);
+            append_path_num(d, y, false);
+            x0 = x;
+            y0 = y;
+        } else {
+            if (x == px && y == py)
+                continue;
+            /* The closing point: z draws that edge. */
+            if (closed && k == ring->n - 1 && x == x0 && y == y0)
+                break;
+            if (count == 1)
+                g_string_append_c(d, 'l');
+            append_path_num(d, x - px, count == 1);
+            append_path_num(d, y - py, false);
+        }
+        px = x;
+        py = y;
+        count++;
+    }
+    if (count < (closed ? 3u : 2u)) {
+        g_string_truncate(d, start);
+        return false;
+    }
+    if (closed)
+        g_string_append_c(d, 'z');
+    return true;
+}
+
+static void write_path(writer *w, const crpv_item *item, bool closed)
+{
+    GString *d = g_string_new(NULL);
+    for (size_t r = 0; r < item->shape.n_rings; r++)
+        append_ring(d, &item->shape.rings[r], closed);
+    if (d->len > 0) {
+        GString *out = w->out;
+        g_string_append(out, "<path");
+        append_identity(w, item);
+        g_string_append(out, " transform=\"scale(.1)\" d=\"");
+        g_string_append_len(out, d->str, (gssize)d->len);
+        g_string_append_c(out, '"');
+        if (closed) {
+            append_color(out, "fill", item->fill);
+            g_string_append(out, " fill-rule=\"evenodd\"");
+        } else {
+            g_string_append(out, " fill=\"none\"");
+        }
+        append_stroke(out, item, 10);
+        if (item->stroke.a > 0 && item->line_width > 0)
+            g_string_append(out, " stroke-linejoin=\"round\"");
+        close_element(w, item, "path");
+    }
+    g_string_free(d, TRUE);
+}
+
+static bool finite_rect(crpv_rect r)
+{
+    return isfinite(r.x0) && isfinite(r.y0) && isfinite(r.x1) && isfinite(r.y1);
+}
+
+static void write_rect(writer *w, const crpv_item *item)
+{
+    crpv_rect b = item->box;
+    if (!finite_rect(b) || !(b.x1 > b.x0) || !(b.y1 > b.y0))
+        return;
+    GString *out = w->out;
+    g_string_append(out, "<rect");
+    append_identity(w, item);
+    append_attr_num(out, "x", b.x0, 2);
+    append_attr_num(out, "y", b.y0, 2);
+    append_attr_num(out, "width", b.x1 - b.x0, 2);
+    append_attr_num(out, "height", b.y1 - b.y0, 2);
+    if (item->kind == CRPV_ITEM_LINK) {
+        /* Invisible but clickable: painted, at zero opacity. */
+        g_string_append(out, " fill=\"#000\" fill-opacity=\"0\"");
+    } else {
+        append_color(out, "fill", item->fill);
+        append_stroke(out, item, 1);
+    }
+    close_element(w, item, "rect");
+}
+
+static void write_disc(writer *w, const crpv_item *item)
+{
+    if (!isfinite(item->center.x) || !isfinite(item->center.y) || !(item->radius > 0) ||
+        !isfinite(item->radius))
+        return;
+    GString *out = w->out;
+    g_string_append(out, "<circle");
+    append_identity(w, item);
+    append_attr_num(out, "cx", item->center.x, 2);
+    append_attr_num(out, "cy", item->center.y, 2);
+    append_attr_num(out, "r", item->radius, 2);
+    append_color(out, "fill", item->fill);
+    append_stroke(out, item, 1);
+    close_element(w, item, "circle");
+}
+
+/* A family name safe inside a quoted CSS string, or NULL when nothing of
+ * it is left. */
+static char *css_family(const char *family)
+{
+    if (family == NULL)
+        return NULL;
+    GString *s = g_string_new(NULL);
+    for (const char *p = family; *p && *p != ','; p++) {
+        if (g_ascii_isalnum(*p) || *p == ' ' || *p == '-' || *p == '_' || *p == '.')
+            g_string_append_c(s, *p);
+    }
+    char *r = g_strstrip(g_string_free(s, FALSE));
+    if (r[0] == '\0') {
+        g_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+static void append_font_stack(GString *out, const char *family)
+{
+    if (family)
+        g_string_append_printf(out, "'%s',", family);
+    g_string_append(out, "'Helvetica Neue',Arial,sans-serif");
+}
+
+static void write_text(writer *w, const crpv_item *item)
+{
+    crpv_rect b = item->box;
+    if (!finite_rect(b))
+        return;
+    char *plain = crpv_svgmap_plain_text(item->text);
+    if (g_strstrip(plain)[0] == '\0') {
+        g_free(plain);
+        return;
+    }
+    PangoFontDescription *fd = pango_font_description_from_string(item->font ? item->font : "");
+    double size = pango_font_description_get_size(fd) / (double)PANGO_SCALE;
+    if (!(size > 0) || size > 1000)
+        size = DEFAULT_FONT_SIZE;
+    char *family = css_family(pango_font_description_get_family(fd));
+    int weight = (int)pango_font_description_get_weight(fd);
+    PangoStyle style = pango_font_description_get_style(fd);
+    pango_font_description_free(fd);
+
+    GString *out = w->out;
+    int align = item->align;
+    double x = align == 1 ? (b.x0 + b.x1) / 2 : align == 2 ? b.x1 : b.x0;
+    double y = b.y0 + ASCENT * size;
+    double step = (item->line_height > 0 ? item->line_height : 1) * LINE_HEIGHT * size;
+
+    g_string_append(out, "<text");
+    append_identity(w, item);
+    append_attr_num(out, "x", x, 2);
+    append_attr_num(out, "y", y, 2);
+    append_attr_num(out, "font-size", size, 2);
+    if (family && (w->family == NULL || g_ascii_strcasecmp(family, w->family) != 0)) {
+        g_string_append(out, " font-family=\"");
+        append_font_stack(out, family);
+        g_string_append_c(out, '"');
+    }
+    if (weight != PANGO_WEIGHT_NORMAL)
+        g_string_append_printf(out, " font-weight=\"%d\"",
+                               CLAMP((weight + 50) / 100 * 100, 100, 900));
+    if (style != PANGO_STYLE_NORMAL)
+        g_string_append(out, " font-style=\"italic\"");
+    if (align == 1)
+        g_string_append(out, " text-anchor=\"middle\"");
+    else if (align == 2)
+        g_string_append(out, " text-anchor=\"end\"");
+    append_color(out, "fill", item->fill);
+    if (item->halo) {
+        g_string_append(out, " paint-order=\"stroke\" stroke=\"#fff\" stroke-linejoin=\"round\"");
+        append_attr_num(out, "stroke-width", MAX(0.8, 0.25 * size), 2);
+    }
+    g_string_append_c(out, '>');
+    if (strchr(plain, '\n') == NULL) {
+        crpv_svgmap_append_escaped(out, plain);
+    } else {
+        char **lines = g_strsplit(plain, "\n", -1);
+        for (size_t i = 0; lines[i]; i++) {
+            g_string_append(out, "<tspan");
+            append_attr_num(out, "x", x, 2);
+            append_attr_num(out, "y", y + (double)i * step, 2);
+            g_string_append_c(out, '>');
+            crpv_svgmap_append_escaped(out, lines[i]);
+            g_string_append(out, "</tspan>");
+        }
+        g_strfreev(lines);
+    }
+    g_string_append(out, "</text>\n");
+    g_free(family);
+    g_free(plain);
+}
+
+static void write_item(writer *w, const crpv_item *item)
+{
+    bool link = crpv_svgmap_uri_allowed(item->uri);
+    if (item->kind == CRPV_ITEM_LINK && !link)
+        return;
+    if (item->kind >= CRPV_ITEM_TAG_BEGIN)
+        return;
+    /* A text's title goes on its link or on a group around it, not inside
+     * the <text>, whose content stays the words alone. */
+    bool text_title = item->kind == CRPV_ITEM_TEXT && item->title && item->title[0];
+    const char *wrapper = link ? "a" : text_title ? "g" : NULL;
+    size_t start = w->out->len, body = start;
+    if (wrapper) {
+        g_string_append_printf(w->out, "<%s", wrapper);
+        if (link) {
+            append_attr_text(w->out, "href", item->uri);
+            append_attr_text(w->out, "xlink:href", item->uri);
+        }
+        g_string_append(w->out, ">");
+        if (text_title) {
+            g_string_append(w->out, "<title>");
+            crpv_svgmap_append_escaped(w->out, item->title);
+            g_string_append(w->out, "</title>");
+        }
+        body = w->out->len;
+    }
+    switch (item->kind) {
+    case CRPV_ITEM_SHAPE:
+        write_path(w, item, true);
+        break;
+    case CRPV_ITEM_POLYLINE:
+        write_path(w, item, false);
+        break;
+    case CRPV_ITEM_RECT:
+    case CRPV_ITEM_LINK:
+        write_rect(w, item);
+        break;
+    case CRPV_ITEM_DISC:
+        write_disc(w, item);
+        break;
+    case CRPV_ITEM_TEXT:
+        write_text(w, item);
+        break;
+    default:
+        break;
+    }
+    if (wrapper) {
+        if (w->out->len == body) {
+            g_string_truncate(w->out, start); /* nothing to link or name */
+        } else {
+            /* The element ended its line; the wrapper closes on it. */
+            g_string_truncate(w->out, w->out->len - 1);
+            g_string_append_printf(w->out, "</%s>\n", wrapper);
+        }
+    }
+}
+
+GString *crpv_svgmap_write(const crpv_scene *scene, const char *title, const char *desc,
+                           const char *font_family)
+{
+    double width = crpv_scene_width(scene), height = crpv_scene_height(scene);
+    writer w = {
+        .out = g_string_sized_new(64 * 1024),
+        .ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
+        .family = css_family(font_family),
+    };
+    GString *out = w.out;
+    g_string_append(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                         "<svg xmlns=\"http://www.w3.org/2000/svg\" "
+                         "xmlns:xlink=\"http://www.w3.org/1999/xlink\" version=\"1.1\" "
+                         "viewBox=\"0 0 ");
+    append_num(out, width, 2);
+    g_string_append_c(out, ' ');
+    append_num(out, height, 2);
+    g_string_append_c(out, '"');
+    append_attr_num(out, "width", width, 2);
+    append_attr_num(out, "height", height, 2);
+    g_string_append(out, " role=\"img\" aria-labelledby=\"crpv-title crpv-desc\">\n"
+                         "<title id=\"crpv-title\">");
+    crpv_svgmap_append_escaped(out, title);
+    g_string_append(out, "</title>\n<desc id=\"crpv-desc\">");
+    crpv_svgmap_append_escaped(out, desc);
+    g_string_append(out, "</desc>\n<style>text{font-family:");
+    append_font_stack(out, w.family);
+    g_string_append(out, "}a:hover>*{opacity:.85}</style>\n");
+
+    size_t n = crpv_scene_count(scene);
+    for (size_t i = 0; i < n; i++)
+        write_item(&w, crpv_scene_nth(scene, i));
+    g_string_append(out, "</svg>\n");
+    g_hash_table_destroy(w.ids);
+    g_free(w.family);
+    return out;
+}

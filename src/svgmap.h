@@ -7,6 +7,7 @@
 #define CRPV_SVGMAP_H
 
 #include <glib.h>
+#include <stdbool.h>
 #include "scene.h"
 
 /* The SVG document of SCENE, with TITLE and DESC (plain text, escaped here)
@@ -15,5 +16,19 @@
  * new string (g_string_free'd by the caller). */
 GString *crpv_svgmap_write(const crpv_scene *scene, const char *title, const char *desc,
                            const char *font_family);
+
+/* Helpers shared with the HTML writer. */
+
+/* Appends TEXT to OUT escaped for XML and HTML, in text and in attribute
+ * values alike; invalid UTF-8 is repaired and the control characters that
+ * XML forbids are dropped. NULL appends nothing. */
+void crpv_svgmap_append_escaped(GString *out, const char *text);
+/* True when URI is an http:, https:, mailto: or tel: link (case aside)
+ * without control characters or spaces. */
+bool crpv_svgmap_uri_allowed(const char *uri);
+/* The plain text of Pango MARKUP: tags removed, entities decoded, or the
+ * text with anything between < and > removed when MARKUP does not parse.
+ * Returns a new string (g_free). */
+char *crpv_svgmap_plain_text(const char *markup);
 
 #endif

@@ -1,14 +1,449 @@
-/* Tests of the svgmap module: under construction. */
+/* Tests of the svgmap module: a small scene written as SVG, parsed back
+ * with libxml2 and inspected with XPath. */
 #include "testutil.h"
 
-static void test_placeholder(void **state)
+#include <libxml/parser.h>
+#include <libxml/xpath.h>
+#include <libxml/xpathInternals.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scene.h"
+#include "svgmap.h"
+
+static const char *const map_title = "Carte des 3 centres de ressources";
+static const char *const map_desc = "Les régions <servies> & leurs \"centres\"";
+
+static void add_square(crpv_shape *shape, double x, double y, double side)
+{
+    crpv_point pts[5] = {{x, y}, {x + side, y}, {x + side, y + side}, {x, y + side}, {x, y}};
+    crpv_shape_add_ring(shape, pts, 5);
+}
+
+/* Two linked regions (one with a hole), a marker with its number, labels
+ * with markup, a forbidden link, a phone link, a border, the credit. */
+static crpv_scene *sample_scene(void)
+{
+    crpv_scene *scene = crpv_scene_new(400, 300);
+    crpv_scene_add_rect(scene, CRPV_ROLE_BACKGROUND, (crpv_rect){0, 0, 400, 300},
+                        crpv_color_rgb(0xf4f1ea), crpv_color_none(), 0);
+
+    crpv_item *it = crpv_scene_add(scene, CRPV_ITEM_SHAPE, CRPV_ROLE_REGION);
+    add_square(&it->shape, 10.04, 20.06, 100);
+    it->fill = crpv_color_rgb(0xc8102e);
+    it->stroke = crpv_color_rgb(0xffffff);
+    it->line_width = 0.5;
+    it->uri = g_strdup("https://exemple.fr/centre?a=1&b=2");
+    it->title = g_strdup("Île-de-France : Centre <Ressources>");
+    it->key = g_strdup("11");
+
+    it = crpv_scene_add(scene, CRPV_ITEM_SHAPE, CRPV_ROLE_REGION);
+    add_square(&it->shape, 200, 20, 100);
+    add_square(&it->shape, 230, 50, 20); /* a hole */
+    it->fill = (crpv_color){0.2, 0.4, 0.6, 0.5};
+    it->uri = g_strdup("mailto:contact@exemple.fr");
+    it->title = g_strdup("Grand Est");
+    it->key = g_strdup("44");
+
+    it = crpv_scene_add(scene, CRPV_ITEM_POLYLINE, CRPV_ROLE_BORDER);
+    crpv_point border[3] = {{110, 20}, {150, 60.55}, {200, 20}};
+    crpv_shape_add_ring(&it->shape, border, 3);
+    it->stroke = crpv_color_rgb(0x888888);
+    it->line_width = 0.25;
+
+    it = crpv_scene_add(scene, CRPV_ITEM_DISC, CRPV_ROLE_MARKER);
+    it->center = (crpv_point){60.25, 70.5};
+    it->radius = 5;
+    it->fill = crpv_color_rgb(0x1d3557);
+    it->uri = g_strdup("https://oriv.fr");
+    it->title = g_strdup("1. ORIV");
+    it->key = g_strdup("oriv");
+    it->text = g_strdup("1");
+
+    it = crpv_scene_add_text(scene, CRPV_ROLE_MARKER, (crpv_rect){55.25, 66, 65.25, 75},
+                             "Lato Bold 7", "1", crpv_color_rgb(0xffffff));
+    it->align = 1;
+    it->key = g_strdup("oriv");
+
+    it = crpv_scene_add_text(scene, CRPV_ROLE_LABEL, (crpv_rect){67, 66, 140, 75}, "Lato Bold 7.5",
+                             "<b>Centre</b> Val &amp; Loire", crpv_color_rgb(0x222222));
+    it->halo = true;
+    it->key = g_strdup("oriv"); /* same key and role as none before: ids stay unique */
+    it->title = g_strdup("Observatoire régional");
+
+    it = crpv_scene_add_text(scene, CRPV_ROLE_LABEL, (crpv_rect){200, 140, 300, 160},
+                             "Lato Italic 8", "Ligne un\nLigne deux", crpv_color_rgb(0x222222));
+    it->uri = g_strdup("javascript:alert(1)");
+    it->key = g_strdup("oriv");
+    it->title = g_strdup("Deux lignes");
+
+    crpv_scene_add_link(scene, (crpv_rect){10, 200, 60, 210}, "JavaScript:alert(2)");
+    crpv_scene_add_link(scene, (crpv_rect){10, 220, 60, 230}, "tel:+33388000000");
+    crpv_scene_add_tag(scene, "Figure");
+    crpv_scene_end_tag(scene);
+
+    it =
+        crpv_scene_add_text(scene, CRPV_ROLE_CREDIT, (crpv_rect){10, 280, 390, 290}, "Lato 6",
+                            "Source : IGN, Admin Express &#8212; © CRPV", crpv_color_rgb(0x555555));
+    it->align = 2;
+    return scene;
+}
+
+typedef struct {
+    GString *svg;
+    xmlDocPtr doc;
+    xmlXPathContextPtr xpath;
+} parsed;
+
+static parsed parse(GString *svg)
+{
+    parsed p = {.svg = svg};
+    p.doc = xmlReadMemory(svg->str, (int)svg->len, "carte.svg", "UTF-8", XML_PARSE_NONET);
+    assert_non_null(p.doc);
+    p.xpath = xmlXPathNewContext(p.doc);
+    xmlXPathRegisterNs(p.xpath, BAD_CAST "s", BAD_CAST "http://www.w3.org/2000/svg");
+    xmlXPathRegisterNs(p.xpath, BAD_CAST "xl", BAD_CAST "http://www.w3.org/1999/xlink");
+    return p;
+}
+
+static void parsed_free(parsed *p)
+{
+    xmlXPathFreeContext(p->xpath);
+    xmlFreeDoc(p->doc);
+    g_string_free(p->svg, TRUE);
+}
+
+static xmlXPathObjectPtr query(parsed *p, const char *expr)
+{
+    xmlXPathObjectPtr r = xmlXPathEvalExpression(BAD_CAST expr, p->xpath);
+    assert_non_null(r);
+    return r;
+}
+
+static int count(parsed *p, const char *expr)
+{
+    xmlXPathObjectPtr r = query(p, expr);
+    int n = r->nodesetval ? r->nodesetval->nodeNr : 0;
+    xmlXPathFreeObject(r);
+    return n;
+}
+
+/* The string value of the first node of EXPR; g_free. */
+static char *string_of(parsed *p, const char *expr)
+{
+    char *full = g_strdup_printf("string(%s)", expr);
+    xmlXPathObjectPtr r = query(p, full);
+    char *s = g_strdup((const char *)r->stringval);
+    xmlXPathFreeObject(r);
+    g_free(full);
+    return s;
+}
+
+static void assert_string_at(parsed *p, const char *expr, const char *expected)
+{
+    char *s = string_of(p, expr);
+    assert_string_equal(s, expected);
+    g_free(s);
+}
+
+static GString *write_sample(void)
+{
+    crpv_scene *scene = sample_scene();
+    GString *svg = crpv_svgmap_write(scene, map_title, map_desc, "Lato");
+    crpv_scene_free(scene);
+    return svg;
+}
+
+static void test_document_head(void **state)
 {
     (void)state;
-    skip();
+    parsed p = parse(write_sample());
+    assert_int_equal(count(&p, "/s:svg"), 1);
+    assert_string_at(&p, "/s:svg/@viewBox", "0 0 400 300");
+    assert_string_at(&p, "/s:svg/@role", "img");
+    /* The title and the description come first, escaped on the way out
+     * and read back intact. */
+    assert_string_at(&p, "local-name(/s:svg/*[1])", "title");
+    assert_string_at(&p, "local-name(/s:svg/*[2])", "desc");
+    assert_string_at(&p, "/s:svg/s:title", map_title);
+    assert_string_at(&p, "/s:svg/s:desc", map_desc);
+    assert_string_at(&p, "/s:svg/@aria-labelledby", "crpv-title crpv-desc");
+    char *style = string_of(&p, "/s:svg/s:style");
+    assert_non_null(strstr(style, "font-family:'Lato','Helvetica Neue',Arial,sans-serif"));
+    g_free(style);
+    parsed_free(&p);
+}
+
+static void test_links(void **state)
+{
+    (void)state;
+    parsed p = parse(write_sample());
+    /* Two regions, the marker, the phone link; never the javascript ones. */
+    assert_int_equal(count(&p, "//s:a"), 4);
+    assert_string_at(&p, "(//s:a)[1]/@href", "https://exemple.fr/centre?a=1&b=2");
+    assert_string_at(&p, "(//s:a)[1]/@xl:href", "https://exemple.fr/centre?a=1&b=2");
+    assert_string_at(&p, "(//s:a)[2]/@href", "mailto:contact@exemple.fr");
+    assert_string_at(&p, "(//s:a)[3]/@href", "https://oriv.fr");
+    assert_string_at(&p, "(//s:a)[4]/@href", "tel:+33388000000");
+    assert_int_equal(count(&p, "//s:a/s:path[@class='region']"), 2);
+    assert_int_equal(count(&p, "//s:a/s:circle[@class='marker']"), 1);
+    assert_int_equal(count(&p, "//s:a/s:rect"), 1);
+    assert_null(strstr(p.svg->str, "avascript"));
+    assert_null(strstr(p.svg->str, "alert"));
+    /* Titles are the items' children. */
+    assert_string_at(&p, "//s:path[@data-key='11']/s:title", "Île-de-France : Centre <Ressources>");
+    assert_string_at(&p, "//s:circle/s:title", "1. ORIV");
+    parsed_free(&p);
+}
+
+static void test_texts(void **state)
+{
+    (void)state;
+    parsed p = parse(write_sample());
+    assert_int_equal(count(&p, "//s:text"), 4);
+    assert_int_equal(count(&p, "//s:text[.='1']"), 1);
+    assert_int_equal(count(&p, "//s:text[.='Centre Val & Loire']"), 1);
+    assert_int_equal(count(&p, "//s:text[.='Source : IGN, Admin Express — © CRPV']"), 1);
+    /* The label: bold, with a halo, its baseline below the box's top. */
+    const char *label = "//s:text[.='Centre Val & Loire']";
+    char *expr = g_strdup_printf("%s/@font-weight", label);
+    assert_string_at(&p, expr, "700");
+    g_free(expr);
+    expr = g_strdup_printf("%s/@paint-order", label);
+    assert_string_at(&p, expr, "stroke");
+    g_free(expr);
+    expr = g_strdup_printf("%s/@font-size", label);
+    assert_string_at(&p, expr, "7.5");
+    g_free(expr);
+    expr = g_strdup_printf("%s/@y", label);
+    char *y = string_of(&p, expr);
+    g_free(expr);
+    double baseline = strtod(y, NULL);
+    g_free(y);
+    assert_true(baseline > 66 + 5 && baseline < 75);
+    /* The marker's number is centred, the credit aligned right. */
+    assert_string_at(&p, "//s:text[.='1']/@text-anchor", "middle");
+    assert_string_at(&p, "//s:text[.='1']/@x", "60.25");
+    assert_string_at(&p, "//s:text[@class='credit']/@text-anchor", "end");
+    assert_string_at(&p, "//s:text[@class='credit']/@x", "390");
+    /* Two lines, two tspans a line apart; italic; the javascript link gone
+     * but the text kept. */
+    assert_int_equal(count(&p, "//s:text/s:tspan"), 2);
+    assert_string_at(&p, "//s:text/s:tspan[1]", "Ligne un");
+    assert_string_at(&p, "//s:text/s:tspan[2]", "Ligne deux");
+    assert_string_at(&p, "//s:tspan/../@font-style", "italic");
+    char *y1 = string_of(&p, "//s:text/s:tspan[1]/@y");
+    char *y2 = string_of(&p, "//s:text/s:tspan[2]/@y");
+    assert_double_near(strtod(y2, NULL) - strtod(y1, NULL), 1.2 * 8, 0.02);
+    g_free(y1);
+    g_free(y2);
+    assert_int_equal(count(&p, "//s:a//s:tspan"), 0);
+    /* A text's title sits beside it, in a group, not in its words. */
+    assert_string_at(&p, "//s:g[s:text[@id='label-oriv']]/s:title", "Observatoire régional");
+    assert_string_at(&p, "//s:g[s:text/s:tspan]/s:title", "Deux lignes");
+    assert_int_equal(count(&p, "//s:text//s:title"), 0);
+    parsed_free(&p);
+}
+
+/* Reads path data made of M, l and z with numbers, back to absolute
+ * vertices (in the path's own units), one array per subpath. */
+static GPtrArray *read_path(const char *d)
+{
+    GPtrArray *rings = g_ptr_array_new_with_free_func((GDestroyNotify)g_array_unref);
+    GArray *cur = NULL;
+    char cmd = 0;
+    double x = 0, y = 0;
+    const char *s = d;
+    while (*s) {
+        if (*s == ' ') {
+            s++;
+            continue;
+        }
+        if (*s == 'M' || *s == 'l' || *s == 'z') {
+            cmd = *s++;
+            if (cmd == 'M') {
+                cur = g_array_new(FALSE, FALSE, sizeof(crpv_point));
+                g_ptr_array_add(rings, cur);
+            }
+            continue;
+        }
+        char *end;
+        double a = strtod(s, &end);
+        assert_true(end > s);
+        s = end;
+        while (*s == ' ')
+            s++;
+        double b = strtod(s, &end);
+        assert_true(end > s);
+        s = end;
+        assert_true(cmd == 'M' || cmd == 'l');
+        if (cmd == 'M') {
+            x = a;
+            y = b;
+        } else {
+            x += a;
+            y += b;
+        }
+        crpv_point pt = {x, y};
+        g_array_append_val(cur, pt);
+    }
+    return rings;
+}
+
+static void test_geometry_round_trips(void **state)
+{
+    (void)state;
+    parsed p = parse(write_sample());
+    /* Paths are in tenths under scale(.1). */
+    assert_string_at(&p, "//s:path[@data-key='11']/@transform", "scale(.1)");
+    char *d = string_of(&p, "//s:path[@data-key='11']/@d");
+    GPtrArray *rings = read_path(d);
+    assert_int_equal(rings->len, 1);
+    GArray *r = g_ptr_array_index(rings, 0);
+    assert_int_equal(r->len, 4); /* the closing vertex is z's */
+    const crpv_point expect[4] = {
+        {10.04, 20.06}, {110.04, 20.06}, {110.04, 120.06}, {10.04, 120.06}};
+    for (int k = 0; k < 4; k++) {
+        crpv_point q = g_array_index(r, crpv_point, k);
+        assert_double_near(q.x / 10, expect[k].x, 0.051);
+        assert_double_near(q.y / 10, expect[k].y, 0.051);
+    }
+    assert_non_null(strchr(d, 'z'));
+    g_ptr_array_unref(rings);
+    g_free(d);
+
+    d = string_of(&p, "//s:path[@data-key='44']/@d");
+    rings = read_path(d);
+    assert_int_equal(rings->len, 2);
+    g_ptr_array_unref(rings);
+    g_free(d);
+    assert_string_at(&p, "//s:path[@data-key='44']/@fill-rule", "evenodd");
+    assert_string_at(&p, "//s:path[@data-key='44']/@fill-opacity", "0.5");
+    assert_string_at(&p, "//s:path[@data-key='11']/@fill", "#c8102e");
+    assert_string_at(&p, "//s:path[@data-key='11']/@stroke-width", "5"); /* 0.5 pt in tenths */
+
+    /* The border: open, unfilled. */
+    d = string_of(&p, "//s:path[@class='border']/@d");
+    assert_null(strchr(d, 'z'));
+    rings = read_path(d);
+    r = g_ptr_array_index(rings, 0);
+    assert_int_equal(r->len, 3);
+    assert_double_near(g_array_index(r, crpv_point, 1).y, 605.5, 1.01);
+    g_ptr_array_unref(rings);
+    g_free(d);
+    assert_string_at(&p, "//s:path[@class='border']/@fill", "none");
+
+    assert_string_at(&p, "//s:circle/@cx", "60.25");
+    assert_string_at(&p, "//s:circle/@cy", "70.5");
+    assert_string_at(&p, "//s:circle/@r", "5");
+    assert_string_at(&p, "//s:rect[@class='background']/@width", "400");
+    parsed_free(&p);
+}
+
+static void test_ids_unique_and_deterministic(void **state)
+{
+    (void)state;
+    parsed p = parse(write_sample());
+    xmlXPathObjectPtr r = query(&p, "//@id");
+    GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    assert_true(r->nodesetval->nodeNr >= 6);
+    for (int i = 0; i < r->nodesetval->nodeNr; i++) {
+        xmlChar *v = xmlNodeGetContent(r->nodesetval->nodeTab[i]);
+        assert_false(g_hash_table_contains(seen, v));
+        g_hash_table_add(seen, g_strdup((const char *)v));
+        xmlFree(v);
+    }
+    g_hash_table_destroy(seen);
+    xmlXPathFreeObject(r);
+    assert_int_equal(count(&p, "//s:text[@class='label'][@data-key='oriv']"), 2);
+
+    GString *again = write_sample();
+    assert_string_equal(again->str, p.svg->str);
+    g_string_free(again, TRUE);
+    parsed_free(&p);
+}
+
+static void test_hostile_values(void **state)
+{
+    (void)state;
+    crpv_scene *scene = crpv_scene_new(100, 100);
+    crpv_item *it = crpv_scene_add(scene, CRPV_ITEM_SHAPE, CRPV_ROLE_REGION);
+    crpv_point pts[6] = {{0, 0}, {NAN, 5}, {50, INFINITY}, {50, 50}, {0, 50}, {0, 0}};
+    crpv_shape_add_ring(&it->shape, pts, 6);
+    crpv_point flat[4] = {{1, 1}, {1.01, 1}, {1, 1.01}, {1, 1}}; /* nothing once rounded */
+    crpv_shape_add_ring(&it->shape, flat, 4);
+    it->fill = crpv_color_rgb(0x123456);
+    it->key = g_strdup("\"><script>\x01\xff");
+    it->title = g_strdup("a\002b\177\357\277\276");
+    it->uri = g_strdup("https://x.fr/\"onclick=\"");
+    it = crpv_scene_add_text(scene, CRPV_ROLE_LABEL, (crpv_rect){0, 0, 10, 10}, NULL,
+                             "Rhône <Alpes", crpv_color_rgb(0));
+    it = crpv_scene_add_text(scene, CRPV_ROLE_LABEL, (crpv_rect){0, 0, 10, 10}, "Nope 0", "",
+                             crpv_color_rgb(0));
+    crpv_scene_add_link(scene, (crpv_rect){0, 0, 10, 10}, " https://x.fr");
+    crpv_scene_add_link(scene, (crpv_rect){0, 0, 10, 10}, "https://");
+    GString *svg = crpv_svgmap_write(scene, "t\x03", NULL, "Bad'}</style><x>");
+    crpv_scene_free(scene);
+    parsed p = parse(svg);
+    /* A quote in a URI is escaped; spaces or nothing after the scheme
+     * are refused. */
+    assert_int_equal(count(&p, "//s:a"), 1);
+    assert_string_at(&p, "//s:a/@href", "https://x.fr/\"onclick=\"");
+    assert_int_equal(count(&p, "//s:path"), 1);
+    assert_string_at(&p, "//s:path/@d", "M0 0l500 500-500 0z");
+    assert_string_at(&p, "//s:path/s:title", "ab");
+    assert_string_at(&p, "/s:svg/s:title", "t");
+    assert_int_equal(count(&p, "//s:x"), 0);
+    assert_int_equal(count(&p, "//s:text"), 1); /* unparsable markup kept as text */
+    parsed_free(&p);
+
+    assert_true(crpv_svgmap_uri_allowed("HTTPS://exemple.fr"));
+    assert_true(crpv_svgmap_uri_allowed("tel:+33388000000"));
+    assert_false(crpv_svgmap_uri_allowed("ftp://exemple.fr"));
+    assert_false(crpv_svgmap_uri_allowed("data:text/html,x"));
+    assert_false(crpv_svgmap_uri_allowed(NULL));
+}
+
+static void test_size_of_a_dense_shape(void **state)
+{
+    (void)state;
+    /* 20,000 vertices on a wiggly circle: the coordinates must stay short. */
+    crpv_scene *scene = crpv_scene_new(600, 600);
+    crpv_item *it = crpv_scene_add(scene, CRPV_ITEM_SHAPE, CRPV_ROLE_LAND);
+    enum { N = 20000 };
+    crpv_point *pts = g_new(crpv_point, N + 1);
+    for (int k = 0; k < N; k++) {
+        double a = 2 * G_PI * k / N, r = 250 + 5 * sin(a * 400);
+        pts[k] = (crpv_point){300 + r * cos(a), 300 + r * sin(a)};
+    }
+    pts[N] = pts[0];
+    crpv_shape_add_ring(&it->shape, pts, N + 1);
+    g_free(pts);
+    it->fill = crpv_color_rgb(0xeeeeee);
+    GString *svg = crpv_svgmap_write(scene, "t", "d", "Lato");
+    crpv_scene_free(scene);
+    assert_true(svg->len < 9 * N);
+    parsed p = parse(svg);
+    char *d = string_of(&p, "//s:path/@d");
+    GPtrArray *rings = read_path(d);
+    GArray *r = g_ptr_array_index(rings, 0);
+    assert_true(r->len > N / 2);
+    g_ptr_array_unref(rings);
+    g_free(d);
+    parsed_free(&p);
 }
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_placeholder)};
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_document_head),
+        cmocka_unit_test(test_links),
+        cmocka_unit_test(test_texts),
+        cmocka_unit_test(test_geometry_round_trips),
+        cmocka_unit_test(test_ids_unique_and_deterministic),
+        cmocka_unit_test(test_hostile_values),
+        cmocka_unit_test(test_size_of_a_dense_shape),
+    };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
