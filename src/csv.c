@@ -1,2 +1,324 @@
-/* csv: under construction */
+/* csv: decoding and splitting what spreadsheets write. */
 #include "csv.h"
+
+#include <stdbool.h>
+#include <string.h>
+
+struct crpv_csv {
+    GArray *rows; /* of crpv_csv_row */
+    char separator;
+    const char *encoding; /* static string */
+};
+
+#define CSV_ERROR g_quark_from_static_string("crpv-csv-error")
+
+/* The line (1-based) of byte OFFSET in a byte-oriented text, counting CRLF,
+ * LF and a lone CR each as one line end. */
+static int line_at(const char *data, size_t offset)
+{
+    int line = 1;
+    for (size_t i = 0; i < offset; i++) {
+        if (data[i] == '\n' || (data[i] == '\r' && (i + 1 >= offset || data[i + 1] != '\n')))
+            line++;
+    }
+    return line;
+}
+
+/* Same for UTF-16 code units, BIG_ENDIAN as the data says. */
+static int line_at_utf16(const char *data, size_t offset, bool big_endian)
+{
+    int line = 1;
+    for (size_t i = 0; i + 1 < offset; i += 2) {
+        unsigned hi = (unsigned char)data[i + (big_endian ? 0 : 1)];
+        unsigned lo = (unsigned char)data[i + (big_endian ? 1 : 0)];
+        if (hi != 0)
+            continue;
+        if (lo == '\n')
+            line++;
+        else if (lo == '\r') {
+            bool crlf = false;
+            if (i + 3 < offset) {
+                unsigned nhi = (unsigned char)data[i + 2 + (big_endian ? 0 : 1)];
+                unsigned nlo = (unsigned char)data[i + 2 + (big_endian ? 1 : 0)];
+                crlf = nhi == 0 && nlo == '\n';
+            }
+            if (!crlf)
+                line++;
+        }
+    }
+    return line;
+}
+
+/* Converts DATA to UTF-8 from CHARSET. On failure, sets ERROR naming the
+ * line of the offending bytes. */
+static char *convert(const char *data, size_t len, const char *charset, const char *filename,
+                     GError **error)
+{
+    gsize read = 0, written = 0;
+    GError *err = NULL;
+    char *out = g_convert(data, (gssize)len, "UTF-8", charset, &read, &written, &err);
+    if (out && read < len) {
+        /* g_convert() accepts a partial character at the end silently. */
+        g_free(out);
+        out = NULL;
+        err = g_error_new_literal(G_CONVERT_ERROR, G_CONVERT_ERROR_PARTIAL_INPUT, "");
+    }
+    if (out) {
+        /* Fields are C strings: a NUL inside would cut them silently. */
+        size_t nul = strlen(out);
+        if (nul != written) {
+            g_set_error(error, CSV_ERROR, 0, "%s:%d: caractère nul dans le fichier (%s)", filename,
+                        line_at(out, nul), charset);
+            g_free(out);
+            return NULL;
+        }
+        return out;
+    }
+    bool utf16 = g_str_has_prefix(charset, "UTF-16");
+    int line =
+        utf16 ? line_at_utf16(data, read, g_str_equal(charset, "UTF-16BE")) : line_at(data, read);
+    if (err->code == G_CONVERT_ERROR_NO_CONVERSION)
+        g_set_error(error, CSV_ERROR, 0, "%s:%d: conversion depuis %s impossible sur ce système",
+                    filename, line, charset);
+    else if (utf16)
+        g_set_error(error, CSV_ERROR, 0, "%s:%d: fichier en %s mal formé ou tronqué", filename,
+                    line, charset);
+    else
+        g_set_error(error, CSV_ERROR, 0,
+                    "%s:%d: octet 0x%02X illisible (le fichier n'est ni en UTF-8 ni en "
+                    "Windows-1252)",
+                    filename, line, read < len ? (unsigned char)data[read] : 0);
+    g_error_free(err);
+    return NULL;
+}
+
+/* Returns DATA decoded to a NUL-terminated UTF-8 string without NUL bytes
+ * inside, and the encoding it was read as. */
+static char *decode(const char *data, size_t len, const char *filename, const char **encoding,
+                    GError **error)
+{
+    const unsigned char *u = (const unsigned char *)data;
+    if (len >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) {
+        data += 3;
+        len -= 3;
+        const char *end;
+        if (!g_utf8_validate_len(data, len, &end)) {
+            size_t off = (size_t)(end - data);
+            if (off < len && data[off] == '\0')
+                g_set_error(error, CSV_ERROR, 0, "%s:%d: caractère nul dans le fichier", filename,
+                            line_at(data, off));
+            else
+                g_set_error(error, CSV_ERROR, 0,
+                            "%s:%d: octets invalides en UTF-8 alors que le fichier commence par "
+                            "une marque UTF-8",
+                            filename, line_at(data, off));
+            return NULL;
+        }
+        *encoding = "UTF-8";
+        return g_strndup(data, len);
+    }
+    const char *utf16 = NULL;
+    if (len >= 2 && u[0] == 0xFF && u[1] == 0xFE)
+        utf16 = "UTF-16LE";
+    else if (len >= 2 && u[0] == 0xFE && u[1] == 0xFF)
+        utf16 = "UTF-16BE";
+    if (utf16) {
+        data += 2;
+        len -= 2;
+    } else if (len >= 2 && u[0] != 0 && u[1] == 0) {
+        /* No BOM, but ASCII text interleaved with NUL bytes: UTF-16. */
+        utf16 = "UTF-16LE";
+    } else if (len >= 2 && u[0] == 0 && u[1] != 0) {
+        utf16 = "UTF-16BE";
+    }
+    if (utf16) {
+        char *out = convert(data, len, utf16, filename, error);
+        if (out)
+            *encoding = utf16;
+        return out;
+    }
+    const char *end;
+    if (g_utf8_validate_len(data, len, &end)) {
+        *encoding = "UTF-8";
+        return g_strndup(data, len);
+    }
+    size_t off = (size_t)(end - data);
+    if (off < len && data[off] == '\0') {
+        g_set_error(error, CSV_ERROR, 0, "%s:%d: caractère nul dans le fichier (fichier binaire ?)",
+                    filename, line_at(data, off));
+        return NULL;
+    }
+    char *out = convert(data, len, "WINDOWS-1252", filename, error);
+    if (out)
+        *encoding = "WINDOWS-1252";
+    return out;
+}
+
+/* The most frequent of ',' and ';' outside quotes on the first line; a
+ * comma when neither appears or on a tie. */
+static char detect_separator(const char *s)
+{
+    size_t commas = 0, semicolons = 0;
+    bool quoted = false;
+    for (; *s; s++) {
+        if (*s == '"')
+            quoted = !quoted;
+        else if (!quoted && (*s == '\n' || *s == '\r'))
+            break;
+        else if (!quoted && *s == ',')
+            commas++;
+        else if (!quoted && *s == ';')
+            semicolons++;
+    }
+    return semicolons > commas ? ';' : ',';
+}
+
+static void row_clear(void *p)
+{
+    crpv_csv_row *row = p;
+    g_strfreev(row->fields);
+}
+
+static bool row_is_blank(const crpv_csv_row *row)
+{
+    for (size_t i = 0; i < row->n_fields; i++) {
+        for (const char *c = row->fields[i]; *c; c++) {
+            if (!g_ascii_isspace(*c))
+                return false;
+        }
+    }
+    return true;
+}
+
+/* Splits TEXT (UTF-8, NUL-terminated) into CSV's rows. */
+static bool split(crpv_csv *csv, const char *text, const char *filename, GError **error)
+{
+    const char sep = csv->separator;
+    GPtrArray *fields = g_ptr_array_new_with_free_func(g_free);
+    GString *field = g_string_new(NULL);
+    const char *p = text;
+    int line = 1;
+    while (*p) {
+        int row_line = line;
+        /* One record: fields until an unquoted line end or the end. */
+        for (;;) {
+            g_string_truncate(field, 0);
+            if (*p == '"') {
+                int quote_line = line;
+                p++;
+                for (;;) {
+                    if (*p == '\0') {
+                        g_set_error(error, CSV_ERROR, 0, "%s:%d: guillemet ouvert jamais refermé",
+                                    filename, quote_line);
+                        g_string_free(field, TRUE);
+                        g_ptr_array_free(fields, TRUE);
+                        return false;
+                    }
+                    if (*p == '"') {
+                        if (p[1] == '"') {
+                            g_string_append_c(field, '"');
+                            p += 2;
+                            continue;
+                        }
+                        p++;
+                        break;
+                    }
+                    if (*p == '\r' || *p == '\n') {
+                        /* A line end inside a field is kept as "\n". */
+                        p += (p[0] == '\r' && p[1] == '\n') ? 2 : 1;
+                        line++;
+                        g_string_append_c(field, '\n');
+                        continue;
+                    }
+                    const char *run = p;
+                    while (*p && *p != '"' && *p != '\r' && *p != '\n')
+                        p++;
+                    g_string_append_len(field, run, p - run);
+                }
+            }
+            /* Unquoted text, or what follows a closing quote (kept as
+             * spreadsheets do: `"a"b` reads as `ab`). */
+            const char *run = p;
+            while (*p && *p != sep && *p != '\r' && *p != '\n')
+                p++;
+            g_string_append_len(field, run, p - run);
+            g_ptr_array_add(fields, g_strndup(field->str, field->len));
+            if (*p == sep) {
+                p++;
+                continue;
+            }
+            break;
+        }
+        if (*p == '\r' || *p == '\n') {
+            p += (p[0] == '\r' && p[1] == '\n') ? 2 : 1;
+            line++;
+        }
+        crpv_csv_row row = {.n_fields = fields->len, .line = row_line};
+        g_ptr_array_add(fields, NULL);
+        row.fields = (char **)g_ptr_array_free(fields, FALSE);
+        g_array_append_val(csv->rows, row);
+        fields = g_ptr_array_new_with_free_func(g_free);
+    }
+    g_string_free(field, TRUE);
+    g_ptr_array_free(fields, TRUE);
+    /* Spreadsheets leave rows of empty cells (";;;;") at the end. */
+    while (csv->rows->len > 0 &&
+           row_is_blank(&g_array_index(csv->rows, crpv_csv_row, csv->rows->len - 1)))
+        g_array_set_size(csv->rows, csv->rows->len - 1);
+    return true;
+}
+
+crpv_csv *crpv_csv_parse(const char *data, size_t len, const char *filename, GError **error)
+{
+    g_return_val_if_fail(data != NULL || len == 0, NULL);
+    const char *encoding = "UTF-8";
+    char *text = decode(data ? data : "", len, filename, &encoding, error);
+    if (!text)
+        return NULL;
+    crpv_csv *csv = g_new0(crpv_csv, 1);
+    csv->rows = g_array_new(FALSE, FALSE, sizeof(crpv_csv_row));
+    g_array_set_clear_func(csv->rows, row_clear);
+    csv->encoding = encoding;
+    /* A BOM converted from UTF-16 without one being stripped, or a UTF-8
+     * one inside a converted text, is not part of the header. */
+    const char *start = text;
+    if (g_str_has_prefix(start, "\xEF\xBB\xBF"))
+        start += 3;
+    csv->separator = detect_separator(start);
+    bool ok = split(csv, start, filename, error);
+    g_free(text);
+    if (!ok) {
+        crpv_csv_free(csv);
+        return NULL;
+    }
+    return csv;
+}
+
+void crpv_csv_free(crpv_csv *csv)
+{
+    if (!csv)
+        return;
+    g_array_unref(csv->rows);
+    g_free(csv);
+}
+
+size_t crpv_csv_n_rows(const crpv_csv *csv)
+{
+    return csv->rows->len;
+}
+
+const crpv_csv_row *crpv_csv_nth(const crpv_csv *csv, size_t i)
+{
+    g_return_val_if_fail(i < csv->rows->len, NULL);
+    return &g_array_index(csv->rows, crpv_csv_row, i);
+}
+
+char crpv_csv_separator(const crpv_csv *csv)
+{
+    return csv->separator;
+}
+
+const char *crpv_csv_encoding(const crpv_csv *csv)
+{
+    return csv->encoding;
+}

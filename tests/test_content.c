@@ -1,14 +1,393 @@
-/* Tests of the content module: under construction. */
+/* Tests of the content module: the brochure's prose read from Markdown,
+ * with its placeholders, typography, links and hostile inputs. */
 #include "testutil.h"
 
-static void test_placeholder(void **state)
+#include <string.h>
+
+#include "content.h"
+
+static const crpv_directory_stats stats20 = {
+    .centres = 20, .actifs = 19, .prefiguration = 1,
+    .outremer = 5, .regions = 17, .regions_outremer = 5,
+};
+
+/* PLAIN without soft hyphens and word joiners. */
+static char *visible(const char *s, size_t len)
+{
+    GString *out = g_string_new("");
+    for (const char *p = s; p < s + len; p = g_utf8_next_char(p)) {
+        gunichar c = g_utf8_get_char(p);
+        if (c != 0x00AD && c != 0x2060)
+            g_string_append_unichar(out, c);
+    }
+    return g_string_free(out, false);
+}
+
+static crpv_content *parse_ok(const char *md, const crpv_hyphenator *hyph)
+{
+    GError *error = NULL;
+    crpv_content *c = crpv_content_parse(md, strlen(md), "t.md", &stats20, hyph, &error);
+    if (error)
+        fail_msg("unexpected error: %s", error->message);
+    assert_non_null(c);
+    return c;
+}
+
+static char *parse_error(const char *md, size_t len)
+{
+    GError *error = NULL;
+    crpv_content *c = crpv_content_parse(md, len, "t.md", &stats20, NULL, &error);
+    assert_null(c);
+    assert_non_null(error);
+    char *msg = g_strdup(error->message);
+    g_error_free(error);
+    return msg;
+}
+
+static crpv_content *load_brochure(const crpv_directory_stats *st, const crpv_hyphenator *hyph)
+{
+    GError *error = NULL;
+    crpv_content *c = crpv_content_load("data/brochure.md", st, hyph, &error);
+    if (error)
+        fail_msg("unexpected error: %s", error->message);
+    assert_non_null(c);
+    return c;
+}
+
+static void test_brochure_structure(void **state)
 {
     (void)state;
-    skip();
+    GError *error = NULL;
+    g_autoptr(crpv_hyphenator) hyph = crpv_hyphenator_load(CRPV_HYPHEN_FR_DEFAULT, &error);
+    assert_non_null(hyph);
+    g_autoptr(crpv_content) c = load_brochure(&stats20, hyph);
+
+    size_t n = crpv_content_count(c);
+    assert_true(n >= 14);
+    const crpv_block *title = crpv_content_nth(c, 0);
+    assert_int_equal(title->kind, CRPV_BLOCK_HEADING);
+    assert_int_equal(title->level, 1);
+    assert_false(title->boxed);
+    assert_string_equal(title->title,
+                        "Réseau national des centres de ressources Politique de la ville");
+    assert_int_equal(title->line, 1);
+
+    size_t items = 0, sections = 0, boxed_heading = 0, breaks = 0;
+    const crpv_block *call = NULL;
+    for (size_t i = 0; i < n; i++) {
+        const crpv_block *b = crpv_content_nth(c, i);
+        assert_non_null(b->markup);
+        assert_non_null(b->plain);
+        assert_non_null(b->title);
+        assert_true(b->line >= 1);
+        if (b->kind == CRPV_BLOCK_LIST_ITEM) {
+            items++;
+            assert_true(b->boxed);
+            assert_int_equal(b->level, 1);
+        } else if (b->kind == CRPV_BLOCK_HEADING && b->level == 2) {
+            if (b->boxed) {
+                boxed_heading++;
+                assert_string_equal(b->title, "Les centres de ressources sont");
+            } else {
+                sections++;
+            }
+        } else if (b->kind == CRPV_BLOCK_BREAK) {
+            breaks++;
+            assert_int_equal(i, n - 2);
+        } else {
+            assert_false(b->boxed);
+        }
+        if (b->n_links > 0)
+            call = b;
+    }
+    assert_int_equal(items, 5);
+    assert_int_equal(sections, 2);
+    assert_int_equal(boxed_heading, 1);
+    assert_int_equal(breaks, 1);
+
+    /* The last item ends with « (facultatif) ». */
+    for (size_t i = 0; i < n; i++) {
+        const crpv_block *b = crpv_content_nth(c, i);
+        if (b->kind == CRPV_BLOCK_LIST_ITEM && i + 1 < n &&
+            crpv_content_nth(c, i + 1)->kind != CRPV_BLOCK_LIST_ITEM)
+            assert_true(g_str_has_suffix(b->title, "(facultatif)"));
+    }
+
+    /* The call: its link covers exactly the address. */
+    assert_non_null(call);
+    assert_ptr_equal(call, crpv_content_nth(c, n - 1));
+    assert_int_equal(call->n_links, 1);
+    assert_string_equal(call->links[0].uri, "https://www.reseau-crpv.fr");
+    assert_true(call->links[0].end <= strlen(call->plain));
+    g_autofree char *shown = visible(call->plain + call->links[0].start,
+                                     call->links[0].end - call->links[0].start);
+    assert_string_equal(shown, "www.reseau-crpv.fr");
+    assert_string_equal(call->title,
+                        "Pour mieux connaître les centres de ressources\u00A0: www.reseau-crpv.fr");
+    assert_non_null(strstr(call->markup, "<span"));
+}
+
+/* The text Pango gets from MARKUP is PLAIN exactly, in every block. */
+static void test_markup_matches_plain(void **state)
+{
+    (void)state;
+    GError *error = NULL;
+    g_autoptr(crpv_hyphenator) hyph = crpv_hyphenator_load(CRPV_HYPHEN_FR_DEFAULT, &error);
+    assert_non_null(hyph);
+    g_autoptr(crpv_content) c = load_brochure(&stats20, hyph);
+    size_t soft_hyphens = 0;
+    for (size_t i = 0; i < crpv_content_count(c); i++) {
+        const crpv_block *b = crpv_content_nth(c, i);
+        char *text = NULL;
+        assert_true(pango_parse_markup(b->markup, -1, 0, NULL, &text, NULL, NULL));
+        assert_string_equal(text, b->plain);
+        g_free(text);
+        if (strstr(b->plain, "\u00AD"))
+            soft_hyphens++;
+        g_autofree char *vis = visible(b->plain, strlen(b->plain));
+        assert_string_equal(vis, b->title);
+        /* The typography went through: no straight apostrophe is left. */
+        assert_null(strchr(b->plain, '\''));
+        if (b->kind == CRPV_BLOCK_HEADING)
+            assert_null(strstr(b->plain, "\u00AD"));
+    }
+    assert_true(soft_hyphens >= 8);
+}
+
+static const crpv_block *find_block(const crpv_content *c, const char *needle)
+{
+    for (size_t i = 0; i < crpv_content_count(c); i++)
+        if (strstr(crpv_content_nth(c, i)->title, needle))
+            return crpv_content_nth(c, i);
+    return NULL;
+}
+
+static void test_placeholders_follow_stats(void **state)
+{
+    (void)state;
+    g_autoptr(crpv_content) a = load_brochure(&stats20, NULL);
+    const crpv_block *intro = find_block(a, "implantés dans");
+    assert_non_null(intro);
+    assert_non_null(strstr(intro->title, "implantés dans 17 régions (dont 5 en outre-mer)"));
+    assert_null(strstr(intro->title, "{{"));
+
+    crpv_directory_stats more = stats20;
+    more.regions = 18;
+    more.regions_outremer = 6;
+    g_autoptr(crpv_content) b = load_brochure(&more, NULL);
+    intro = find_block(b, "implantés dans");
+    assert_non_null(intro);
+    assert_non_null(strstr(intro->title, "implantés dans 18 régions (dont 6 en outre-mer)"));
+
+    g_autoptr(crpv_content) all = parse_ok(
+        "{{centres}}, {{actifs}}, {{prefiguration}}, {{outremer}}, {{ regions }}, "
+        "{{regions_outremer}}",
+        NULL);
+    assert_string_equal(crpv_content_nth(all, 0)->title, "20, 19, 1, 5, 17, 5");
+
+    /* Braces that are not a placeholder stay as written. */
+    g_autoptr(crpv_content) lit = parse_ok("a {{ b c }} {x} {{", NULL);
+    assert_string_equal(crpv_content_nth(lit, 0)->title, "a {{ b c }} {x} {{");
+}
+
+static void test_unknown_placeholder(void **state)
+{
+    (void)state;
+    const char *md = "# Titre\n\nUn texte\nqui cite {{foo}} et [{{bar}}](https://a.fr).\n\n"
+                     "- {{centres}} et {{baz}}\n";
+    g_autofree char *msg = parse_error(md, strlen(md));
+    assert_string_equal(
+        msg, "t.md:4: variable inconnue « {{foo}} » (connues : centres, actifs, prefiguration, "
+             "outremer, regions, regions_outremer)\n"
+             "t.md:4: variable inconnue « {{bar}} » (connues : centres, actifs, prefiguration, "
+             "outremer, regions, regions_outremer)\n"
+             "t.md:6: variable inconnue « {{baz}} » (connues : centres, actifs, prefiguration, "
+             "outremer, regions, regions_outremer)");
+}
+
+static void test_link_schemes(void **state)
+{
+    (void)state;
+    const char *md = "Voir [ici](javascript:alert(1)) et [là](fichier.html).\n\n"
+                     "[ok](https://a.fr) [m](mailto:a@b.fr) [t](tel:+33148092636) "
+                     "[h](HTTP://A.FR)\n";
+    g_autofree char *msg = parse_error(md, strlen(md));
+    assert_string_equal(msg, "t.md:1: lien « javascript:alert(1) » refusé (seuls http, https, "
+                             "mailto et tel sont permis)\n"
+                             "t.md:1: lien « fichier.html » refusé (seuls http, https, mailto et "
+                             "tel sont permis)");
+
+    g_autoptr(crpv_content) c = parse_ok(md + strcspn(md, "\n") + 2, NULL);
+    const crpv_block *b = crpv_content_nth(c, 0);
+    assert_int_equal(b->n_links, 4);
+    assert_string_equal(b->links[1].uri, "mailto:a@b.fr");
+    assert_string_equal(b->links[2].uri, "tel:+33148092636");
+    const char *texts[] = {"ok", "m", "t", "h"};
+    for (size_t i = 0; i < 4; i++) {
+        g_autofree char *t = visible(b->plain + b->links[i].start,
+                                     b->links[i].end - b->links[i].start);
+        assert_string_equal(t, texts[i]);
+    }
+}
+
+static void test_invalid_utf8(void **state)
+{
+    (void)state;
+    const char md[] = "# Titre\n\nbon\nmauvais \xC3\x28 ici\n\nencore \xFF\n";
+    g_autofree char *msg = parse_error(md, sizeof md - 1);
+    assert_string_equal(msg, "t.md:4: texte UTF-8 invalide\nt.md:6: texte UTF-8 invalide");
+
+    const char nul[] = "a\nb\0c\n";
+    g_autofree char *msg2 = parse_error(nul, sizeof nul - 1);
+    assert_string_equal(msg2, "t.md:2: caractère nul interdit");
+
+    /* A byte-order mark is not an error. */
+    g_autoptr(crpv_content) c = parse_ok("\xEF\xBB\xBFTexte", NULL);
+    assert_string_equal(crpv_content_nth(c, 0)->title, "Texte");
+}
+
+static void test_raw_html_escaped(void **state)
+{
+    (void)state;
+    g_autoptr(crpv_content) c =
+        parse_ok("<div onclick=\"x\">bloc</div>\n\nTexte <b>gras</b> & <script>x</script>\n\n"
+                 "```\ncode <i>\n```\n",
+                 NULL);
+    assert_int_equal(crpv_content_count(c), 3);
+    for (size_t i = 0; i < 3; i++) {
+        const crpv_block *b = crpv_content_nth(c, i);
+        assert_int_equal(b->kind, CRPV_BLOCK_PARAGRAPH);
+        assert_null(strstr(b->markup, "<div"));
+        assert_null(strstr(b->markup, "<script"));
+        char *text = NULL;
+        assert_true(pango_parse_markup(b->markup, -1, 0, NULL, &text, NULL, NULL));
+        assert_string_equal(text, b->plain);
+        g_free(text);
+    }
+    assert_non_null(strstr(crpv_content_nth(c, 1)->plain, "<b>gras</b> & <script>"));
+    assert_string_equal(crpv_content_nth(c, 2)->plain, "code <i>");
+}
+
+static void test_inline_styles(void **state)
+{
+    (void)state;
+    g_autoptr(crpv_content) c =
+        parse_ok("Un *mot* et **un autre** : \"[lien](https://x.fr)\"  \nfin", NULL);
+    const crpv_block *b = crpv_content_nth(c, 0);
+    assert_string_equal(b->markup, "Un <i>mot</i> et <b>un autre</b>\u00A0: «\u00A0"
+                                   "<span font_weight=\"bold\">lien</span>\u00A0»\nfin");
+    assert_string_equal(b->plain, "Un mot et un autre\u00A0: «\u00A0lien\u00A0»\nfin");
+    assert_int_equal(b->n_links, 1);
+    assert_int_equal(b->links[0].end - b->links[0].start, 4);
+    assert_memory_equal(b->plain + b->links[0].start, "lien", 4);
+}
+
+static void test_lists_and_breaks(void **state)
+{
+    (void)state;
+    g_autoptr(crpv_content) c = parse_ok("- un\n\n  suite\n  - deux\n    - trois\n- quatre\n"
+                                         "\n***\n\n1. premier\n2. second\n\n> - cité\n",
+                                         NULL);
+    struct {
+        crpv_block_kind kind;
+        int level;
+        bool boxed;
+        const char *title;
+    } expected[] = {
+        {CRPV_BLOCK_LIST_ITEM, 1, false, "un\nsuite"},
+        {CRPV_BLOCK_LIST_ITEM, 2, false, "deux"},
+        {CRPV_BLOCK_LIST_ITEM, 3, false, "trois"},
+        {CRPV_BLOCK_LIST_ITEM, 1, false, "quatre"},
+        {CRPV_BLOCK_BREAK, 0, false, ""},
+        {CRPV_BLOCK_LIST_ITEM, 1, false, "premier"},
+        {CRPV_BLOCK_LIST_ITEM, 1, false, "second"},
+        {CRPV_BLOCK_LIST_ITEM, 1, true, "cité"},
+    };
+    assert_int_equal(crpv_content_count(c), G_N_ELEMENTS(expected));
+    for (size_t i = 0; i < G_N_ELEMENTS(expected); i++) {
+        const crpv_block *b = crpv_content_nth(c, i);
+        assert_int_equal(b->kind, expected[i].kind);
+        assert_int_equal(b->level, expected[i].level);
+        assert_int_equal(b->boxed, expected[i].boxed);
+        assert_string_equal(b->title, expected[i].title);
+    }
+    assert_int_equal(crpv_content_nth(c, 1)->line, 4);
+    assert_null(crpv_content_nth(c, G_N_ELEMENTS(expected)));
+}
+
+static void test_deep_nesting(void **state)
+{
+    (void)state;
+    const char *prefixes[] = {"> ", "- ", "*", "["};
+    for (size_t k = 0; k < G_N_ELEMENTS(prefixes); k++) {
+        GString *md = g_string_new("");
+        for (int i = 0; i < 10000; i++)
+            g_string_append(md, prefixes[k]);
+        g_string_append(md, "texte profond\n");
+        GError *error = NULL;
+        crpv_content *c = crpv_content_parse(md->str, md->len, "t.md", &stats20, NULL, &error);
+        assert_null(error);
+        assert_non_null(c);
+        assert_true(crpv_content_count(c) >= 1);
+        const crpv_block *last = crpv_content_nth(c, crpv_content_count(c) - 1);
+        assert_non_null(strstr(last->title, "texte profond"));
+        crpv_content_free(c);
+        g_string_free(md, true);
+    }
+}
+
+/* Big hostile texts go through in linear time: one 400 KB paragraph each. */
+static void test_huge_inputs(void **state)
+{
+    (void)state;
+    const char *units[] = {"1 ", "a", "\"", "*a* ", "www.a.fr/", "« ", "\xEF\xB7\x90", " :"};
+    for (size_t k = 0; k < G_N_ELEMENTS(units); k++) {
+        GString *md = g_string_new("");
+        while (md->len < 400000)
+            g_string_append(md, units[k]);
+        gint64 t0 = g_get_monotonic_time();
+        GError *error = NULL;
+        crpv_content *c = crpv_content_parse(md->str, md->len, "t.md", &stats20, NULL, &error);
+        assert_null(error);
+        assert_int_equal(crpv_content_count(c), 1);
+        crpv_content_free(c);
+        g_string_free(md, true);
+        assert_true(g_get_monotonic_time() - t0 < 2 * G_USEC_PER_SEC);
+    }
+}
+
+static void test_load_errors(void **state)
+{
+    (void)state;
+    GError *error = NULL;
+    crpv_content *c = crpv_content_load("data/absent.md", &stats20, NULL, &error);
+    assert_null(c);
+    assert_non_null(error);
+    assert_true(error->domain == G_FILE_ERROR);
+    assert_string_equal(error->message, "data/absent.md: fichier introuvable");
+    g_error_free(error);
+    crpv_content_free(NULL);
+
+    /* An empty file is an empty content, not an error. */
+    g_autoptr(crpv_content) empty = parse_ok("", NULL);
+    assert_int_equal(crpv_content_count(empty), 0);
 }
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_placeholder)};
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_brochure_structure),
+        cmocka_unit_test(test_markup_matches_plain),
+        cmocka_unit_test(test_placeholders_follow_stats),
+        cmocka_unit_test(test_unknown_placeholder),
+        cmocka_unit_test(test_link_schemes),
+        cmocka_unit_test(test_invalid_utf8),
+        cmocka_unit_test(test_raw_html_escaped),
+        cmocka_unit_test(test_inline_styles),
+        cmocka_unit_test(test_lists_and_breaks),
+        cmocka_unit_test(test_deep_nesting),
+        cmocka_unit_test(test_huge_inputs),
+        cmocka_unit_test(test_load_errors),
+    };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
