@@ -95,12 +95,22 @@ static void add_event(builder *b, event_kind kind, const char *uri)
     g_string_append(b->text, MARKER_UTF8);
 }
 
+/* The next marker at or after P, or NULL. A loop rather than strstr(),
+ * whose cost under some checkers grows with the rest of the string. */
+static const char *find_marker(const char *p)
+{
+    for (; *p; p++)
+        if (p[0] == MARKER_UTF8[0] && p[1] == MARKER_UTF8[1] && p[2] == MARKER_UTF8[2])
+            return p;
+    return NULL;
+}
+
 /* Appends literal text: the marker character, should a file hold it, must
  * not be mistaken for an event. */
 static void append_literal(GString *out, const char *s)
 {
     for (const char *p = s; *p;) {
-        const char *m = strstr(p, MARKER_UTF8);
+        const char *m = find_marker(p);
         if (!m) {
             g_string_append(out, p);
             break;
@@ -248,7 +258,7 @@ static void builder_finish(parser *ps, builder *b)
     guint ev = 0;
     const char *p = text;
     for (;;) {
-        const char *m = strstr(p, MARKER_UTF8);
+        const char *m = find_marker(p);
         size_t n = m ? (size_t)(m - p) : strlen(p);
         g_string_append_len(plain, p, (gssize)n);
         g_autofree char *piece = g_markup_escape_text(p, (gssize)n);

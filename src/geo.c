@@ -193,15 +193,17 @@ static long validate_shp(const char *shp_name, const unsigned char *shp, size_t 
      * declares: it must be the real one. */
     uint64_t declared = (uint64_t)be32(shx + 24) * 2;
     if (declared != shx_size || (shx_size - 100) % 8 != 0) {
-        problem(p, "%s: fichier tronqué ou corrompu (l'en-tête annonce %" G_GUINT64_FORMAT
-                   " octets, le fichier en a %zu)",
+        problem(p,
+                "%s: fichier tronqué ou corrompu (l'en-tête annonce %" G_GUINT64_FORMAT
+                " octets, le fichier en a %zu)",
                 shx_name, declared, shx_size);
         return -1;
     }
     uint64_t shp_declared = (uint64_t)be32(shp + 24) * 2;
     if (shp_declared != shp_size)
-        problem(p, "%s: fichier tronqué ou corrompu (l'en-tête annonce %" G_GUINT64_FORMAT
-                   " octets, le fichier en a %zu)",
+        problem(p,
+                "%s: fichier tronqué ou corrompu (l'en-tête annonce %" G_GUINT64_FORMAT
+                " octets, le fichier en a %zu)",
                 shp_name, shp_declared, shp_size);
     uint32_t file_type = le32(shp + 32);
     if (!is_polygon_type(file_type)) {
@@ -262,8 +264,9 @@ static long validate_shp(const char *shp_name, const unsigned char *shp, size_t 
                         } else if (start >= points || (k > 0 && start <= prev)) {
                             problem(p,
                                     "%s: enregistrement %ld : indice de l'anneau %" G_GUINT64_FORMAT
-                                    " (%" G_GUINT64_FORMAT ") hors limites ou non croissant (%"
-                                    G_GUINT64_FORMAT " points)",
+                                    " (%" G_GUINT64_FORMAT
+                                    ") hors limites ou non croissant (%" G_GUINT64_FORMAT
+                                    " points)",
                                     shp_name, rec, k + 1, start, points);
                             state = RECORD_BAD;
                         } else if (end > start && end <= points && end - start < 4) {
@@ -315,10 +318,18 @@ static const char *charset_for(const char *code_page, bool *known)
     static const struct {
         const char *cpg, *iconv;
     } names[] = {
-        {"UTF-8", "UTF-8"},          {"UTF8", "UTF-8"},          {"65001", "UTF-8"},
-        {"1252", "WINDOWS-1252"},    {"ANSI 1252", "WINDOWS-1252"}, {"88591", "ISO-8859-1"},
-        {"ISO88591", "ISO-8859-1"},  {"LATIN1", "ISO-8859-1"},   {"885915", "ISO-8859-15"},
-        {"1250", "WINDOWS-1250"},    {"1251", "WINDOWS-1251"},   {"437", "CP437"},
+        {"UTF-8", "UTF-8"},
+        {"UTF8", "UTF-8"},
+        {"65001", "UTF-8"},
+        {"1252", "WINDOWS-1252"},
+        {"ANSI 1252", "WINDOWS-1252"},
+        {"88591", "ISO-8859-1"},
+        {"ISO88591", "ISO-8859-1"},
+        {"LATIN1", "ISO-8859-1"},
+        {"885915", "ISO-8859-15"},
+        {"1250", "WINDOWS-1250"},
+        {"1251", "WINDOWS-1251"},
+        {"437", "CP437"},
         {"850", "CP850"},
     };
     for (size_t i = 0; i < G_N_ELEMENTS(names); i++)
@@ -389,8 +400,7 @@ static char *field_list(DBFHandle dbf, const char *charset)
 
 /* A text attribute, decoded and trimmed; NULL (with a problem added) when
  * its bytes are not valid. */
-static char *read_text(dbf_reader *r, int record, int field, const char *field_name,
-                       problems *p)
+static char *read_text(dbf_reader *r, int record, int field, const char *field_name, problems *p)
 {
     /* shapelib's buffer lives until its next call: decode (copy) at once. */
     const char *raw = DBFIsAttributeNULL(r->dbf, record, field)
@@ -450,7 +460,7 @@ static bool read_file(const char *path, char **data, size_t *len, problems *p)
     if (!g_file_get_contents(path, data, &n, &err)) {
         problem(p, "%s: %s", path,
                 g_error_matches(err, G_FILE_ERROR, G_FILE_ERROR_NOENT) ? "fichier introuvable"
-                                                                        : "fichier illisible");
+                                                                       : "fichier illisible");
         return false;
     }
     *len = n;
@@ -511,16 +521,16 @@ static long validate_dbf(const char *name, const unsigned char *d, size_t len, p
     uint64_t present = (len - header) / record_len;
     if (present < records) {
         problem(p,
-                "%s: fichier tronqué (%" G_GUINT64_FORMAT " enregistrements annoncés, %"
-                G_GUINT64_FORMAT " présents)",
+                "%s: fichier tronqué (%" G_GUINT64_FORMAT
+                " enregistrements annoncés, %" G_GUINT64_FORMAT " présents)",
                 name, records, present);
         return -1;
     }
     return (long)records;
 }
 
-crpv_layer *crpv_layer_load(const char *shp_path, const char *code_field,
-                            const char *name_field, GPtrArray *warnings, GError **error)
+crpv_layer *crpv_layer_load(const char *shp_path, const char *code_field, const char *name_field,
+                            GPtrArray *warnings, GError **error)
 {
     load_state s = {0};
     s.p.lines = g_ptr_array_new_with_free_func(g_free);
@@ -541,7 +551,7 @@ crpv_layer *crpv_layer_load(const char *shp_path, const char *code_field,
     if (!s.shp_map)
         problem(p, "%s: %s", shp_path,
                 g_error_matches(map_err, G_FILE_ERROR, G_FILE_ERROR_NOENT) ? "fichier introuvable"
-                                                                            : "fichier illisible");
+                                                                           : "fichier illisible");
     bool have_shx = read_file(s.shx_path, &s.shx, &s.shx_len, p);
     bool have_dbf = read_file(s.dbf_path, &s.dbf_head, &s.dbf_len, p);
     if (!s.shp_map || !have_shx || !have_dbf)
@@ -599,17 +609,18 @@ crpv_layer *crpv_layer_load(const char *shp_path, const char *code_field,
     }
 
     char *wkt = NULL;
-    if (g_file_get_contents(s.prj_path, &wkt, NULL, NULL)) {
+    /* An empty .prj says no more than a missing one. */
+    if (g_file_get_contents(s.prj_path, &wkt, NULL, NULL) && *g_strstrip(wkt)) {
         g_autoptr(GError) perr = NULL;
         s.proj = crpv_projection_new(wkt, "EPSG:4326", &perr);
         if (!s.proj)
             problem(p, "%s: %s", s.prj_path, perr->message);
-        g_free(wkt);
     } else if (warnings) {
-        g_ptr_array_add(warnings,
-                        g_strdup_printf("%s: pas de fichier .prj, coordonnées lues en WGS 84",
-                                        shp_path));
+        g_ptr_array_add(
+            warnings,
+            g_strdup_printf("%s: pas de fichier .prj, coordonnées lues en WGS 84", shp_path));
     }
+    g_free(wkt);
 
     layer = crpv_layer_new();
     g_free(layer->path);
@@ -644,8 +655,7 @@ crpv_layer *crpv_layer_load(const char *shp_path, const char *code_field,
         g_autofree char *code = read_text(&r, i, r.code_field, code_field, p);
         g_autofree char *nom = read_text(&r, i, r.name_field, name_field, p);
         if (code && !*code) {
-            problem(p, "%s: enregistrement %d : champ « %s » vide", s.dbf_path, i + 1,
-                    code_field);
+            problem(p, "%s: enregistrement %d : champ « %s » vide", s.dbf_path, i + 1, code_field);
             ok = false;
         } else if (code) {
             gpointer first = g_hash_table_lookup(s.codes, code);

@@ -139,8 +139,7 @@ bool crpv_shape_contains(const crpv_shape *shape, crpv_point p)
         size_t n = shape->rings[r].n;
         for (size_t i = 0, j = n ? n - 1 : 0; i < n; j = i++) {
             const crpv_point a = pts[i], b = pts[j];
-            if ((a.y > p.y) != (b.y > p.y) &&
-                p.x < (b.x - a.x) * (p.y - a.y) / (b.y - a.y) + a.x)
+            if ((a.y > p.y) != (b.y > p.y) && p.x < (b.x - a.x) * (p.y - a.y) / (b.y - a.y) + a.x)
                 inside = !inside;
         }
     }
@@ -185,8 +184,7 @@ double crpv_shape_signed_distance(const crpv_shape *shape, crpv_point p)
         size_t n = shape->rings[r].n;
         for (size_t i = 0, j = n ? n - 1 : 0; i < n; j = i++) {
             const crpv_point a = pts[i], b = pts[j];
-            if ((a.y > p.y) != (b.y > p.y) &&
-                p.x < (b.x - a.x) * (p.y - a.y) / (b.y - a.y) + a.x)
+            if ((a.y > p.y) != (b.y > p.y) && p.x < (b.x - a.x) * (p.y - a.y) / (b.y - a.y) + a.x)
                 inside = !inside;
             double d2 = segment_dist2(p, a, b);
             if (d2 < best)

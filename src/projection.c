@@ -124,8 +124,7 @@ void crpv_projection_free(crpv_projection *proj)
     g_free(proj);
 }
 
-bool crpv_projection_apply(const crpv_projection *proj, crpv_point *pts, size_t n,
-                           GError **error)
+bool crpv_projection_apply(const crpv_projection *proj, crpv_point *pts, size_t n, GError **error)
 {
     if (n == 0)
         return true;
@@ -133,7 +132,7 @@ bool crpv_projection_apply(const crpv_projection *proj, crpv_point *pts, size_t 
     /* One call for all points: per-point calls cost several times more. */
     if (!proj->noop)
         proj_trans_generic(proj->pj, PJ_FWD, &pts[0].x, sizeof *pts, n, &pts[0].y, sizeof *pts, n,
-                       NULL, 0, 0, NULL, 0, 0);
+                           NULL, 0, 0, NULL, 0, 0);
     /* PROJ marks a failed point with HUGE_VAL; a NaN input stays NaN. */
     for (size_t i = 0; i < n; i++) {
         if (!isfinite(pts[i].x) || !isfinite(pts[i].y)) {
@@ -146,8 +145,7 @@ bool crpv_projection_apply(const crpv_projection *proj, crpv_point *pts, size_t 
     return true;
 }
 
-bool crpv_projection_apply_shape(const crpv_projection *proj, crpv_shape *shape,
-                                 GError **error)
+bool crpv_projection_apply_shape(const crpv_projection *proj, crpv_shape *shape, GError **error)
 {
     for (size_t i = 0; i < shape->n_rings; i++)
         if (!crpv_projection_apply(proj, shape->rings[i].pts, shape->rings[i].n, error))

@@ -70,7 +70,7 @@ static bool point_less(crpv_point a, crpv_point b)
 }
 
 typedef struct {
-    int32_t *ids; /* the arc, in canonical order */
+    int32_t *ids;    /* the arc, in canonical order */
     crpv_point *pts; /* their coordinates, contiguous for speed */
     uint8_t *keep;
     size_t *stack;

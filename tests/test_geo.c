@@ -139,8 +139,7 @@ typedef struct {
 /* Writes DIR/NAME.{shp,shx,dbf} with shapelib; CODE_PAGE NULL gives
  * shapelib's default (LDID 87, no .cpg). */
 static char *write_fixture(const char *dir, const char *name, int shp_type,
-                           const fixture_record *recs, int n_shp, int n_dbf,
-                           const char *code_page)
+                           const fixture_record *recs, int n_shp, int n_dbf, const char *code_page)
 {
     char *base = g_build_filename(dir, name, NULL);
     SHPHandle shp = SHPCreate(base, shp_type);
@@ -148,8 +147,8 @@ static char *write_fixture(const char *dir, const char *name, int shp_type,
     for (int i = 0; i < n_shp; i++) {
         const fixture_record *r = &recs[i];
         int type = r->type == NULL_SHAPE ? SHPT_NULL : r->type ? r->type : shp_type;
-        SHPObject *o = SHPCreateObject(type, -1, r->n_parts, r->starts,
-                                       NULL, r->n, r->x, r->y, NULL, NULL);
+        SHPObject *o =
+            SHPCreateObject(type, -1, r->n_parts, r->starts, NULL, r->n, r->x, r->y, NULL, NULL);
         assert_true(SHPWriteObject(shp, -1, o) >= 0);
         SHPDestroyObject(o);
     }
@@ -230,8 +229,15 @@ static void test_fixture_good(void **state)
     g_autoptr(crpv_layer) again = crpv_layer_load(shp, "code", "nom", warnings, &error);
     assert_non_null(again);
     assert_int_equal(warnings->len, 1);
-    g_autofree char *expected = g_strdup_printf("%s: pas de fichier .prj, coordonnées lues en WGS 84", shp);
+    g_autofree char *expected =
+        g_strdup_printf("%s: pas de fichier .prj, coordonnées lues en WGS 84", shp);
     assert_string_equal(warnings->pdata[0], expected);
+    /* An empty .prj is no .prj. */
+    g_free(tu_write_file(dir, "f.prj", " \n", 2));
+    g_autoptr(crpv_layer) empty_prj = crpv_layer_load(shp, "code", "nom", warnings, &error);
+    assert_non_null(empty_prj);
+    assert_int_equal(warnings->len, 2);
+    assert_string_equal(warnings->pdata[1], expected);
     /* NULL warnings is fine. */
     g_autoptr(crpv_layer) third = crpv_layer_load(shp, "code", "nom", NULL, &error);
     assert_non_null(third);
@@ -273,8 +279,8 @@ static void test_lambert93_copy(void **state)
                 y[k] = s.rings[r].pts[j].y;
             }
         }
-        SHPObject *o = SHPCreateObject(SHPT_POLYGON, -1, (int)s.n_rings, starts, NULL, (int)n,
-                                       x, y, NULL, NULL);
+        SHPObject *o = SHPCreateObject(SHPT_POLYGON, -1, (int)s.n_rings, starts, NULL, (int)n, x, y,
+                                       NULL, NULL);
         SHPWriteObject(shp, -1, o);
         SHPDestroyObject(o);
         DBFWriteStringAttribute(dbf, i, 0, f->code);

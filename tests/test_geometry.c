@@ -17,11 +17,8 @@ static crpv_shape shape_of(const crpv_point *pts, size_t n)
 /* A closed axis-aligned square ring, counter-clockwise. */
 static void add_square(crpv_shape *s, double x0, double y0, double side)
 {
-    crpv_point pts[] = {{x0, y0},
-                        {x0 + side, y0},
-                        {x0 + side, y0 + side},
-                        {x0, y0 + side},
-                        {x0, y0}};
+    crpv_point pts[] = {
+        {x0, y0}, {x0 + side, y0}, {x0 + side, y0 + side}, {x0, y0 + side}, {x0, y0}};
     crpv_shape_add_ring(s, pts, 5);
 }
 
@@ -184,8 +181,7 @@ static void test_pole_c_shape(void **state)
 {
     (void)state;
     /* A C whose centroid falls in the opening, outside the shape. */
-    crpv_point c[] = {{0, 0},  {10, 0}, {10, 2}, {2, 2},  {2, 8},
-                      {10, 8}, {10, 10}, {0, 10}, {0, 0}};
+    crpv_point c[] = {{0, 0}, {10, 0}, {10, 2}, {2, 2}, {2, 8}, {10, 8}, {10, 10}, {0, 10}, {0, 0}};
     crpv_shape s = shape_of(c, 9);
     crpv_rect b = crpv_shape_bbox(&s);
     crpv_point centre = {(b.x0 + b.x1) / 2, (b.y0 + b.y1) / 2};

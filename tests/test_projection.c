@@ -114,7 +114,8 @@ static void test_errors(void **state)
     assert_null(proj);
     assert_non_null(error);
     print_message("%s\n", error->message);
-    assert_non_null(strstr(error->message, "système de coordonnées « EPSG:999999 » inconnu de PROJ"));
+    assert_non_null(
+        strstr(error->message, "système de coordonnées « EPSG:999999 » inconnu de PROJ"));
     g_clear_error(&error);
 
     proj = crpv_projection_new("n'importe quoi", "EPSG:4326", &error);
@@ -148,8 +149,8 @@ static void test_errors(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_known_cities),      cmocka_unit_test(test_inverse_and_batch),
-        cmocka_unit_test(test_wkt_source),        cmocka_unit_test(test_shape),
+        cmocka_unit_test(test_known_cities), cmocka_unit_test(test_inverse_and_batch),
+        cmocka_unit_test(test_wkt_source),   cmocka_unit_test(test_shape),
         cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -95,8 +95,8 @@ static void test_shared_edge_identical(void **state)
         assert_int_equal(s[1].n_rings, 1);
         GArray *a = on_edge(&s[0].rings[0], edge, ne);
         GArray *b = on_edge(&s[1].rings[0], edge, ne);
-        print_message("tolerance %g: %zu -> %zu vertices, %u on the shared edge\n",
-                      tolerances[t], st.vertices_in, st.vertices_out, a->len);
+        print_message("tolerance %g: %zu -> %zu vertices, %u on the shared edge\n", tolerances[t],
+                      st.vertices_in, st.vertices_out, a->len);
         assert_int_equal(a->len, b->len);
         for (size_t i = 0; i < a->len; i++)
             assert_true(same(g_array_index(a, crpv_point, i),
@@ -172,7 +172,8 @@ static void test_enclave(void **state)
     /* The hole, traversed the other way and from another start. */
     GArray *rev = g_array_new(FALSE, FALSE, sizeof(crpv_point));
     for (size_t i = 0; i < hole->len - 1; i++)
-        g_array_append_val(rev, g_array_index(hole, crpv_point, (hole->len - 1 + 37 - i) % (hole->len - 1)));
+        g_array_append_val(
+            rev, g_array_index(hole, crpv_point, (hole->len - 1 + 37 - i) % (hole->len - 1)));
     crpv_point rfirst = g_array_index(rev, crpv_point, 0);
     g_array_append_val(rev, rfirst);
     crpv_shape_add_ring(&s[0], (crpv_point *)rev->data, rev->len);

@@ -111,6 +111,10 @@ static void test_protect_urls_and_emails(void **state)
                   "(catherine." WJ "halpern@" WJ "paris." WJ "fr)");
     /* Ordinary words with hyphens and full stops are left alone. */
     check_protect("Hauts-de-France. Fin.", "Hauts-de-France. Fin.");
+    /* A run of figures that reaches into an address leaves the next ones
+     * protected. */
+    g_autofree char *mixed = crpv_typo_protect("12 34@x.fr et www.a.fr");
+    assert_true(g_str_has_suffix(mixed, "www." WJ "a." WJ "fr"));
     /* Idempotent: joiners are not doubled. */
     g_autofree char *once = crpv_typo_protect("www.oriv.org");
     check_protect(once, once);
