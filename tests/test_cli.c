@@ -8,6 +8,10 @@
 #include <stdbool.h>
 #include <string.h>
 #include <unistd.h>
+#include <libxml/HTMLparser.h>
+#include <libxml/parser.h>
+#include <libxml/xpath.h>
+#include <libxml/xpathInternals.h>
 
 #define RUN(cwd, out, err, ...) tu_run_crpv((cwd), (out), (err), (const char *const[]){__VA_ARGS__, NULL})
 
@@ -402,6 +406,77 @@ static void test_print_version(void **state)
     tu_rmtree(dir);
 }
 
+/* Collects the values of an XPath expression's nodes. */
+static GPtrArray *xpath_values(xmlDocPtr doc, const char *expr, bool svg)
+{
+    GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+    xmlXPathContextPtr xc = xmlXPathNewContext(doc);
+    if (svg)
+        xmlXPathRegisterNs(xc, BAD_CAST "s", BAD_CAST "http://www.w3.org/2000/svg");
+    xmlXPathObjectPtr r = xmlXPathEvalExpression(BAD_CAST expr, xc);
+    for (int i = 0; r && r->nodesetval && i < r->nodesetval->nodeNr; i++) {
+        xmlChar *v = xmlNodeGetContent(r->nodesetval->nodeTab[i]);
+        g_ptr_array_add(out, g_strdup((const char *)v));
+        xmlFree(v);
+    }
+    xmlXPathFreeObject(r);
+    xmlXPathFreeContext(xc);
+    return out;
+}
+
+static bool has_value(GPtrArray *values, const char *want)
+{
+    for (guint i = 0; i < values->len; i++)
+        if (strcmp(g_ptr_array_index(values, i), want) == 0)
+            return true;
+    return false;
+}
+
+/* The web SVG and HTML of the real map: they parse, link every centre's
+ * site, and the SVG's text holds every marker's number and label. */
+static void test_web_map(void **state)
+{
+    (void)state;
+    g_autofree char *dir = tu_tmpdir();
+    assert_int_equal(RUN(NULL, NULL, NULL, "map", "-q", "--out", dir), 0);
+    g_autofree char *svg = g_build_filename(dir, "carte.svg", NULL);
+    g_autofree char *html = g_build_filename(dir, "carte.html", NULL);
+    xmlDocPtr sdoc = xmlReadFile(svg, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR);
+    assert_non_null(sdoc);
+    GPtrArray *hrefs = xpath_values(sdoc, "//s:a/@href", true);
+    GPtrArray *texts = xpath_values(sdoc, "//s:text", true);
+    htmlDocPtr hdoc = htmlReadFile(html, "UTF-8", HTML_PARSE_NONET | HTML_PARSE_NOERROR);
+    assert_non_null(hdoc);
+    GPtrArray *areas = xpath_values(hdoc, "//area/@href", false);
+    g_autofree char *csv = tu_read_source("data/centres.csv", NULL);
+    g_auto(GStrv) rows = g_strsplit(csv, "\n", -1);
+    int number = 0;
+    for (char **row = rows + 1; *row && **row; row++) {
+        g_auto(GStrv) f = g_strsplit(*row, ",", -1);
+        number++;
+        if (*f[7]) {
+            g_autofree char *uri = g_strconcat("https://", f[7], NULL);
+            if (!has_value(hrefs, uri) || !has_value(areas, uri))
+                fail_msg("no link to %s", uri);
+        }
+        g_autofree char *num = g_strdup_printf("%d", number);
+        assert_true(has_value(texts, num));
+    }
+    assert_true(has_value(texts, "Hauts-de-France"));
+    assert_true(has_value(texts, "Source : IGN – Admin Express COG 2018"));
+    for (guint i = 0; i < hrefs->len; i++) {
+        const char *h = g_ptr_array_index(hrefs, i);
+        assert_true(g_str_has_prefix(h, "https://") || g_str_has_prefix(h, "http://") ||
+                    g_str_has_prefix(h, "mailto:") || g_str_has_prefix(h, "tel:"));
+    }
+    g_ptr_array_free(hrefs, TRUE);
+    g_ptr_array_free(texts, TRUE);
+    g_ptr_array_free(areas, TRUE);
+    xmlFreeDoc(sdoc);
+    xmlFreeDoc(hdoc);
+    tu_rmtree(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -415,6 +490,7 @@ int main(void)
         cmocka_unit_test(test_map_formats),
         cmocka_unit_test(test_placeholders_follow_directory),
         cmocka_unit_test(test_print_version),
+        cmocka_unit_test(test_web_map),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
