@@ -69,7 +69,7 @@ static void draw_text(cairo_t *cr, const crpv_item *item, PangoContext *ctx)
     if (item->halo) {
         pango_cairo_layout_path(cr, layout);
         cairo_set_source_rgba(cr, 1, 1, 1, 0.85);
-        cairo_set_line_width(cr, 2.0);
+        cairo_set_line_width(cr, 1.4);
         cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
         cairo_stroke(cr);
         cairo_move_to(cr, item->box.x0, item->box.y0);
