@@ -1108,6 +1108,11 @@ static void draw_entries(page *p, const env *e, const entry *en, const crpv_dire
         crpv_scene_end_tag(p->scene);
 }
 
+double crpv_brochure_map_width(const crpv_style *style)
+{
+    return (style->page_width - style->margin_inner - style->margin_outer) * MM;
+}
+
 static bool compose_verso(const env *e, const crpv_brochure_input *in, GPtrArray *pages,
                           crpv_brochure_stats *stats, GError **error)
 {
@@ -1118,10 +1123,16 @@ static bool compose_verso(const env *e, const crpv_brochure_input *in, GPtrArray
     double cw = p.right - p.left;
     double y = verso_title(&p, e, in->content, dir, true) + 5 * MM;
 
-    crpv_map *map = crpv_map_compose(in->map, cw, 0.2, error);
-    if (!map) {
-        crpv_scene_free(p.scene);
-        return false;
+    /* The map composed once for every output, when it was composed at
+     * this page's width. */
+    crpv_map *own = NULL;
+    const crpv_map *map = in->composed;
+    if (!map || fabs(crpv_scene_width(crpv_map_scene(map)) - cw) > 1e-6) {
+        map = own = crpv_map_compose(in->map, cw, 0.2, error);
+        if (!map) {
+            crpv_scene_free(p.scene);
+            return false;
+        }
     }
     const crpv_scene *ms = crpv_map_scene(map);
     add_outline(&p, "Carte du réseau", 1, y);
@@ -1129,7 +1140,7 @@ static bool compose_verso(const env *e, const crpv_brochure_input *in, GPtrArray
     crpv_scene_append(p.scene, ms, p.left, y);
     crpv_scene_end_tag(p.scene);
     y += crpv_scene_height(ms) + 6 * MM;
-    crpv_map_free(map);
+    crpv_map_free(own);
 
     /* The directory: the body size in as few columns as read well, then
      * tighter, then onto more pages. */

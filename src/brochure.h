@@ -15,7 +15,12 @@ typedef struct {
     const crpv_content *content;
     const crpv_map_input *map; /* directory, boundaries, style, fonts */
     bool print;                /* 3 mm bleed (the style's) and crop marks */
+    const crpv_map *composed;  /* the map composed at crpv_brochure_map_width(), shared
+                                * with the other outputs; NULL: composed here */
 } crpv_brochure_input;
+
+/* The width the verso gives the map, in points. */
+double crpv_brochure_map_width(const crpv_style *style);
 
 typedef struct {
     size_t pages;

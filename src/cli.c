@@ -92,6 +92,7 @@ typedef struct {
     crpv_content *content;
     crpv_hyphenator *hyph;
     PangoContext *ctx;
+    crpv_map *map; /* composed once, shared by the brochure and the web exports */
     GPtrArray *warnings;
     GString *errors;
     int status; /* the worst failure so far */
@@ -108,6 +109,7 @@ static void run_clear(run *r)
     crpv_directory_free(r->directory);
     crpv_content_free(r->content);
     crpv_hyphenator_free(r->hyph);
+    crpv_map_free(r->map);
     if (r->ctx)
         g_object_unref(r->ctx);
     g_ptr_array_free(r->warnings, TRUE);
@@ -241,17 +243,84 @@ static bool wants(const run *r, const char *format)
  * densest output (carte@2x.png) and than a tenth of a millimetre. */
 static const double map_tolerance = 0.2;
 
-static bool write_map(run *r, crpv_batch *batch)
+/* The map, composed on first use at the width the brochure gives it, so
+ * that the printed and the web maps are one composition. Borrowed; NULL
+ * after a failure. */
+static const crpv_map *the_map(run *r)
 {
+    if (r->map)
+        return r->map;
     GError *error = NULL;
     progress(r, "Composition de la carte");
     crpv_map_input in = map_input(r);
-    g_autoptr(crpv_map) map = crpv_map_compose(&in, r->style->map_width, map_tolerance, &error);
-    if (!map) {
+    r->map = crpv_map_compose(&in, crpv_brochure_map_width(r->style), map_tolerance, &error);
+    if (!r->map) {
         fail(r, error);
         g_error_free(error);
-        return false;
     }
+    return r->map;
+}
+
+/* A PNG made on the second core while the main thread writes the other
+ * files. The job loads fonts of its own: a PangoContext is not shared
+ * between threads. */
+typedef struct {
+    const crpv_scene *scene; /* borrowed, read only while the job runs */
+    const char *fonts_dir;   /* borrowed */
+    char *name;              /* owned */
+    double scale;
+    GByteArray *bytes;       /* the result, or NULL with ERROR set */
+    GError *error;
+    GThread *thread;
+} png_job;
+
+static gpointer png_job_run(gpointer data)
+{
+    png_job *j = data;
+    PangoContext *ctx = crpv_fonts_context_new(j->fonts_dir, &j->error);
+    if (ctx) {
+        j->bytes = crpv_output_png(j->name, j->scene, ctx, j->scale, NULL, NULL, &j->error);
+        g_object_unref(ctx);
+    }
+    return NULL;
+}
+
+static png_job *png_job_start(run *r, const crpv_scene *scene, const char *name, double scale)
+{
+    png_job *j = g_new0(png_job, 1);
+    j->scene = scene;
+    j->fonts_dir = r->opt.fonts;
+    j->name = g_strdup(name);
+    j->scale = scale;
+    j->thread = g_thread_new("png", png_job_run, j);
+    return j;
+}
+
+/* Waits for the job and adds its file to BATCH when OK is still true. */
+static bool png_job_finish(png_job *j, crpv_batch *batch, bool ok, GError **error)
+{
+    g_thread_join(j->thread);
+    if (ok && !j->bytes) {
+        g_propagate_error(error, j->error);
+        j->error = NULL;
+        ok = false;
+    } else if (ok) {
+        ok = crpv_batch_add_bytes(batch, j->name, j->bytes->data, j->bytes->len, error);
+    }
+    if (j->bytes)
+        g_byte_array_free(j->bytes, TRUE);
+    g_clear_error(&j->error);
+    g_free(j->name);
+    g_free(j);
+    return ok;
+}
+
+static bool write_map(run *r, crpv_batch *batch)
+{
+    GError *error = NULL;
+    const crpv_map *map = the_map(r);
+    if (!map)
+        return false;
     const crpv_scene *scene = crpv_map_scene(map);
     crpv_map_stats ms = crpv_map_get_stats(map);
     if (r->opt.verbose)
@@ -263,17 +332,16 @@ static bool write_map(run *r, crpv_batch *batch)
     g_autofree char *desc = crpv_map_description(r->directory);
     bool ok = true;
     int w = 0, h = 0;
+    png_job *job = NULL;
     progress(r, "Écriture de la carte");
     if (r->opt.format && strcmp(r->opt.format, "png") == 0 && r->opt.scale != 1) {
         g_autofree char *name = g_strdup_printf("carte@%dx.png", r->opt.scale);
         ok = crpv_batch_add_png(batch, name, scene, r->ctx, px_per_pt * r->opt.scale, NULL, NULL,
                                 &error);
-    } else {
-        if (ok && (wants(r, "png") || wants(r, "html")))
-            ok = crpv_batch_add_png(batch, "carte.png", scene, r->ctx, px_per_pt, &w, &h, &error);
-        if (ok && (wants(r, "png") || wants(r, "html")))
-            ok = crpv_batch_add_png(batch, "carte@2x.png", scene, r->ctx, 2 * px_per_pt, NULL,
-                                    NULL, &error);
+    } else if (wants(r, "png") || wants(r, "html")) {
+        /* The largest image, on the second core. */
+        job = png_job_start(r, scene, "carte@2x.png", 2 * px_per_pt);
+        ok = crpv_batch_add_png(batch, "carte.png", scene, r->ctx, px_per_pt, &w, &h, &error);
     }
     if (ok && wants(r, "pdf")) {
         crpv_pdf_info info = {title, "Carte du réseau national des centres de ressources",
@@ -293,6 +361,8 @@ static bool write_map(run *r, crpv_batch *batch)
         ok = crpv_batch_add_bytes(batch, "carte.html", html->str, html->len, &error);
         g_string_free(html, TRUE);
     }
+    if (job)
+        ok = png_job_finish(job, batch, ok, ok ? &error : NULL);
     if (!ok) {
         fail(r, error);
         g_error_free(error);
@@ -305,7 +375,10 @@ static bool write_brochure(run *r, crpv_batch *batch)
     GError *error = NULL;
     progress(r, "Composition de la brochure");
     crpv_map_input in = map_input(r);
-    crpv_brochure_input bin = {r->content, &in, r->opt.print};
+    const crpv_map *map = the_map(r);
+    if (!map)
+        return false;
+    crpv_brochure_input bin = {r->content, &in, r->opt.print, map};
     GPtrArray *pages = crpv_brochure_compose(&bin, NULL, &error);
     if (!pages) {
         fail(r, error);

@@ -19,7 +19,7 @@ typedef struct {
     char *code;                /* "metro", "01", ..., "idf" */
     char *title;               /* printed caption, NULL for metropolitan France */
     crpv_rect rect;            /* the frame on the map */
-    crpv_projection *proj;     /* WGS 84 to the frame's CRS */
+    crpv_projection *proj;     /* WGS 84 to the frame's CRS, borrowed from the map */
     double scale, ox, oy;      /* map x = ox + X * scale, y = oy - Y * scale */
     bool departements;         /* the features are départements */
     GPtrArray *features;       /* borrowed crpv_feature pointers */
@@ -28,7 +28,8 @@ typedef struct {
 
 struct crpv_map {
     crpv_scene *scene;
-    GArray *frames; /* of frame */
+    GArray *frames;      /* of frame */
+    GHashTable *projections; /* CRS -> owned crpv_projection: frames in one CRS share it */
     crpv_map_stats stats;
 };
 
@@ -36,7 +37,6 @@ static void frame_clear(frame *f)
 {
     g_free(f->code);
     g_free(f->title);
-    crpv_projection_free(f->proj);
     if (f->shapes)
         for (guint i = 0; i < f->features->len; i++)
             crpv_shape_clear(&f->shapes[i]);
@@ -52,6 +52,7 @@ void crpv_map_free(crpv_map *map)
     for (guint i = 0; i < map->frames->len; i++)
         frame_clear(&g_array_index(map->frames, frame, i));
     g_array_free(map->frames, TRUE);
+    g_hash_table_destroy(map->projections);
     crpv_scene_free(map->scene);
     g_free(map);
 }
@@ -178,7 +179,10 @@ static void idf_departements(const crpv_layer *regions, const crpv_layer *depart
         const crpv_feature *d = crpv_layer_nth(departements, i);
         if (!crpv_rect_intersects(d->bbox, idf->bbox))
             continue;
-        crpv_point inner = crpv_shape_pole(&d->shape, 0.005);
+        /* Any point well inside will do: a precision of a hundredth of the
+         * département's size is plenty. */
+        double size = fmin(crpv_rect_width(d->bbox), crpv_rect_height(d->bbox));
+        crpv_point inner = crpv_shape_pole(&d->shape, size / 100);
         if (crpv_shape_contains(&idf->shape, inner))
             g_ptr_array_add(out, (gpointer)d);
     }
@@ -265,6 +269,19 @@ static bool rect_hits_shapes(crpv_rect r, const crpv_shape *shapes, size_t n)
     return false;
 }
 
+/* The transformation from WGS 84 to CRS, made once per map: creating one
+ * costs PROJ a search of its database. Borrowed; NULL with ERROR set. */
+static crpv_projection *projection_to(crpv_map *map, const char *crs, GError **error)
+{
+    crpv_projection *p = g_hash_table_lookup(map->projections, crs);
+    if (!p) {
+        p = crpv_projection_new("EPSG:4326", crs, error);
+        if (p)
+            g_hash_table_insert(map->projections, g_strdup(crs), p);
+    }
+    return p;
+}
+
 /* The strip at the top of an inset that its caption takes, in points. */
 static const double caption_height = 8;
 
@@ -281,7 +298,7 @@ static bool add_frames(crpv_map *map, const crpv_map_input *in, double k, double
         if (!is_inset_region(st, f->code))
             g_ptr_array_add(metro.features, (gpointer)f);
     }
-    metro.proj = crpv_projection_new("EPSG:4326", st->metro_crs, error);
+    metro.proj = projection_to(map, st->metro_crs, error);
     g_array_append_val(map->frames, metro);
     if (!metro.proj ||
         !frame_project(nth_frame(map, 0), 2 * k, 0, tolerance, &map->stats, error))
@@ -306,7 +323,7 @@ static bool add_frames(crpv_map *map, const crpv_map_input *in, double k, double
         f.code = g_strdup(is->code);
         f.title = g_strdup(is->title);
         f.rect = scale_rect(is->frame, k);
-        f.proj = crpv_projection_new("EPSG:4326", is->crs, error);
+        f.proj = projection_to(map, is->crs, error);
         g_array_append_val(map->frames, f);
         if (!f.proj ||
             !frame_project(nth_frame(map, map->frames->len - 1), 4 * k, caption_height * k,
@@ -730,6 +747,8 @@ crpv_map *crpv_map_compose(const crpv_map_input *in, double width, double tolera
     double k = width / st->map_width;
     crpv_map *map = g_new0(crpv_map, 1);
     map->frames = g_array_new(FALSE, TRUE, sizeof(frame));
+    map->projections = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                             (GDestroyNotify)crpv_projection_free);
     map->scene = crpv_scene_new(width, st->map_height * k);
     if (!add_frames(map, in, k, tolerance, error)) {
         crpv_map_free(map);

@@ -220,8 +220,7 @@ static bool feature_near(const crpv_feature *f, double lon, double lat)
     crpv_point p = {lon, lat};
     if (!crpv_rect_contains_point(crpv_rect_inflate(f->bbox, COAST_TOLERANCE), p))
         return false;
-    return crpv_shape_contains(&f->shape, p) ||
-           crpv_shape_signed_distance(&f->shape, p) >= -COAST_TOLERANCE;
+    return crpv_shape_near(&f->shape, p, COAST_TOLERANCE);
 }
 
 /* Splits a phone cell on '+' separators; a '+' starting a number is an

@@ -112,11 +112,19 @@ void crpv_shape_clear(crpv_shape *shape)
 
 crpv_rect crpv_shape_bbox(const crpv_shape *shape)
 {
-    crpv_rect r = crpv_rect_empty();
+    /* Plain comparisons in the loop: this runs over every vertex read. */
+    double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
+    bool any = false;
     for (size_t i = 0; i < shape->n_rings; i++)
-        for (size_t j = 0; j < shape->rings[i].n; j++)
-            r = crpv_rect_add_point(r, shape->rings[i].pts[j]);
-    return r;
+        for (size_t j = 0; j < shape->rings[i].n; j++) {
+            crpv_point p = shape->rings[i].pts[j];
+            x0 = p.x < x0 ? p.x : x0;
+            x1 = p.x > x1 ? p.x : x1;
+            y0 = p.y < y0 ? p.y : y0;
+            y1 = p.y > y1 ? p.y : y1;
+            any = true;
+        }
+    return any ? (crpv_rect){x0, y0, x1, y1} : crpv_rect_empty();
 }
 
 size_t crpv_shape_n_points(const crpv_shape *shape)
@@ -344,4 +352,24 @@ crpv_point crpv_shape_pole(const crpv_shape *shape, double precision)
     }
     g_free(heap.cells);
     return (crpv_point){best.x, best.y};
+}
+
+bool crpv_shape_near(const crpv_shape *shape, crpv_point p, double distance)
+{
+    if (crpv_shape_contains(shape, p))
+        return true;
+    double d2 = distance * distance;
+    for (size_t r = 0; r < shape->n_rings; r++) {
+        const crpv_point *pts = shape->rings[r].pts;
+        size_t n = shape->rings[r].n;
+        for (size_t i = 0, j = n ? n - 1 : 0; i < n; j = i++) {
+            const crpv_point a = pts[i], b = pts[j];
+            if (fmin(a.x, b.x) - distance > p.x || fmax(a.x, b.x) + distance < p.x ||
+                fmin(a.y, b.y) - distance > p.y || fmax(a.y, b.y) + distance < p.y)
+                continue;
+            if (segment_dist2(p, a, b) <= d2)
+                return true;
+        }
+    }
+    return false;
 }

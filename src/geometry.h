@@ -63,6 +63,10 @@ double crpv_ring_area(const crpv_ring *ring);
 /* Distance from P to the nearest edge of SHAPE (positive inside, negative
  * outside). */
 double crpv_shape_signed_distance(const crpv_shape *shape, crpv_point p);
+/* True when P is inside SHAPE or within DISTANCE of one of its edges.
+ * Cheaper than crpv_shape_signed_distance(): edges whose bounding box is
+ * farther than DISTANCE are skipped, and the first near edge answers. */
+bool crpv_shape_near(const crpv_shape *shape, crpv_point p, double distance);
 /* The pole of inaccessibility: the point inside SHAPE farthest from its
  * edges, found to within PRECISION (same units), as Mapbox's polylabel
  * does. For an empty shape, returns (0, 0). */

@@ -43,6 +43,12 @@ bool crpv_batch_add_svg(crpv_batch *batch, const char *name, const crpv_scene *s
 bool crpv_batch_add_png(crpv_batch *batch, const char *name, const crpv_scene *scene,
                         PangoContext *ctx, double scale, int *width, int *height,
                         GError **error);
+/* The same PNG, encoded in memory and not added to any batch, so that
+ * another thread can make it (with a PangoContext of its own). Returns a
+ * new array (g_byte_array_free) or NULL with ERROR set; NAME is for
+ * messages. Touches no batch and no shared state. */
+GByteArray *crpv_output_png(const char *name, const crpv_scene *scene, PangoContext *ctx,
+                            double scale, int *width, int *height, GError **error);
 /* Renames every file into place. */
 bool crpv_batch_commit(crpv_batch *batch, GError **error);
 

@@ -7,6 +7,8 @@
 #include <stdbool.h>
 #include "geometry.h"
 
+/* Projections share one PROJ context: use them from one thread at a time
+ * (the program uses them from its main thread only). */
 typedef struct crpv_projection crpv_projection;
 
 /* A transformation from the CRS FROM to the CRS TO, each anything PROJ
@@ -16,6 +18,14 @@ typedef struct crpv_projection crpv_projection;
  * (the message, in French, names the CRS that PROJ refused). */
 crpv_projection *crpv_projection_new(const char *from, const char *to, GError **error);
 void crpv_projection_free(crpv_projection *proj); /* NULL is fine */
+/* The same, always searching PROJ's database for the operation, where
+ * crpv_projection_new() takes the map's default CRS pairs from a table of
+ * the operations PROJ gives for them. */
+crpv_projection *crpv_projection_new_searched(const char *from, const char *to, GError **error);
+/* The tabled PROJ pipeline from FROM to TO, or NULL. Static string. */
+const char *crpv_projection_known_pipeline(const char *from, const char *to);
+/* PROJ's definition of the operation, as proj_pj_info() gives it. Borrowed. */
+const char *crpv_projection_definition(const crpv_projection *proj);
 
 /* Transforms N points in place. Returns false with ERROR set when a point
  * cannot be transformed (the points are then unspecified). */

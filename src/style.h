@@ -35,7 +35,8 @@ typedef struct {
     double body_size;             /* points */
     double min_directory_size;    /* smallest size the directory may shrink to */
     /* [carte] in points */
-    double map_width, map_height; /* the map's own size (web export, verso frame) */
+    double map_width, map_height; /* the map's proportions and the frames' coordinate
+                                   * system; the map is drawn at the verso's width */
     char *metro_crs;              /* "EPSG:2154" */
     crpv_rect metro_frame;        /* where metropolitan France is fitted */
     crpv_inset_style *insets;     /* N_INSETS, owned */

@@ -63,7 +63,7 @@ static int teardown(void **state)
 static GPtrArray *compose(const crpv_directory *dir, bool print, crpv_brochure_stats *stats)
 {
     crpv_map_input mi = {fx.regions, fx.departements, dir, fx.style, fx.ctx};
-    crpv_brochure_input in = {fx.content, &mi, print};
+    crpv_brochure_input in = {fx.content, &mi, print, NULL};
     GError *e = NULL;
     GPtrArray *pages = crpv_brochure_compose(&in, stats, &e);
     if (!pages)
@@ -470,7 +470,7 @@ static void test_recto_overflow(void **state)
     crpv_content *content = crpv_content_parse(md->str, md->len, "long.md", &stats, NULL, &e);
     assert_non_null(content);
     crpv_map_input mi = {fx.regions, fx.departements, fx.dir, fx.style, fx.ctx};
-    crpv_brochure_input in = {content, &mi, false};
+    crpv_brochure_input in = {content, &mi, false, NULL};
     GPtrArray *pages = crpv_brochure_compose(&in, NULL, &e);
     assert_null(pages);
     assert_non_null(e);

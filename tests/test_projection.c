@@ -3,6 +3,8 @@
  * order, batches, shapes, errors. */
 #include "testutil.h"
 
+#include <string.h>
+
 #include <math.h>
 
 #include "projection.h"
@@ -146,12 +148,41 @@ static void test_errors(void **state)
     crpv_projection_free(proj);
 }
 
+/* The tabled pipelines for the map's frames are exactly what PROJ's own
+ * search gives, and transform points the same. */
+static void test_known_pipelines_match_proj(void **state)
+{
+    (void)state;
+    const char *targets[] = {"EPSG:2154", "EPSG:5490", "EPSG:2972", "EPSG:2975", "EPSG:4471"};
+    for (size_t i = 0; i < G_N_ELEMENTS(targets); i++) {
+        assert_non_null(crpv_projection_known_pipeline("EPSG:4326", targets[i]));
+        g_autoptr(GError) error = NULL;
+        g_autoptr(crpv_projection) fast = crpv_projection_new("EPSG:4326", targets[i], &error);
+        g_autoptr(crpv_projection) slow =
+            crpv_projection_new_searched("EPSG:4326", targets[i], &error);
+        assert_non_null(fast);
+        assert_non_null(slow);
+        assert_string_equal(crpv_projection_definition(fast), crpv_projection_definition(slow));
+        crpv_point a[] = {{2.35, 48.85}, {-61.5, 16.2}, {-52.3, 4.9}, {55.45, -20.9},
+                          {45.2, -12.8}};
+        crpv_point b[G_N_ELEMENTS(a)];
+        memcpy(b, a, sizeof a);
+        assert_true(crpv_projection_apply(fast, a, G_N_ELEMENTS(a), NULL));
+        assert_true(crpv_projection_apply(slow, b, G_N_ELEMENTS(b), NULL));
+        for (size_t k = 0; k < G_N_ELEMENTS(a); k++) {
+            assert_double_near(a[k].x, b[k].x, 1e-6);
+            assert_double_near(a[k].y, b[k].y, 1e-6);
+        }
+    }
+    assert_null(crpv_projection_known_pipeline("EPSG:4326", "EPSG:27572"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_known_cities), cmocka_unit_test(test_inverse_and_batch),
         cmocka_unit_test(test_wkt_source),   cmocka_unit_test(test_shape),
-        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_errors),       cmocka_unit_test(test_known_pipelines_match_proj),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
