@@ -15,6 +15,7 @@
 #include "fonts.h"
 #include "geo.h"
 #include "htmlmap.h"
+#include "jobs.h"
 #include "output.h"
 #include "style.h"
 #include "svgmap.h"
@@ -93,6 +94,8 @@ typedef struct {
     crpv_hyphenator *hyph;
     PangoContext *ctx;
     crpv_map *map; /* composed once, shared by the brochure and the web exports */
+    GPtrArray *pages; /* the brochure's scenes, alive until the jobs are done */
+    crpv_jobs *jobs;  /* the files being rendered on both cores */
     GPtrArray *warnings;
     GString *errors;
     int status; /* the worst failure so far */
@@ -109,6 +112,9 @@ static void run_clear(run *r)
     crpv_directory_free(r->directory);
     crpv_content_free(r->content);
     crpv_hyphenator_free(r->hyph);
+    crpv_jobs_free(r->jobs);
+    if (r->pages)
+        g_ptr_array_unref(r->pages);
     crpv_map_free(r->map);
     if (r->ctx)
         g_object_unref(r->ctx);
@@ -261,60 +267,8 @@ static const crpv_map *the_map(run *r)
     return r->map;
 }
 
-/* A PNG made on the second core while the main thread writes the other
- * files. The job loads fonts of its own: a PangoContext is not shared
- * between threads. */
-typedef struct {
-    const crpv_scene *scene; /* borrowed, read only while the job runs */
-    const char *fonts_dir;   /* borrowed */
-    char *name;              /* owned */
-    double scale;
-    GByteArray *bytes;       /* the result, or NULL with ERROR set */
-    GError *error;
-    GThread *thread;
-} png_job;
-
-static gpointer png_job_run(gpointer data)
-{
-    png_job *j = data;
-    PangoContext *ctx = crpv_fonts_context_new(j->fonts_dir, &j->error);
-    if (ctx) {
-        j->bytes = crpv_output_png(j->name, j->scene, ctx, j->scale, NULL, NULL, &j->error);
-        g_object_unref(ctx);
-    }
-    return NULL;
-}
-
-static png_job *png_job_start(run *r, const crpv_scene *scene, const char *name, double scale)
-{
-    png_job *j = g_new0(png_job, 1);
-    j->scene = scene;
-    j->fonts_dir = r->opt.fonts;
-    j->name = g_strdup(name);
-    j->scale = scale;
-    j->thread = g_thread_new("png", png_job_run, j);
-    return j;
-}
-
-/* Waits for the job and adds its file to BATCH when OK is still true. */
-static bool png_job_finish(png_job *j, crpv_batch *batch, bool ok, GError **error)
-{
-    g_thread_join(j->thread);
-    if (ok && !j->bytes) {
-        g_propagate_error(error, j->error);
-        j->error = NULL;
-        ok = false;
-    } else if (ok) {
-        ok = crpv_batch_add_bytes(batch, j->name, j->bytes->data, j->bytes->len, error);
-    }
-    if (j->bytes)
-        g_byte_array_free(j->bytes, TRUE);
-    g_clear_error(&j->error);
-    g_free(j->name);
-    g_free(j);
-    return ok;
-}
-
+/* Queues the map's images and PDF, and writes its SVG and HTML, which are
+ * the project's own and quick. */
 static bool write_map(run *r, crpv_batch *batch)
 {
     GError *error = NULL;
@@ -330,39 +284,35 @@ static bool write_map(run *r, crpv_batch *batch)
     double px_per_pt = (double)r->opt.width / crpv_scene_width(scene);
     g_autofree char *title = crpv_map_title(r->directory);
     g_autofree char *desc = crpv_map_description(r->directory);
-    bool ok = true;
-    int w = 0, h = 0;
-    png_job *job = NULL;
     progress(r, "Écriture de la carte");
     if (r->opt.format && strcmp(r->opt.format, "png") == 0 && r->opt.scale != 1) {
         g_autofree char *name = g_strdup_printf("carte@%dx.png", r->opt.scale);
-        ok = crpv_batch_add_png(batch, name, scene, r->ctx, px_per_pt * r->opt.scale, NULL, NULL,
-                                &error);
+        crpv_jobs_png(r->jobs, name, scene, px_per_pt * r->opt.scale);
     } else if (wants(r, "png") || wants(r, "html")) {
-        /* The largest image, on the second core. */
-        job = png_job_start(r, scene, "carte@2x.png", 2 * px_per_pt);
-        ok = crpv_batch_add_png(batch, "carte.png", scene, r->ctx, px_per_pt, &w, &h, &error);
+        /* The largest first: it is the longest job. */
+        crpv_jobs_png(r->jobs, "carte@2x.png", scene, 2 * px_per_pt);
+        crpv_jobs_png(r->jobs, "carte.png", scene, px_per_pt);
     }
-    if (ok && wants(r, "pdf")) {
+    if (wants(r, "pdf")) {
         crpv_pdf_info info = {title, "Carte du réseau national des centres de ressources",
                               "Réseau national des centres de ressources Politique de la ville",
-                              "politique de la ville, centres de ressources, carte", "crpv " CRPV_VERSION,
-                              r->start};
-        const crpv_scene *pages[] = {scene};
-        ok = crpv_batch_add_pdf(batch, "carte.pdf", pages, 1, r->ctx, &info, &error);
+                              "politique de la ville, centres de ressources, carte",
+                              "crpv " CRPV_VERSION, r->start};
+        crpv_jobs_pdf(r->jobs, "carte.pdf", &scene, 1, &info);
     }
-    if (ok && wants(r, "svg")) {
+    bool ok = true;
+    if (wants(r, "svg")) {
         GString *svg = crpv_svgmap_write(scene, title, desc, crpv_fonts_family(r->ctx));
         ok = crpv_batch_add_bytes(batch, "carte.svg", svg->str, svg->len, &error);
         g_string_free(svg, TRUE);
     }
     if (ok && wants(r, "html")) {
+        int w = 0, h = 0;
+        crpv_output_png_size(scene, px_per_pt, &w, &h);
         GString *html = crpv_htmlmap_write(scene, "carte.png", "carte@2x.png", w, h, title);
         ok = crpv_batch_add_bytes(batch, "carte.html", html->str, html->len, &error);
         g_string_free(html, TRUE);
     }
-    if (job)
-        ok = png_job_finish(job, batch, ok, ok ? &error : NULL);
     if (!ok) {
         fail(r, error);
         g_error_free(error);
@@ -370,7 +320,8 @@ static bool write_map(run *r, crpv_batch *batch)
     return ok;
 }
 
-static bool write_brochure(run *r, crpv_batch *batch)
+/* Composes the brochure and queues its PDF, SVG pages and PNG previews. */
+static bool write_brochure(run *r)
 {
     GError *error = NULL;
     progress(r, "Composition de la brochure");
@@ -379,14 +330,13 @@ static bool write_brochure(run *r, crpv_batch *batch)
     if (!map)
         return false;
     crpv_brochure_input bin = {r->content, &in, r->opt.print, map};
-    GPtrArray *pages = crpv_brochure_compose(&bin, NULL, &error);
-    if (!pages) {
+    r->pages = crpv_brochure_compose(&bin, NULL, &error);
+    if (!r->pages) {
         fail(r, error);
         g_error_free(error);
         return false;
     }
     progress(r, "Écriture de la brochure");
-    bool ok = true;
     const char *stem = r->opt.print ? "brochure-impression" : "brochure";
     if (wants(r, "pdf")) {
         crpv_pdf_info info = {
@@ -397,26 +347,20 @@ static bool write_brochure(run *r, crpv_batch *batch)
             "crpv " CRPV_VERSION,
             r->start};
         g_autofree char *name = g_strconcat(stem, ".pdf", NULL);
-        ok = crpv_batch_add_pdf(batch, name, (const crpv_scene *const *)pages->pdata, pages->len,
-                                r->ctx, &info, &error);
+        crpv_jobs_pdf(r->jobs, name, (const crpv_scene *const *)r->pages->pdata, r->pages->len,
+                      &info);
     }
-    for (guint i = 0; ok && i < pages->len; i++) {
+    for (guint i = 0; i < r->pages->len; i++) {
         if (wants(r, "svg")) {
             g_autofree char *name = g_strdup_printf("%s-%u.svg", stem, i + 1);
-            ok = crpv_batch_add_svg(batch, name, pages->pdata[i], r->ctx, &error);
+            crpv_jobs_svg(r->jobs, name, r->pages->pdata[i]);
         }
-        if (ok && wants(r, "png")) {
+        if (wants(r, "png")) {
             g_autofree char *name = g_strdup_printf("%s-%u.png", stem, i + 1);
-            ok = crpv_batch_add_png(batch, name, pages->pdata[i], r->ctx, 100.0 / 72.0, NULL,
-                                    NULL, &error);
+            crpv_jobs_png(r->jobs, name, r->pages->pdata[i], 100.0 / 72.0);
         }
     }
-    g_ptr_array_unref(pages);
-    if (!ok) {
-        fail(r, error);
-        g_error_free(error);
-    }
-    return ok;
+    return true;
 }
 
 static char *human_size(size_t bytes)
@@ -606,11 +550,19 @@ int crpv_cli_main(int argc, char **argv)
             fail(&r, error);
             g_error_free(error);
         } else {
+            /* The map's files are queued first: the second core renders
+             * them while this one composes the brochure. */
+            r.jobs = crpv_jobs_new(r.opt.fonts);
             bool ok = true;
-            if (r.opt.cmd == CMD_BUILD || r.opt.cmd == CMD_BROCHURE)
-                ok = write_brochure(&r, batch);
-            if (ok && (r.opt.cmd == CMD_BUILD || r.opt.cmd == CMD_MAP))
+            if (r.opt.cmd == CMD_BUILD || r.opt.cmd == CMD_MAP)
                 ok = write_map(&r, batch);
+            if (ok && (r.opt.cmd == CMD_BUILD || r.opt.cmd == CMD_BROCHURE))
+                ok = write_brochure(&r);
+            if (ok && !crpv_jobs_finish(r.jobs, r.ctx, batch, &error)) {
+                fail(&r, error);
+                g_clear_error(&error);
+                ok = false;
+            }
             if (ok && !crpv_batch_commit(batch, &error)) {
                 fail(&r, error);
                 g_error_free(error);

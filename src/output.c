@@ -124,15 +124,28 @@ static bool cairo_failed(GError **error, const char *name, cairo_status_t status
     return false;
 }
 
-static bool finish_surface(crpv_batch *b, const char *name, cairo_surface_t *surface,
-                           GByteArray *bytes, GError **error)
+/* Finishes SURFACE, whose stream goes to BYTES; returns BYTES, or frees
+ * it and returns NULL with ERROR set. */
+static GByteArray *finish_surface(const char *name, cairo_surface_t *surface, GByteArray *bytes,
+                                  GError **error)
 {
     cairo_surface_finish(surface);
     cairo_status_t status = cairo_surface_status(surface);
     cairo_surface_destroy(surface);
-    bool ok = status == CAIRO_STATUS_SUCCESS
-                  ? crpv_batch_add_bytes(b, name, bytes->data, bytes->len, error)
-                  : cairo_failed(error, name, status);
+    if (status != CAIRO_STATUS_SUCCESS) {
+        g_byte_array_free(bytes, TRUE);
+        cairo_failed(error, name, status);
+        return NULL;
+    }
+    return bytes;
+}
+
+/* Adds BYTES (taken, may be NULL after a failure) as NAME. */
+static bool add_taken(crpv_batch *b, const char *name, GByteArray *bytes, GError **error)
+{
+    if (!bytes)
+        return false;
+    bool ok = crpv_batch_add_bytes(b, name, bytes->data, bytes->len, error);
     g_byte_array_free(bytes, TRUE);
     return ok;
 }
@@ -163,10 +176,10 @@ static void add_outlines(cairo_surface_t *surface, const crpv_scene *scene, int 
     }
 }
 
-bool crpv_batch_add_pdf(crpv_batch *b, const char *name, const crpv_scene *const *pages, size_t n,
-                        PangoContext *ctx, const crpv_pdf_info *info, GError **error)
+GByteArray *crpv_output_pdf(const char *name, const crpv_scene *const *pages, size_t n,
+                            PangoContext *ctx, const crpv_pdf_info *info, GError **error)
 {
-    g_return_val_if_fail(n > 0, false);
+    g_return_val_if_fail(n > 0, NULL);
     GByteArray *bytes = g_byte_array_new();
     cairo_surface_t *surface = cairo_pdf_surface_create_for_stream(
         append_bytes, bytes, crpv_scene_width(pages[0]), crpv_scene_height(pages[0]));
@@ -203,14 +216,59 @@ bool crpv_batch_add_pdf(crpv_batch *b, const char *name, const crpv_scene *const
         if (status != CAIRO_STATUS_SUCCESS) {
             cairo_surface_destroy(surface);
             g_byte_array_free(bytes, TRUE);
-            return cairo_failed(error, name, status);
+            cairo_failed(error, name, status);
+            return NULL;
         }
     }
-    return finish_surface(b, name, surface, bytes, error);
+    return finish_surface(name, surface, bytes, error);
 }
 
-bool crpv_batch_add_svg(crpv_batch *b, const char *name, const crpv_scene *scene,
-                        PangoContext *ctx, GError **error)
+bool crpv_batch_add_pdf(crpv_batch *b, const char *name, const crpv_scene *const *pages, size_t n,
+                        PangoContext *ctx, const crpv_pdf_info *info, GError **error)
+{
+    return add_taken(b, name, crpv_output_pdf(name, pages, n, ctx, info, error), error);
+}
+
+/* Cairo names an SVG's root group after a counter of every surface the
+ * process created ("surface702"), which depends on what other threads
+ * drew first: number them in order of appearance instead, so that the
+ * same page gives the same bytes. */
+static GByteArray *renumber_surfaces(GByteArray *bytes)
+{
+    GByteArray *out = g_byte_array_sized_new(bytes->len);
+    GHashTable *ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    static const char key[] = "surface";
+    const size_t klen = sizeof key - 1;
+    size_t i = 0;
+    while (i < bytes->len) {
+        const guint8 *p = bytes->data + i;
+        size_t digits = 0;
+        if (bytes->len - i > klen && memcmp(p, key, klen) == 0)
+            while (i + klen + digits < bytes->len && g_ascii_isdigit(p[klen + digits]))
+                digits++;
+        if (!digits) {
+            g_byte_array_append(out, p, 1);
+            i++;
+            continue;
+        }
+        g_autofree char *old = g_strndup((const char *)p + klen, digits);
+        gpointer n = g_hash_table_lookup(ids, old);
+        if (!n) {
+            n = GUINT_TO_POINTER(g_hash_table_size(ids) + 1);
+            g_hash_table_insert(ids, g_steal_pointer(&old), n);
+        }
+        char id[32];
+        int len = g_snprintf(id, sizeof id, "surface%u", GPOINTER_TO_UINT(n));
+        g_byte_array_append(out, (const guint8 *)id, (guint)len);
+        i += klen + digits;
+    }
+    g_hash_table_destroy(ids);
+    g_byte_array_free(bytes, TRUE);
+    return out;
+}
+
+GByteArray *crpv_output_svg(const char *name, const crpv_scene *scene, PangoContext *ctx,
+                            GError **error)
 {
     GByteArray *bytes = g_byte_array_new();
     cairo_surface_t *surface = cairo_svg_surface_create_for_stream(
@@ -223,9 +281,17 @@ bool crpv_batch_add_svg(crpv_batch *b, const char *name, const crpv_scene *scene
     if (status != CAIRO_STATUS_SUCCESS) {
         cairo_surface_destroy(surface);
         g_byte_array_free(bytes, TRUE);
-        return cairo_failed(error, name, status);
+        cairo_failed(error, name, status);
+        return NULL;
     }
-    return finish_surface(b, name, surface, bytes, error);
+    bytes = finish_surface(name, surface, bytes, error);
+    return bytes ? renumber_surfaces(bytes) : NULL;
+}
+
+bool crpv_batch_add_svg(crpv_batch *b, const char *name, const crpv_scene *scene,
+                        PangoContext *ctx, GError **error)
+{
+    return add_taken(b, name, crpv_output_svg(name, scene, ctx, error), error);
 }
 
 static void png_append(png_structp png, png_bytep data, size_t len)
@@ -346,11 +412,17 @@ static GByteArray *encode_png(cairo_surface_t *surface)
     return out;
 }
 
+void crpv_output_png_size(const crpv_scene *scene, double scale, int *width, int *height)
+{
+    *width = (int)(crpv_scene_width(scene) * scale + 0.5);
+    *height = (int)(crpv_scene_height(scene) * scale + 0.5);
+}
+
 GByteArray *crpv_output_png(const char *name, const crpv_scene *scene, PangoContext *ctx,
                             double scale, int *width, int *height, GError **error)
 {
-    int w = (int)(crpv_scene_width(scene) * scale + 0.5);
-    int h = (int)(crpv_scene_height(scene) * scale + 0.5);
+    int w = 0, h = 0;
+    crpv_output_png_size(scene, scale, &w, &h);
     if (w <= 0 || h <= 0 || w > 30000 || h > 30000) {
         g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
                     "%s : taille d’image impossible (%d × %d pixels)", name, w, h);
@@ -388,12 +460,8 @@ GByteArray *crpv_output_png(const char *name, const crpv_scene *scene, PangoCont
 bool crpv_batch_add_png(crpv_batch *b, const char *name, const crpv_scene *scene,
                         PangoContext *ctx, double scale, int *width, int *height, GError **error)
 {
-    GByteArray *bytes = crpv_output_png(name, scene, ctx, scale, width, height, error);
-    if (!bytes)
-        return false;
-    bool ok = crpv_batch_add_bytes(b, name, bytes->data, bytes->len, error);
-    g_byte_array_free(bytes, TRUE);
-    return ok;
+    return add_taken(b, name, crpv_output_png(name, scene, ctx, scale, width, height, error),
+                     error);
 }
 
 bool crpv_batch_commit(crpv_batch *b, GError **error)

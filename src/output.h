@@ -43,12 +43,18 @@ bool crpv_batch_add_svg(crpv_batch *batch, const char *name, const crpv_scene *s
 bool crpv_batch_add_png(crpv_batch *batch, const char *name, const crpv_scene *scene,
                         PangoContext *ctx, double scale, int *width, int *height,
                         GError **error);
-/* The same PNG, encoded in memory and not added to any batch, so that
- * another thread can make it (with a PangoContext of its own). Returns a
- * new array (g_byte_array_free) or NULL with ERROR set; NAME is for
- * messages. Touches no batch and no shared state. */
+/* The same files made in memory and added to no batch, so that another
+ * thread can make them (with a PangoContext of its own): each returns a new
+ * array (g_byte_array_free) or NULL with ERROR set; NAME is for messages.
+ * They touch no batch and no shared state. */
+GByteArray *crpv_output_pdf(const char *name, const crpv_scene *const *pages, size_t n,
+                            PangoContext *ctx, const crpv_pdf_info *info, GError **error);
+GByteArray *crpv_output_svg(const char *name, const crpv_scene *scene, PangoContext *ctx,
+                            GError **error);
 GByteArray *crpv_output_png(const char *name, const crpv_scene *scene, PangoContext *ctx,
                             double scale, int *width, int *height, GError **error);
+/* The size in pixels of SCENE rasterised at SCALE. */
+void crpv_output_png_size(const crpv_scene *scene, double scale, int *width, int *height);
 /* Renames every file into place. */
 bool crpv_batch_commit(crpv_batch *batch, GError **error);
 

@@ -239,6 +239,21 @@ static void test_pole_real_region(void **state)
     assert_double_near(p.y, 48.7, 0.4);
 }
 
+static void test_near(void **state)
+{
+    (void)state;
+    crpv_shape sq = {0};
+    crpv_point pts[] = {{0, 0}, {10, 0}, {10, 10}, {0, 10}, {0, 0}};
+    crpv_shape_add_ring(&sq, pts, 5);
+    assert_true(crpv_shape_near(&sq, (crpv_point){5, 5}, 0));      /* inside */
+    assert_true(crpv_shape_near(&sq, (crpv_point){10.5, 5}, 0.6)); /* beside an edge */
+    assert_false(crpv_shape_near(&sq, (crpv_point){10.5, 5}, 0.4));
+    assert_true(crpv_shape_near(&sq, (crpv_point){10.3, 10.3}, 0.5)); /* by a corner */
+    assert_false(crpv_shape_near(&sq, (crpv_point){10.4, 10.4}, 0.5));
+    assert_false(crpv_shape_near(&sq, (crpv_point){30, 30}, 5));
+    crpv_shape_clear(&sq);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -253,6 +268,7 @@ int main(void)
         cmocka_unit_test(test_pole_c_shape),
         cmocka_unit_test(test_pole_multipolygon),
         cmocka_unit_test(test_pole_real_region),
+        cmocka_unit_test(test_near),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
