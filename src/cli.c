@@ -404,9 +404,7 @@ static void print_check(run *r)
         const crpv_feature *f = crpv_layer_nth(r->regions, i);
         bool covered = false;
         for (size_t c = 0; c < crpv_directory_count(r->directory) && !covered; c++)
-            for (char **code = crpv_directory_nth(r->directory, c)->regions; code && *code;
-                 code++)
-                covered = covered || strcmp(*code, f->code) == 0;
+            covered = crpv_centre_serves_region(crpv_directory_nth(r->directory, c), f->code);
         if (!covered)
             g_ptr_array_add(r->warnings,
                             g_strdup_printf("%s: attention : région « %s » (%s) sans centre de "

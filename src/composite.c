@@ -111,14 +111,6 @@ bool crpv_map_locate(const crpv_map *map, size_t i, double lon, double lat, crpv
 
 /* --- Statuses and links ------------------------------------------------ */
 
-static bool centre_has_region(const crpv_centre *c, const char *code)
-{
-    for (char **r = c->regions; r && *r; r++)
-        if (strcmp(*r, code) == 0)
-            return true;
-    return false;
-}
-
 /* The status of a territory: the best of the centres serving it. A region
  * served by a centre based elsewhere (Pays de la Loire by RésO Villes)
  * counts as served. */
@@ -130,7 +122,7 @@ static status territory_status(const crpv_directory *dir, const char *code, bool
     for (size_t i = 0; i < crpv_directory_count(dir); i++) {
         const crpv_centre *c = crpv_directory_nth(dir, i);
         bool serves = departement ? g_strcmp0(c->departement, code) == 0
-                                  : centre_has_region(c, code);
+                                  : crpv_centre_serves_region(c, code);
         if (!serves)
             continue;
         status cs = c->statut == CRPV_STATUT_ACTIF ? STATUS_ACTIF : STATUS_PREFIGURATION;
@@ -353,7 +345,7 @@ static size_t frame_of_centre(const crpv_map *map, const crpv_centre *c)
         for (guint j = 0; j < f->features->len; j++) {
             const crpv_feature *feat = g_ptr_array_index(f->features, j);
             if (f->departements ? g_strcmp0(c->departement, feat->code) == 0
-                                : centre_has_region(c, feat->code))
+                                : crpv_centre_serves_region(c, feat->code))
                 return i;
         }
     }
@@ -367,7 +359,7 @@ static const crpv_shape *territory_shape(const frame *f, const crpv_centre *c)
     for (guint j = 0; j < f->features->len; j++) {
         const crpv_feature *feat = g_ptr_array_index(f->features, j);
         if (f->departements ? g_strcmp0(c->departement, feat->code) == 0
-                            : centre_has_region(c, feat->code))
+                            : crpv_centre_serves_region(c, feat->code))
             return &f->shapes[j];
     }
     return NULL;
@@ -660,30 +652,27 @@ static void draw_markers(crpv_map *map, const crpv_map_input *in, double k, GArr
     size_t n = markers->len;
     crpv_label_request *req = g_new0(crpv_label_request, n);
     crpv_label_place *places = g_new0(crpv_label_place, n);
-    char **markups = g_new0(char *, n);
-    size_t *index = g_new0(size_t, n); /* request -> marker */
-    size_t nreq = 0;
+    char **markups = g_new0(char *, n); /* NULL for a marker without a label */
     crpv_rect whole = {0, 0, crpv_scene_width(sc), crpv_scene_height(sc)};
     /* Markers without a label still block others' labels: they go in as
      * requests of size zero, which always fit. */
     for (size_t i = 0; i < n; i++) {
         marker *m = &g_array_index(markers, marker, i);
-        crpv_label_request *r = &req[nreq];
+        crpv_label_request *r = &req[i];
         r->anchor = m->at;
         r->radius = radius;
         r->frame = (int)m->frame;
         r->bounds = m->frame == 0 ? whole : nth_frame(map, m->frame)->rect;
         if (m->label) {
-            markups[nreq] = wrapped_label(in->ctx, lfont, m->label, label_wrap * k);
-            crpv_text_size(in->ctx, lfont, markups[nreq], -1, false, 0, &r->width, &r->height);
+            markups[i] = wrapped_label(in->ctx, lfont, m->label, label_wrap * k);
+            crpv_text_size(in->ctx, lfont, markups[i], -1, false, 0, &r->width, &r->height);
         }
-        index[nreq++] = i;
     }
     map->stats.labels_unplaced =
-        crpv_labels_place(req, nreq, (const crpv_obstacle *)obstacles->data, obstacles->len,
+        crpv_labels_place(req, n, (const crpv_obstacle *)obstacles->data, obstacles->len,
                           places);
 
-    for (size_t q = 0; q < nreq; q++) {
+    for (size_t q = 0; q < n; q++) {
         if (!markups[q] || !places[q].leader)
             continue;
         crpv_item *l = crpv_scene_add(sc, CRPV_ITEM_POLYLINE, CRPV_ROLE_LEADER);
@@ -719,10 +708,10 @@ static void draw_markers(crpv_map *map, const crpv_map_input *in, double k, GArr
         t->key = g_strdup(m->centre->id);
         t->frame = (int)m->frame;
     }
-    for (size_t q = 0; q < nreq; q++) {
+    for (size_t q = 0; q < n; q++) {
         if (!markups[q])
             continue;
-        marker *m = &g_array_index(markers, marker, index[q]);
+        marker *m = &g_array_index(markers, marker, q);
         crpv_item *t = crpv_scene_add_text(sc, CRPV_ROLE_LABEL, places[q].box, lfont, markups[q],
                                            st->text);
         t->align = 1;
@@ -732,10 +721,9 @@ static void draw_markers(crpv_map *map, const crpv_map_input *in, double k, GArr
         t->title = g_strdup(m->centre->nom);
         t->frame = req[q].frame;
     }
-    for (size_t q = 0; q < nreq; q++)
+    for (size_t q = 0; q < n; q++)
         g_free(markups[q]);
     g_free(markups);
-    g_free(index);
     g_free(req);
     g_free(places);
 }

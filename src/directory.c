@@ -726,6 +726,14 @@ const crpv_centre *crpv_directory_nth(const crpv_directory *dir, size_t i)
     return &g_array_index(dir->centres, crpv_centre, i);
 }
 
+bool crpv_centre_serves_region(const crpv_centre *c, const char *code)
+{
+    for (char **r = c->regions; r && *r; r++)
+        if (strcmp(*r, code) == 0)
+            return true;
+    return false;
+}
+
 bool crpv_region_is_overseas(const char *code)
 {
     return code && code[0] == '0' && code[1] >= '1' && code[1] <= '6' && code[2] == '\0';

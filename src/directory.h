@@ -65,6 +65,8 @@ void crpv_directory_free(crpv_directory *dir); /* NULL is fine */
 size_t crpv_directory_count(const crpv_directory *dir);
 const crpv_centre *crpv_directory_nth(const crpv_directory *dir, size_t i); /* borrowed */
 crpv_directory_stats crpv_directory_get_stats(const crpv_directory *dir);
+/* True when C serves the region CODE (one of its regions). */
+bool crpv_centre_serves_region(const crpv_centre *c, const char *code);
 /* True when CODE is an overseas region code (01 to 06). */
 bool crpv_region_is_overseas(const char *code);
 

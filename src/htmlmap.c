@@ -167,20 +167,6 @@ static void simplify_ring(const pixel *p, size_t m, bool *keep)
     g_array_free(stack, TRUE);
 }
 
-static void append_long(GString *out, long v)
-{
-    char buf[24];
-    int i = sizeof buf;
-    unsigned long u = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
-    do {
-        buf[--i] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    if (v < 0)
-        buf[--i] = '-';
-    g_string_append_len(out, buf + i, (gssize)sizeof buf - i);
-}
-
 static void write_polygons(GString *out, const crpv_item *item, const pixel_space *px)
 {
     size_t n_rings = item->shape.n_rings;
@@ -228,9 +214,9 @@ static void write_polygons(GString *out, const crpv_item *item, const pixel_spac
                 continue;
             if (!first)
                 g_string_append_c(out, ',');
-            append_long(out, p[i].x);
+            crpv_svgmap_append_int(out, p[i].x);
             g_string_append_c(out, ',');
-            append_long(out, p[i].y);
+            crpv_svgmap_append_int(out, p[i].y);
             first = false;
         }
         append_area_end(out, item);

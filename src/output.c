@@ -140,16 +140,6 @@ static GByteArray *finish_surface(const char *name, cairo_surface_t *surface, GB
     return bytes;
 }
 
-/* Adds BYTES (taken, may be NULL after a failure) as NAME. */
-static bool add_taken(crpv_batch *b, const char *name, GByteArray *bytes, GError **error)
-{
-    if (!bytes)
-        return false;
-    bool ok = crpv_batch_add_bytes(b, name, bytes->data, bytes->len, error);
-    g_byte_array_free(bytes, TRUE);
-    return ok;
-}
-
 static void iso_date(time_t t, char buf[32])
 {
     struct tm tm;
@@ -223,12 +213,6 @@ GByteArray *crpv_output_pdf(const char *name, const crpv_scene *const *pages, si
     return finish_surface(name, surface, bytes, error);
 }
 
-bool crpv_batch_add_pdf(crpv_batch *b, const char *name, const crpv_scene *const *pages, size_t n,
-                        PangoContext *ctx, const crpv_pdf_info *info, GError **error)
-{
-    return add_taken(b, name, crpv_output_pdf(name, pages, n, ctx, info, error), error);
-}
-
 /* Cairo names an SVG's root group after a counter of every surface the
  * process created ("surface702"), which depends on what other threads
  * drew first: number them in order of appearance instead, so that the
@@ -286,12 +270,6 @@ GByteArray *crpv_output_svg(const char *name, const crpv_scene *scene, PangoCont
     }
     bytes = finish_surface(name, surface, bytes, error);
     return bytes ? renumber_surfaces(bytes) : NULL;
-}
-
-bool crpv_batch_add_svg(crpv_batch *b, const char *name, const crpv_scene *scene,
-                        PangoContext *ctx, GError **error)
-{
-    return add_taken(b, name, crpv_output_svg(name, scene, ctx, error), error);
 }
 
 static void png_append(png_structp png, png_bytep data, size_t len)
@@ -455,13 +433,6 @@ GByteArray *crpv_output_png(const char *name, const crpv_scene *scene, PangoCont
     if (height)
         *height = h;
     return bytes;
-}
-
-bool crpv_batch_add_png(crpv_batch *b, const char *name, const crpv_scene *scene,
-                        PangoContext *ctx, double scale, int *width, int *height, GError **error)
-{
-    return add_taken(b, name, crpv_output_png(name, scene, ctx, scale, width, height, error),
-                     error);
 }
 
 bool crpv_batch_commit(crpv_batch *b, GError **error)

@@ -31,26 +31,19 @@ void crpv_batch_free(crpv_batch *batch); /* NULL is fine */
  * ERROR set on a write failure (disk full, permissions) or a Cairo error. */
 bool crpv_batch_add_bytes(crpv_batch *batch, const char *name, const void *data, size_t len,
                           GError **error);
-/* A PDF of N pages, one per scene (each page the size of its scene), with
- * INFO's metadata and the OUTLINE items of the scenes as bookmarks. */
-bool crpv_batch_add_pdf(crpv_batch *batch, const char *name, const crpv_scene *const *pages,
-                        size_t n, PangoContext *ctx, const crpv_pdf_info *info, GError **error);
-/* One page as SVG through Cairo (glyphs as outlines: for print, not web). */
-bool crpv_batch_add_svg(crpv_batch *batch, const char *name, const crpv_scene *scene,
-                        PangoContext *ctx, GError **error);
-/* SCENE rasterised at SCALE pixels per point on a white background. Its
- * size in pixels is returned in WIDTH and HEIGHT when not NULL. */
-bool crpv_batch_add_png(crpv_batch *batch, const char *name, const crpv_scene *scene,
-                        PangoContext *ctx, double scale, int *width, int *height,
-                        GError **error);
-/* The same files made in memory and added to no batch, so that another
- * thread can make them (with a PangoContext of its own): each returns a new
- * array (g_byte_array_free) or NULL with ERROR set; NAME is for messages.
- * They touch no batch and no shared state. */
+/* The files Cairo makes, in memory, to be added to a batch with
+ * crpv_batch_add_bytes(); another thread can make them with a PangoContext
+ * of its own (see jobs.h). Each returns a new array (g_byte_array_free) or
+ * NULL with ERROR set; NAME is for messages. They touch no shared state.
+ * A PDF of N pages, one per scene (each page the size of its scene), with
+ * INFO's metadata and the OUTLINE items of the scenes as bookmarks: */
 GByteArray *crpv_output_pdf(const char *name, const crpv_scene *const *pages, size_t n,
                             PangoContext *ctx, const crpv_pdf_info *info, GError **error);
+/* One page as SVG (glyphs as outlines: for print, not web): */
 GByteArray *crpv_output_svg(const char *name, const crpv_scene *scene, PangoContext *ctx,
                             GError **error);
+/* SCENE rasterised at SCALE pixels per point on a white background, as an
+ * indexed PNG; its size in pixels goes to WIDTH and HEIGHT when not NULL: */
 GByteArray *crpv_output_png(const char *name, const crpv_scene *scene, PangoContext *ctx,
                             double scale, int *width, int *height, GError **error);
 /* The size in pixels of SCENE rasterised at SCALE. */

@@ -98,7 +98,7 @@ char *crpv_svgmap_plain_text(const char *markup)
 
 /* Numbers. */
 
-static void append_int(GString *out, int64_t v)
+void crpv_svgmap_append_int(GString *out, int64_t v)
 {
     char buf[24];
     int i = sizeof buf;
@@ -123,7 +123,7 @@ static void append_num(GString *out, double v, int decimals)
         g_string_append_c(out, '-');
         q = -q;
     }
-    append_int(out, q / scale);
+    crpv_svgmap_append_int(out, q / scale);
     int64_t frac = q % scale;
     if (frac == 0)
         return;
@@ -283,7 +283,7 @@ static void append_path_num(GString *out, int64_t v, bool first)
 {
     if (!first && v >= 0)
         g_string_append_c(out, ' ');
-    append_int(out, v);
+    crpv_svgmap_append_int(out, v);
 }
 
 /* Appends RING as "Mx y l dx dy ... [z]"; false when nothing is left of it

@@ -7,6 +7,7 @@
 #define CRPV_SVGMAP_H
 
 #include <glib.h>
+#include <stdint.h>
 #include <stdbool.h>
 #include "scene.h"
 
@@ -26,6 +27,9 @@ void crpv_svgmap_append_escaped(GString *out, const char *text);
 /* True when URI is an http:, https:, mailto: or tel: link (case aside)
  * without control characters or spaces. */
 bool crpv_svgmap_uri_allowed(const char *uri);
+/* Appends V in decimal: the writers format many thousands of numbers,
+ * and printf's locale-aware machinery dominated their time. */
+void crpv_svgmap_append_int(GString *out, int64_t v);
 /* The plain text of Pango MARKUP: tags removed, entities decoded, or the
  * text with anything between < and > removed when MARKUP does not parse.
  * Returns a new string (g_free). */

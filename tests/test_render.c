@@ -108,7 +108,10 @@ static void test_pdf_links_tags_outline(void **state)
     crpv_batch *b = crpv_batch_new(dir, &error);
     crpv_pdf_info info = {"Titre du document", "Sujet", "Auteur", "mots, clés", "crpv", 1700000000};
     const crpv_scene *pages[] = {sc};
-    assert_true(crpv_batch_add_pdf(b, "t.pdf", pages, 1, ctx, &info, &error));
+    GByteArray *pdf = crpv_output_pdf("t.pdf", pages, 1, ctx, &info, &error);
+    assert_non_null(pdf);
+    assert_true(crpv_batch_add_bytes(b, "t.pdf", pdf->data, pdf->len, &error));
+    g_byte_array_free(pdf, TRUE);
     assert_true(crpv_batch_commit(b, &error));
     crpv_batch_free(b);
 
