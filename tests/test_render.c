@@ -7,7 +7,10 @@
 #include <poppler.h>
 #include <string.h>
 
+#include "brochure.h"
 #include "composite.h"
+#include "content.h"
+#include "typeset.h"
 #include "fonts.h"
 #include "mapfixture.h"
 #include "output.h"
@@ -144,33 +147,21 @@ static void test_pdf_links_tags_outline(void **state)
     g_object_unref(ctx);
 }
 
-/* Compares the map's render with tests/reference/carte.png: at most 0.5 %
- * of pixels may differ by more than a small amount. On failure, the render
- * and a difference image go to the build directory for a person to see. */
-static void test_map_reference(void **state)
+/* Compares GOT with tests/reference/NAME: at most 0.5 % of pixels may
+ * differ by more than a small amount. CRPV_UPDATE_REFERENCE=1 rewrites the
+ * reference instead. On failure, the render and a difference image go to
+ * the build directory for a person to see. */
+static void compare_with_reference(cairo_surface_t *got, const char *name)
 {
-    (void)state;
-    mapfix *f = mapfix_load();
-    g_autoptr(crpv_map) map = crpv_map_compose(&f->in, 540, 0.2, NULL);
-    assert_non_null(map);
-    cairo_surface_t *got = render(crpv_map_scene(map), f->ctx, 1200.0 / 540.0);
-
-    /* A pixel inside Île-de-France, at Paris projected by the same code. */
-    crpv_point paris;
-    assert_true(crpv_map_locate(map, 0, 2.3522, 48.8566, &paris));
-    unsigned c = pixel(got, paris.x * 1200 / 540, paris.y * 1200 / 540);
-    crpv_color p = f->style->primary;
-    unsigned want = (unsigned)lround(p.r * 255) << 16 | (unsigned)lround(p.g * 255) << 8 |
-                    (unsigned)lround(p.b * 255);
-    assert_int_equal(c, want);
-
-    g_autofree char *ref_path = tu_source_path("tests/reference/carte.png");
+    g_autofree char *rel = g_build_filename("tests", "reference", name, NULL);
+    g_autofree char *ref_path = tu_source_path(rel);
     const char *build = g_getenv("CRPV_BUILD_ROOT");
-    g_autofree char *out_path = g_build_filename(build ? build : ".", "carte-test.png", NULL);
-    g_autofree char *diff_path = g_build_filename(build ? build : ".", "carte-diff.png", NULL);
-    if (g_getenv("CRPV_UPDATE_REFERENCE")) {
+    g_autofree char *out_name = g_strconcat("test-", name, NULL);
+    g_autofree char *diff_name = g_strconcat("diff-", name, NULL);
+    g_autofree char *out_path = g_build_filename(build ? build : ".", out_name, NULL);
+    g_autofree char *diff_path = g_build_filename(build ? build : ".", diff_name, NULL);
+    if (g_getenv("CRPV_UPDATE_REFERENCE"))
         cairo_surface_write_to_png(got, ref_path);
-    }
     cairo_surface_t *ref = cairo_image_surface_create_from_png(ref_path);
     assert_int_equal(cairo_surface_status(ref), CAIRO_STATUS_SUCCESS);
     int w = cairo_image_surface_get_width(got), h = cairo_image_surface_get_height(got);
@@ -198,7 +189,51 @@ static void test_map_reference(void **state)
     }
     cairo_surface_destroy(diff);
     cairo_surface_destroy(ref);
+}
+
+static void test_map_reference(void **state)
+{
+    (void)state;
+    mapfix *f = mapfix_load();
+    g_autoptr(crpv_map) map = crpv_map_compose(&f->in, 540, 0.2, NULL);
+    assert_non_null(map);
+    cairo_surface_t *got = render(crpv_map_scene(map), f->ctx, 1200.0 / 540.0);
+
+    /* A pixel inside Île-de-France, at Paris projected by the same code. */
+    crpv_point paris;
+    assert_true(crpv_map_locate(map, 0, 2.3522, 48.8566, &paris));
+    unsigned c = pixel(got, paris.x * 1200 / 540, paris.y * 1200 / 540);
+    crpv_color p = f->style->primary;
+    unsigned want = (unsigned)lround(p.r * 255) << 16 | (unsigned)lround(p.g * 255) << 8 |
+                    (unsigned)lround(p.b * 255);
+    assert_int_equal(c, want);
+    compare_with_reference(got, "carte.png");
     cairo_surface_destroy(got);
+    mapfix_free(f);
+}
+
+/* Both pages of the brochure, at 60 dpi, against their references. */
+static void test_brochure_reference(void **state)
+{
+    (void)state;
+    mapfix *f = mapfix_load();
+    g_autoptr(GError) error = NULL;
+    g_autoptr(crpv_hyphenator) hyph = crpv_hyphenator_load(f->style->hyphen_dictionary, &error);
+    assert_non_null(hyph);
+    crpv_directory_stats stats = crpv_directory_get_stats(f->directory);
+    g_autoptr(crpv_content) content = crpv_content_load("data/brochure.md", &stats, hyph, &error);
+    assert_non_null(content);
+    crpv_brochure_input in = {content, &f->in, false, NULL};
+    GPtrArray *pages = crpv_brochure_compose(&in, NULL, &error);
+    assert_non_null(pages);
+    assert_int_equal(pages->len, 2);
+    for (guint i = 0; i < pages->len; i++) {
+        cairo_surface_t *got = render(pages->pdata[i], f->ctx, 60.0 / 72.0);
+        g_autofree char *name = g_strdup_printf("brochure-%u.png", i + 1);
+        compare_with_reference(got, name);
+        cairo_surface_destroy(got);
+    }
+    g_ptr_array_unref(pages);
     mapfix_free(f);
 }
 
@@ -209,6 +244,7 @@ int main(void)
         cmocka_unit_test(test_text_is_drawn),
         cmocka_unit_test(test_pdf_links_tags_outline),
         cmocka_unit_test(test_map_reference),
+        cmocka_unit_test(test_brochure_reference),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
