@@ -145,6 +145,10 @@ static page new_page(const env *e, size_t index)
     const crpv_style *st = e->st;
     page p = {0};
     p.scene = crpv_scene_new(e->w + 2 * e->off, e->h + 2 * e->off);
+    if (e->print)
+        crpv_scene_set_trim(p.scene, (crpv_rect){e->off, e->off, e->off + e->w, e->off + e->h},
+                            (crpv_rect){e->off - e->bleed, e->off - e->bleed,
+                                        e->off + e->w + e->bleed, e->off + e->h + e->bleed});
     double ml = (index % 2 == 0 ? st->margin_inner : st->margin_outer) * MM;
     double mr = (index % 2 == 0 ? st->margin_outer : st->margin_inner) * MM;
     p.left = e->off + ml;

@@ -5,6 +5,8 @@
 struct crpv_scene {
     double width, height;
     GArray *items; /* of crpv_item, each owning its strings and shape */
+    bool has_trim;
+    crpv_rect trim, bleed;
 };
 
 crpv_scene *crpv_scene_new(double width, double height)
@@ -119,6 +121,22 @@ void crpv_scene_append(crpv_scene *dst, const crpv_scene *src, double dx, double
         copy.key = g_strdup(copy.key);
         g_array_append_val(dst->items, copy);
     }
+}
+
+void crpv_scene_set_trim(crpv_scene *scene, crpv_rect trim, crpv_rect bleed)
+{
+    scene->has_trim = true;
+    scene->trim = trim;
+    scene->bleed = bleed;
+}
+
+bool crpv_scene_get_trim(const crpv_scene *scene, crpv_rect *trim, crpv_rect *bleed)
+{
+    if (scene->has_trim) {
+        *trim = scene->trim;
+        *bleed = scene->bleed;
+    }
+    return scene->has_trim;
 }
 
 size_t crpv_scene_count(const crpv_scene *scene)

@@ -93,6 +93,13 @@ crpv_item *crpv_scene_add_link(crpv_scene *scene, crpv_rect box, const char *uri
 crpv_item *crpv_scene_add_tag(crpv_scene *scene, const char *tag); /* TAG_BEGIN */
 void crpv_scene_end_tag(crpv_scene *scene);
 
+/* For a page made for print: where the sheet is cut (TRIM) and how far
+ * backgrounds run past it (BLEED), in the scene's units. The PDF writer
+ * records them as the page's TrimBox and BleedBox for the print shop. */
+void crpv_scene_set_trim(crpv_scene *scene, crpv_rect trim, crpv_rect bleed);
+/* False when no trim was set. */
+bool crpv_scene_get_trim(const crpv_scene *scene, crpv_rect *trim, crpv_rect *bleed);
+
 /* Appends deep copies of SRC's items to DST, moved by (DX, DY). */
 void crpv_scene_append(crpv_scene *dst, const crpv_scene *src, double dx, double dy);
 

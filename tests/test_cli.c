@@ -403,6 +403,48 @@ static void test_print_version(void **state)
     assert_true(h >= 841.89 + 2 * 3 * 72 / 25.4 - 0.01);
     g_object_unref(p);
     g_object_unref(doc);
+
+    /* The print shop's boxes: the A4 trim and the 3 mm bleed, in every
+     * page object, and a cross-reference table that still points at every
+     * object after they were written in. */
+    g_autofree char *data = NULL;
+    gsize len = 0;
+    assert_true(g_file_get_contents(pdf, &data, &len, NULL));
+    size_t trims = 0, bleeds = 0;
+    const char *tb = NULL;
+    for (size_t i = 0; i + 10 < len; i++) {
+        if (memcmp(data + i, "/TrimBox [", 10) == 0 && !tb)
+            tb = data + i;
+        trims += memcmp(data + i, "/TrimBox [", 10) == 0;
+        bleeds += memcmp(data + i, "/BleedBox [", 10) == 0;
+    }
+    assert_int_equal(trims, 2);
+    assert_int_equal(bleeds, 2);
+    const char *sx = NULL;
+    for (size_t i = 0; i + 9 < len; i++)
+        if (memcmp(data + i, "startxref", 9) == 0)
+            sx = data + i;
+    assert_non_null(sx);
+    size_t xref = strtoul(sx + 10, NULL, 10);
+    assert_true(xref + 4 < len && memcmp(data + xref, "xref", 4) == 0);
+    unsigned first = 0, count = 0;
+    int head = 0;
+    assert_int_equal(sscanf(data + xref + 5, "%u %u\n%n", &first, &count, &head), 2);
+    for (unsigned k = 1; k < count; k++) {
+        const char *row = data + xref + 5 + head + (size_t)k * 20;
+        size_t off = strtoul(row, NULL, 10);
+        g_autofree char *want = g_strdup_printf("%u 0 obj", k);
+        assert_true(off + strlen(want) < len);
+        if (memcmp(data + off, want, strlen(want)) != 0)
+            fail_msg("object %u is not at offset %zu", k, off);
+    }
+    /* Trim box: A4, 9 mm inside the sheet (3 mm bleed, 6 mm for the marks). */
+    double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+    assert_non_null(tb);
+    assert_int_equal(sscanf(tb + 10, "%lf %lf %lf %lf", &x0, &y0, &x1, &y1), 4);
+    assert_double_near(x1 - x0, 595.2756, 0.01);
+    assert_double_near(y1 - y0, 841.8898, 0.01);
+    assert_double_near(x0, 9 * 72 / 25.4, 0.01);
     tu_rmtree(dir);
 }
 
