@@ -489,7 +489,7 @@ static void test_web_map(void **state)
     GPtrArray *texts = xpath_values(sdoc, "//s:text", true);
     htmlDocPtr hdoc = htmlReadFile(html, "UTF-8", HTML_PARSE_NONET | HTML_PARSE_NOERROR);
     assert_non_null(hdoc);
-    GPtrArray *areas = xpath_values(hdoc, "//area/@href", false);
+    GPtrArray *areas = xpath_values(hdoc, "//svg//a/@href", false);
     g_autofree char *csv = tu_read_source("data/centres.csv", NULL);
     g_auto(GStrv) rows = g_strsplit(csv, "\n", -1);
     int number = 0;
@@ -519,6 +519,39 @@ static void test_web_map(void **state)
     tu_rmtree(dir);
 }
 
+/* --url-base puts the images' folder into the fragment; a value that
+ * would break out of an attribute is refused as a usage error. */
+static void test_url_base(void **state)
+{
+    (void)state;
+    g_autofree char *dir = tu_tmpdir();
+    assert_int_equal(RUN(NULL, NULL, NULL, "map", "-q", "--format", "html", "--url-base",
+                         "https://www.exemple.fr/images/carte", "--out", dir),
+                     0);
+    g_autofree char *html = g_build_filename(dir, "carte.html", NULL);
+    htmlDocPtr hdoc = htmlReadFile(html, "UTF-8", HTML_PARSE_NONET | HTML_PARSE_NOERROR);
+    assert_non_null(hdoc);
+    GPtrArray *src = xpath_values(hdoc, "//img/@src", false);
+    GPtrArray *srcset = xpath_values(hdoc, "//img/@srcset", false);
+    assert_int_equal(src->len, 1);
+    assert_string_equal(g_ptr_array_index(src, 0), "https://www.exemple.fr/images/carte/carte.png");
+    assert_string_equal(g_ptr_array_index(srcset, 0),
+                        "https://www.exemple.fr/images/carte/carte.png 1x, "
+                        "https://www.exemple.fr/images/carte/carte@2x.png 2x");
+    g_ptr_array_free(src, TRUE);
+    g_ptr_array_free(srcset, TRUE);
+    xmlFreeDoc(hdoc);
+    tu_rmtree(dir);
+    g_autofree char *err = NULL;
+    assert_int_equal(RUN(NULL, NULL, &err, "map", "--url-base", "https://a.fr/\"x", "--out", dir),
+                     2);
+    assert_non_null(strstr(err, "--url-base"));
+    assert_false(g_file_test(dir, G_FILE_TEST_EXISTS));
+    g_free(err);
+    err = NULL;
+    assert_int_equal(RUN(NULL, NULL, &err, "brochure", "--url-base", "/img/", "--out", dir), 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -533,6 +566,7 @@ int main(void)
         cmocka_unit_test(test_placeholders_follow_directory),
         cmocka_unit_test(test_print_version),
         cmocka_unit_test(test_web_map),
+        cmocka_unit_test(test_url_base),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
