@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "svgmap.h"
+#include "typeset.h"
 #include "weblinks.h"
 
 /* A marker's area is never smaller than a fingertip. */
@@ -324,7 +325,8 @@ GString *crpv_htmlmap_write(const crpv_scene *scene, const crpv_htmlmap_options 
         g_string_append(out, " 2x\"");
     }
     g_string_append_printf(out, " width=\"%d\" height=\"%d\" alt=\"", px.width, px.height);
-    crpv_svgmap_append_escaped(out, opt->alt);
+    g_autofree char *alt = opt->alt ? crpv_typo_french(opt->alt) : NULL;
+    crpv_svgmap_append_escaped(out, alt);
     g_string_append(out, "\" style=\"display:block;width:100%;max-width:100%;height:auto\">\n");
     g_string_append_printf(out,
                            "<svg viewBox=\"0 0 %d %d\" preserveAspectRatio=\"none\" "
@@ -353,7 +355,7 @@ GString *crpv_htmlmap_write(const crpv_scene *scene, const crpv_htmlmap_options 
                                                           : NULL;
             /* Without a link, a territory is drawn only to say which
              * centres serve it. */
-            bool named = web->title && web->title != item->title;
+            bool named = web->served_by > 1;
             if (uri || (named && item->kind == CRPV_ITEM_SHAPE))
                 write_other(out, item, web, uri, &px);
         }

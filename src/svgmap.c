@@ -785,9 +785,13 @@ GString *crpv_svgmap_write(const crpv_scene *scene, const crpv_svgmap_options *o
     }
     g_string_append(out, " aria-labelledby=\"crpv-title crpv-desc\">\n"
                          "<title id=\"crpv-title\">");
-    crpv_svgmap_append_escaped(out, opt->title);
+    char *title = opt->title ? crpv_typo_french(opt->title) : NULL;
+    char *desc = opt->desc ? crpv_typo_french(opt->desc) : NULL;
+    crpv_svgmap_append_escaped(out, title);
     g_string_append(out, "</title>\n<desc id=\"crpv-desc\">");
-    crpv_svgmap_append_escaped(out, opt->desc);
+    crpv_svgmap_append_escaped(out, desc);
+    g_free(title);
+    g_free(desc);
     g_string_append(out, "</desc>\n<style>\n");
     if (opt->ctx)
         append_font_faces(out, scene, opt->ctx, w.family);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "svgmap.h"
+#include "typeset.h"
 
 struct crpv_weblinks {
     GArray *centres;     /* crpv_web_centre */
@@ -16,6 +17,17 @@ struct crpv_weblinks {
 static bool has_key(const crpv_item *it)
 {
     return it->key && it->key[0];
+}
+
+/* TEXT in French typography (no-break spaces before « : », curly
+ * apostrophes), kept in WL; NULL stays NULL. */
+static const char *french(crpv_weblinks *wl, const char *text)
+{
+    if (text == NULL)
+        return NULL;
+    char *t = crpv_typo_french(text);
+    g_ptr_array_add(wl->titles, t);
+    return t;
 }
 
 /* The centre whose marker has KEY, or -1. */
@@ -108,7 +120,7 @@ crpv_weblinks *crpv_weblinks_new(const crpv_scene *scene, const crpv_directory *
         crpv_web_centre c = {
             .key = it->key,
             .uri = it->uri,
-            .name = it->title && it->title[0] ? it->title : it->key,
+            .name = french(wl, it->title && it->title[0] ? it->title : it->key),
             .number = it->text ? it->text : "",
             .center = it->center,
             .radius = it->radius,
@@ -123,7 +135,7 @@ crpv_weblinks *crpv_weblinks_new(const crpv_scene *scene, const crpv_directory *
     for (size_t i = 0; i < wl->n_items; i++) {
         const crpv_item *it = crpv_scene_nth(scene, i);
         crpv_web_item *w = &wl->items[i];
-        w->title = it->title;
+        w->title = french(wl, it->title);
         bool allowed = crpv_svgmap_uri_allowed(it->uri);
         long c = -1;
         if ((it->role == CRPV_ROLE_MARKER || it->role == CRPV_ROLE_LABEL) && has_key(it) &&
@@ -139,13 +151,14 @@ crpv_weblinks *crpv_weblinks_new(const crpv_scene *scene, const crpv_directory *
                          it->kind == CRPV_ITEM_SHAPE && has_key(it);
         if (territory && directory) {
             GArray *found = territory_centres(wl, it, directory);
+            w->served_by = found->len;
             if (found->len == 1) {
                 w->link = CRPV_WEB_DUPLICATE;
                 w->centre = g_array_index(found, size_t, 0);
             } else if (found->len > 1) {
                 char *title = several_title(wl, it, found, directory);
-                g_ptr_array_add(wl->titles, title);
-                w->title = title;
+                w->title = french(wl, title);
+                g_free(title);
             }
             g_array_free(found, TRUE);
             continue;

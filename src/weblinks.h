@@ -18,7 +18,8 @@ typedef enum {
     CRPV_WEB_OWN,       /* a link of its own (not a centre's), written as the item says */
 } crpv_web_link;
 
-/* A centre that has a link; strings borrowed from the scene. */
+/* A centre that has a link; strings borrowed from the scene, or from the
+ * result for the names and titles, which are set in French typography. */
 typedef struct {
     const char *key;    /* centre id */
     const char *uri;
@@ -35,7 +36,10 @@ typedef struct {
     crpv_web_link link;
     size_t centre;     /* CENTRE, DUPLICATE: index of the centre */
     const char *title; /* the title to write (the item's own, or one naming
-                        * the several centres of a territory); may be NULL */
+                        * the several centres of a territory), in French
+                        * typography; may be NULL */
+    size_t served_by;  /* territories: how many linked centres serve it
+                        * (known with a directory only, else 0) */
 } crpv_web_item;
 
 typedef struct crpv_weblinks crpv_weblinks;
