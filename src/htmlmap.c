@@ -379,7 +379,8 @@ GString *crpv_htmlmap_write(const crpv_scene *scene, const crpv_htmlmap_options 
     }
     if (credit->len) {
         g_string_append(out, "<figcaption>");
-        crpv_svgmap_append_escaped(out, credit->str);
+        g_autofree char *typo = crpv_typo_french(credit->str);
+        crpv_svgmap_append_escaped(out, typo);
         g_string_append(out, "</figcaption>\n");
     }
     g_string_free(credit, TRUE);

@@ -170,7 +170,7 @@ static void test_image(void **state)
     assert_non_null(strstr(style, "position:absolute;left:0;top:0;width:100%;height:100%"));
     g_free(style);
     assert_string_at(&p, "//figure/div/@style", "position:relative");
-    assert_string_at(&p, "//figure/figcaption", "Source : IGN, Admin Express — © CRPV");
+    assert_string_at(&p, "//figure/figcaption", "Source\u00a0: IGN, Admin Express — © CRPV");
     assert_int_equal(count(&p, "//script"), 0);
     parsed_free(&p);
 
