@@ -141,7 +141,7 @@ static void append_attr(GString *out, const char *text)
  * widths above, and a script (the test's, not the fragment's) that hits
  * each marker's centre and four points around it at 0.6 of its radius,
  * and lists the links a screen reader would. */
-static char *test_page(const char *fragment, GArray *t)
+static char *test_page(const char *fragment, const char *svg, GArray *t)
 {
     GString *doc = g_string_new("<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\">"
                                 "<style>img{max-width:100%}</style></head><body>");
@@ -156,6 +156,19 @@ static char *test_page(const char *fragment, GArray *t)
         append_attr(page, doc->str);
         g_string_append(page, "\"></iframe>");
     }
+    /* And carte.svg itself inlined in a 700-px page, scaled to its column:
+     * the numbers drawn over the discs must be inside the links too. */
+    const char *root = strstr(svg, "<svg");
+    assert_non_null(root);
+    GString *inl = g_string_new("<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\">"
+                                "<style>svg{width:100%;height:auto}</style></head><body>");
+    g_string_append(inl, root);
+    g_string_append(inl, "</body></html>");
+    g_string_append(page, "<iframe id=\"svg\" width=\"700\" height=\"600\" style=\"border:0\" "
+                          "srcdoc=\"");
+    append_attr(page, inl->str);
+    g_string_append(page, "\"></iframe>");
+    g_string_free(inl, TRUE);
     g_string_append(page, "<pre id=\"out\"></pre><script>\nconst P=[");
     for (guint i = 0; i < t->len; i++) {
         target *x = &g_array_index(t, target, i);
@@ -167,14 +180,16 @@ static char *test_page(const char *fragment, GArray *t)
         "];\n"
         "onload=function(){const L=[];\n"
         "for(const f of document.querySelectorAll('iframe')){\n"
-        " const d=f.contentDocument,img=d.querySelector('.crpv-carte img'),"
-        "r=img.getBoundingClientRect(),W=f.width;\n"
-        " L.push('page '+W+' '+Math.round(r.width)+' '+(img.complete&&img.naturalWidth>0?1:0)+' '+"
-        "(d.documentElement.scrollWidth>W?1:0));\n"
+        " const d=f.contentDocument,S=f.id==='svg',"
+        "img=S?d.querySelector('svg'):d.querySelector('.crpv-carte img'),"
+        "r=img.getBoundingClientRect(),W=S?'svg':f.width;\n"
+        " L.push('page '+W+' '+Math.round(r.width)+' '+(S||img.complete&&img.naturalWidth>0?1:0)+' '+"
+        "(d.documentElement.scrollWidth>f.width?1:0));\n"
         " P.forEach((p,i)=>{for(const[dx,dy] of [[0,0],[.6,0],[-.6,0],[0,.6],[0,-.6]]){\n"
         "  const e=d.elementFromPoint(r.left+(p[0]+dx*p[2])*r.width,"
         "r.top+(p[1]+dy*p[3])*r.height),a=e&&e.closest('a');\n"
-        "  L.push('hit '+W+' '+i+' '+(a?a.getAttribute('href'):'-'));}});\n"
+        "  L.push('hit '+W+' '+i+' '+(a?a.getAttribute('href'):'-'));\n"
+        "  if(S&&!dx&&!dy)L.push('centre '+i+' '+e.tagName);}});\n"
         " const A=[...d.querySelectorAll('a[href]')].filter(a=>!a.closest('[aria-hidden=true]')"
         "&&a.getAttribute('tabindex')!=='-1');\n"
         " L.push('listed '+W+' '+A.length+' '+new Set(A.map(a=>a.getAttribute('href'))).size);}\n"
@@ -214,11 +229,14 @@ static void test_clicks_at_every_width(void **state)
     /* The fragment itself carries no script. */
     assert_null(strstr(fragment, "<script"));
     assert_false(g_regex_match_simple("\\son[a-z]+\\s*=", fragment, G_REGEX_CASELESS, 0));
-    g_autofree char *page = test_page(fragment, t);
+    g_autofree char *svg_path = g_build_filename(f->dir, "carte.svg", NULL);
+    g_autofree char *svg = NULL;
+    assert_true(g_file_get_contents(svg_path, &svg, NULL, NULL));
+    g_autofree char *page = test_page(fragment, svg, t);
     g_free(tu_write_file(f->dir, "clicks.html", page, strlen(page)));
 
     const char *extra[] = {"--dump-dom", NULL};
-    g_autofree char *dom = chromium(f, "clicks.html", 2400, 1100, extra);
+    g_autofree char *dom = chromium(f, "clicks.html", 3200, 1100, extra);
     g_autofree char *report = report_of(dom);
     g_auto(GStrv) lines = g_strsplit(report, "\n", -1);
     for (size_t w = 0; w < G_N_ELEMENTS(widths); w++) {
@@ -256,6 +274,31 @@ static void test_clicks_at_every_width(void **state)
                       reached, seen, t->len);
         assert_int_equal(reached, seen);
     }
+    /* carte.svg inlined: every hit reaches the marker's centre, and at the
+     * very centre what is under the pointer is the number, inside it. */
+    int reached = 0, seen = 0, numbers = 0, listed = 0;
+    for (char **l = lines; *l; l++) {
+        int i = 0, a = 0, b = 0;
+        char word[2048];
+        if (sscanf(*l, "hit svg %d %2047s", &i, word) == 2) {
+            seen++;
+            assert_true(i >= 0 && (guint)i < t->len);
+            reached += strcmp(word, g_array_index(t, target, i).uri) == 0;
+        } else if (sscanf(*l, "centre %d %2047s", &i, word) == 2) {
+            numbers += strcmp(word, "text") == 0;
+        } else if (sscanf(*l, "listed svg %d %d", &a, &b) == 2) {
+            listed++;
+            assert_int_equal(a, (int)t->len);
+            assert_int_equal(b, (int)t->len);
+        }
+    }
+    print_message("carte.svg inlined at 700 px: %d of %d hits reach their centre, %d of %u "
+                  "numbers inside their link\n",
+                  reached, seen, numbers, t->len);
+    assert_int_equal(seen, 5 * (int)t->len);
+    assert_int_equal(reached, seen);
+    assert_int_equal(numbers, (int)t->len);
+    assert_int_equal(listed, 1);
     g_array_free(t, TRUE);
 }
 
