@@ -104,9 +104,10 @@ static void test_template_states_the_defaults(void **state)
     g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
     for (char **l = lines; *l; l++) {
         /* "# key = value": a key is lower case, digits and underscores. */
-        const char *k = *l + 2;
+        bool comment = g_str_has_prefix(*l, "# ");
+        const char *k = comment ? *l + 2 : *l;
         size_t n = strspn(k, "abcdefghijklmnopqrstuvwxyz0123456789_");
-        bool key = g_str_has_prefix(*l, "# ") && n > 0 && g_str_has_prefix(k + n, " = ");
+        bool key = comment && n > 0 && g_str_has_prefix(k + n, " = ");
         g_string_append_printf(on, "%s\n", key ? k : *l);
         keys += key;
     }
