@@ -532,7 +532,7 @@ static int parse_options(options *o, int argc, char **argv)
     if (o->scale < 1 || o->scale > 4)
         return usage_error("--scale doit être entre 1 et 4%s", "");
     if (o->url_base) {
-        if (o->cmd == CMD_BROCHURE || o->cmd == CMD_CHECK)
+        if (o->cmd != CMD_MAP && o->cmd != CMD_BUILD)
             return usage_error("--url-base ne vaut que pour map ou build%s", "");
         for (const unsigned char *c = (const unsigned char *)o->url_base; *c; c++)
             if (*c <= 0x20 || *c == 0x7f || *c == '"' || *c == '<' || *c == '>' || *c == '\\')
