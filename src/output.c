@@ -522,8 +522,17 @@ void crpv_output_png_size(const crpv_scene *scene, double scale, int *width, int
 GByteArray *crpv_output_png(const char *name, const crpv_scene *scene, PangoContext *ctx,
                             double scale, int *width, int *height, GError **error)
 {
+    return crpv_output_png_density(name, scene, ctx, scale, 1, width, height, error);
+}
+
+GByteArray *crpv_output_png_density(const char *name, const crpv_scene *scene, PangoContext *ctx,
+                                    double scale, int density, int *width, int *height,
+                                    GError **error)
+{
     int w = 0, h = 0;
     crpv_output_png_size(scene, scale, &w, &h);
+    w *= density;
+    h *= density;
     if (w <= 0 || h <= 0 || w > 30000 || h > 30000) {
         g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
                     "%s : taille d’image impossible (%d × %d pixels)", name, w, h);
