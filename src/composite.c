@@ -680,7 +680,6 @@ static void draw_frames(crpv_map *map, const crpv_map_input *in, double k, GArra
         it->frame = 0;
         it->key = g_strdup("zoom-idf");
         it->title = g_strdup_printf("%s, agrandie dans son encart", f->title);
-        g_array_append_val(obstacles, ((crpv_obstacle){r, -1}));
     }
 }
 

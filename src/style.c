@@ -37,17 +37,26 @@ static void derive_colors(crpv_style *s, bool served_set, bool secondary_set, bo
     if (!marker_set)
         s->marker = s->primary;
     if (!served_set) {
+        /* A hue that colour-blind eyes see lighter or darker than others
+         * (orange, red) may have no tint that clears both: it is then
+         * greyed a little, as little as needed. */
         double best = -1;
-        for (int i = -100; i <= 200; i++) {
-            crpv_color c = i < 0 ? crpv_color_mix(s->primary, black, -i / 100.0)
-                                 : crpv_color_mix(s->primary, white, i / 200.0);
-            c = crpv_color_rgb((unsigned)lround(c.r * 255) << 16 |
-                               (unsigned)lround(c.g * 255) << 8 | (unsigned)lround(c.b * 255));
-            double m = fmin(crpv_color_contrast_all(c, s->neutral) / CRPV_CLASS_CONTRAST,
-                            crpv_color_contrast_all(c, s->map_text) / CRPV_TEXT_CONTRAST);
-            if (m > best) {
-                best = m;
-                s->served = c;
+        for (int sat = 10; sat >= 0 && best < 1.02; sat -= 2) {
+            double l = crpv_color_luminance(s->primary);
+            double g = l <= 0.0031308 ? l * 12.92 : 1.055 * pow(l, 1 / 2.4) - 0.055;
+            crpv_color base = crpv_color_mix((crpv_color){g, g, g, 1}, s->primary, sat / 10.0);
+            for (int i = -100; i <= 200; i++) {
+                crpv_color c = i < 0 ? crpv_color_mix(base, black, -i / 100.0)
+                                     : crpv_color_mix(base, white, i / 200.0);
+                c = crpv_color_rgb((unsigned)lround(c.r * 255) << 16 |
+                                   (unsigned)lround(c.g * 255) << 8 |
+                                   (unsigned)lround(c.b * 255));
+                double m = fmin(crpv_color_contrast_all(c, s->neutral) / CRPV_CLASS_CONTRAST,
+                                crpv_color_contrast_all(c, s->map_text) / CRPV_TEXT_CONTRAST);
+                if (m > best) {
+                    best = m;
+                    s->served = c;
+                }
             }
         }
     }
