@@ -203,7 +203,7 @@ static void test_map_reference(void **state)
     crpv_point paris;
     assert_true(crpv_map_locate(map, 0, 2.3522, 48.8566, &paris));
     unsigned c = pixel(got, paris.x * 1200 / 540, paris.y * 1200 / 540);
-    crpv_color p = f->style->primary;
+    crpv_color p = f->style->served;
     unsigned want = (unsigned)lround(p.r * 255) << 16 | (unsigned)lround(p.g * 255) << 8 |
                     (unsigned)lround(p.b * 255);
     assert_int_equal(c, want);
