@@ -389,7 +389,7 @@ static bool add_frames(crpv_map *map, const crpv_map_input *in, double k, double
     metro.proj = projection_to(map, st->metro_crs, error);
     g_array_append_val(map->frames, metro);
     if (!metro.proj || !frame_project(nth_frame(map, 0), error) ||
-        !frame_fit(nth_frame(map, 0), 2 * k, tolerance, &map->stats, error)) {
+        !frame_fit(nth_frame(map, 0), (marker_radius + 1) * k, tolerance, &map->stats, error)) {
         g_ptr_array_free(idf_deps, TRUE);
         return false;
     }
@@ -1119,6 +1119,17 @@ crpv_map *crpv_map_compose_for(const crpv_map_input *in, const char *centre, dou
     GArray *markers = g_array_new(FALSE, TRUE, sizeof(marker));
     place_markers(map, in, k, markers);
     separate_markers(markers, marker_radius * k);
+    /* A marker pushed apart, or at the very edge of the land, stays
+     * wholly inside its frame. */
+    for (guint i = 0; i < markers->len; i++) {
+        marker *m = &g_array_index(markers, marker, i);
+        crpv_rect c = m->frame ? nth_frame(map, m->frame)->content
+                               : (crpv_rect){0, 0, crpv_scene_width(map->scene),
+                                             crpv_scene_height(map->scene)};
+        c = crpv_rect_inflate(c, -(marker_radius + 1) * k);
+        m->at.x = fmin(fmax(m->at.x, c.x0), c.x1);
+        m->at.y = fmin(fmax(m->at.y, c.y0), c.y1);
+    }
     for (guint i = 0; i < markers->len; i++)
         map->marks_used[marker_kind(map, g_array_index(markers, marker, i).centre)] = true;
     draw_legend_and_credit(map, in, k, obstacles);

@@ -182,8 +182,8 @@ static void test_build_everything(void **state)
     g_autofree char *png = g_build_filename(dir, "carte.png", NULL);
     cairo_surface_t *img = cairo_image_surface_create_from_png(png);
     assert_int_equal(cairo_image_surface_get_width(img), 1200);
-    cairo_surface_destroy(img);
     int h1 = cairo_image_surface_get_height(img);
+    cairo_surface_destroy(img);
     g_autofree char *png2 = g_build_filename(dir, "carte@2x.png", NULL);
     img = cairo_image_surface_create_from_png(png2);
     /* Exactly twice, for srcset's 2x. */
