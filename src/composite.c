@@ -333,14 +333,38 @@ static crpv_projection *projection_to(crpv_map *map, const char *crs, GError **e
 static const double caption_height = 9;
 static const double marker_radius = 5.2; /* points */
 
-/* Where the centres of Île-de-France's départements are, in the inset's
- * CRS: their cities, or for those without, their département's inner
- * point. The inset is centred on them. */
-static crpv_rect idf_focus(const frame *f, const crpv_directory *dir)
+/* A label names the territory; when two centres share one (Occitanie),
+ * their cities tell them apart. */
+static char *label_text(const crpv_map_input *in, const crpv_centre *c)
+{
+    if (strcmp(in->style->label_field, "nom") == 0)
+        return g_strdup(c->nom);
+    for (size_t i = 0; i < crpv_directory_count(in->directory); i++) {
+        const crpv_centre *o = crpv_directory_nth(in->directory, i);
+        if (o != c && strcmp(o->territoire, c->territoire) == 0 && c->ville)
+            return g_strdup_printf("%s (%s)", c->territoire, c->ville);
+    }
+    return g_strdup(c->territoire);
+}
+
+static const char *const label_font = "Bold 6.5";
+static const double label_wrap = 92; /* points: longer labels go on two lines */
+
+static char *font_desc(const crpv_style *st, const char *rest)
+{
+    return g_strdup_printf("%s %s", st->font_family, rest);
+}
+
+/* Where the centres of Île-de-France's départements and their labels
+ * are, in the inset's CRS: their cities, or for those without, their
+ * département's inner point, with their label's width on the right at
+ * the scale SCALE. The inset is centred on them. */
+static crpv_rect idf_focus(const frame *f, const crpv_map_input *in, double scale, double k)
 {
     crpv_rect focus = crpv_rect_empty();
-    for (size_t i = 0; i < crpv_directory_count(dir); i++) {
-        const crpv_centre *c = crpv_directory_nth(dir, i);
+    g_autofree char *font = font_desc(in->style, label_font);
+    for (size_t i = 0; i < crpv_directory_count(in->directory); i++) {
+        const crpv_centre *c = crpv_directory_nth(in->directory, i);
         for (guint j = 0; j < f->features->len; j++) {
             if (!serves_feature(f, j, c))
                 continue;
@@ -349,6 +373,12 @@ static crpv_rect idf_focus(const frame *f, const crpv_directory *dir)
                 crpv_rect b = crpv_shape_bbox(&f->shapes[j]);
                 p = crpv_shape_pole(&f->shapes[j], fmin(crpv_rect_width(b), crpv_rect_height(b)) / 50);
             }
+            focus = crpv_rect_add_point(focus, p);
+            g_autofree char *label = label_text(in, c);
+            g_autofree char *markup = crpv_markup_escape(label);
+            double w = 0, h = 0;
+            crpv_text_size(in->ctx, font, markup, -1, false, 0, &w, &h);
+            p.x += (w + (marker_radius + 2) * k) / scale;
             focus = crpv_rect_add_point(focus, p);
         }
     }
@@ -437,11 +467,11 @@ static bool add_frames(crpv_map *map, const crpv_map_input *in, double k, double
         }
         /* Île-de-France: a window on its centres, CRPV_MAP_IDF_ZOOM times
          * the mainland's scale, less only if they would not fit. */
-        crpv_rect focus = idf_focus(fp, in->directory);
+        double scale = CRPV_MAP_IDF_ZOOM * metro_scale;
+        crpv_rect focus = idf_focus(fp, in, scale, k);
         if (crpv_rect_is_empty(focus))
             focus = shapes_extent(fp->shapes, fp->features->len);
         double w = crpv_rect_width(fp->content) - 2 * pad, h = crpv_rect_height(fp->content) - 2 * pad;
-        double scale = CRPV_MAP_IDF_ZOOM * metro_scale;
         if (crpv_rect_width(focus) * scale > w)
             scale = w / crpv_rect_width(focus);
         if (crpv_rect_height(focus) * scale > h)
@@ -482,28 +512,6 @@ static const crpv_shape *territory_shape(const frame *f, const crpv_centre *c)
         if (serves_feature(f, j, c) && f->shapes[j].n_rings)
             return &f->shapes[j];
     return NULL;
-}
-
-/* A label names the territory; when two centres share one (Occitanie),
- * their cities tell them apart. */
-static char *label_text(const crpv_map_input *in, const crpv_centre *c)
-{
-    if (strcmp(in->style->label_field, "nom") == 0)
-        return g_strdup(c->nom);
-    for (size_t i = 0; i < crpv_directory_count(in->directory); i++) {
-        const crpv_centre *o = crpv_directory_nth(in->directory, i);
-        if (o != c && strcmp(o->territoire, c->territoire) == 0 && c->ville)
-            return g_strdup_printf("%s (%s)", c->territoire, c->ville);
-    }
-    return g_strdup(c->territoire);
-}
-
-static const char *const label_font = "Bold 6.5";
-static const double label_wrap = 92; /* points: longer labels go on two lines */
-
-static char *font_desc(const crpv_style *st, const char *rest)
-{
-    return g_strdup_printf("%s %s", st->font_family, rest);
 }
 
 static void place_markers(crpv_map *map, const crpv_map_input *in, double k, GArray *markers)
@@ -680,6 +688,15 @@ static void draw_frames(crpv_map *map, const crpv_map_input *in, double k, GArra
         it->frame = 0;
         it->key = g_strdup("zoom-idf");
         it->title = g_strdup_printf("%s, agrandie dans son encart", f->title);
+        /* Labels may sit inside or outside the box, never across its
+         * edges: each edge is an obstacle of its own. */
+        double e = 0.25 * k;
+        crpv_rect edges[] = {{r.x0 - e, r.y0 - e, r.x1 + e, r.y0 + e},
+                             {r.x0 - e, r.y1 - e, r.x1 + e, r.y1 + e},
+                             {r.x0 - e, r.y0 - e, r.x0 + e, r.y1 + e},
+                             {r.x1 - e, r.y0 - e, r.x1 + e, r.y1 + e}};
+        for (size_t q = 0; q < G_N_ELEMENTS(edges); q++)
+            g_array_append_val(obstacles, ((crpv_obstacle){edges[q], CRPV_OBSTACLE_LINE}));
     }
 }
 
@@ -913,6 +930,7 @@ typedef struct {
     char *markup;
     const char *code;
     crpv_point at;
+    double radius; /* half the territory's width: the name sits beside it */
 } place_name;
 
 static GArray *place_names(const crpv_map *map, const crpv_map_input *in, double k)
@@ -926,8 +944,10 @@ static GArray *place_names(const crpv_map *map, const crpv_map_input *in, double
         const crpv_centre *first = NULL;
         if (territory_status(in->directory, feat->code, false, &first) != STATUS_NONE)
             continue;
-        place_name p = {g_strdup_printf("%s\n<i>sans centre</i>", feat->nom), feat->code,
-                        crpv_shape_pole(&metro->shapes[j], 0.5 * k)};
+        crpv_rect b = crpv_shape_bbox(&metro->shapes[j]);
+        crpv_point at = crpv_shape_pole(&metro->shapes[j], 0.5 * k);
+        place_name p = {g_strdup_printf("%s\n<i>sans centre</i>", feat->nom), feat->code, at,
+                        fmax(at.x - b.x0, b.x1 - at.x)};
         g_array_append_val(names, p);
     }
     return names;
@@ -983,6 +1003,7 @@ static void draw_markers(crpv_map *map, const crpv_map_input *in, double k, GArr
         place_name *p = &g_array_index(names, place_name, q);
         crpv_label_request *r = &req[n + q];
         r->anchor = p->at;
+        r->radius = p->radius;
         r->frame = 0;
         r->bounds = whole;
         r->no_marker = true;

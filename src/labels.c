@@ -139,7 +139,7 @@ static bool segments_cross(crpv_point a, crpv_point b, crpv_point c, crpv_point 
 
 static bool obstacle_is_foreign(const crpv_obstacle *o, const crpv_label_request *r)
 {
-    return o->frame == -1 || o->frame != r->frame;
+    return o->frame < 0 || o->frame != r->frame;
 }
 
 /* Candidates. */
@@ -281,7 +281,8 @@ static int static_conflicts(const placer *p, size_t i, const candidate *c)
         if (!obstacle_is_foreign(o, r))
             continue;
         if (rects_overlap(padded, o->box) ||
-            (c->leader && segment_crosses_rect(c->from, c->to, o->box)))
+            (c->leader && o->frame != CRPV_OBSTACLE_LINE &&
+             segment_crosses_rect(c->from, c->to, o->box)))
             bad++;
     }
     return bad;

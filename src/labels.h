@@ -23,8 +23,12 @@ typedef struct {
  * frame), a title, the legend, the credit line. */
 typedef struct {
     crpv_rect box;
-    int frame;         /* labels of this frame may sit inside it; -1: none may */
+    int frame;         /* labels of this frame may sit inside it; -1: none may;
+                        * CRPV_OBSTACLE_LINE: none may, but leaders may cross it */
 } crpv_obstacle;
+/* A thin obstacle, a line drawn on the map (the edge of a box pointing at
+ * an inset): no label over it, leaders across it allowed. */
+#define CRPV_OBSTACLE_LINE (-2)
 
 typedef struct {
     crpv_rect box;         /* where the label goes */

@@ -20,7 +20,7 @@ static const struct {
     {"03", "Guyane", "EPSG:2972", {0, 160, 84, 248}},
     {"04", "La Réunion", "EPSG:2975", {0, 256, 84, 328}},
     {"06", "Mayotte", "EPSG:4471", {0, 336, 84, 408}},
-    {"idf", "Île-de-France", "EPSG:2154", {92, 166, 186, 352}},
+    {"idf", "Île-de-France", "EPSG:2154", {92, 214, 200, 352}},
 };
 
 /* The colours not set by the style, derived from the network's colour so
