@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "brochure.h"
+#include "color.h"
 #include "composite.h"
 #include "content.h"
 #include "typeset.h"
@@ -212,6 +213,83 @@ static void test_map_reference(void **state)
     mapfix_free(f);
 }
 
+/* The map as a deuteranope and a protanope see it, pixel by pixel: the
+ * images go to the build directory for a person to look at, and the three
+ * classes, read in them at a served region (Auvergne-Rhône-Alpes), one in
+ * préfiguration (Guadeloupe) and one without a centre (Corse), stay 3:1
+ * apart. */
+static void test_map_colour_blind(void **state)
+{
+    (void)state;
+    mapfix *f = mapfix_load();
+    g_autoptr(crpv_map) map = crpv_map_compose(&f->in, 540, 0.2, NULL);
+    const crpv_scene *sc = crpv_map_scene(map);
+    const double scale = 1200.0 / 540.0;
+    const char *regions[] = {"84", "01", "94"};
+    crpv_point at[3];
+    for (size_t r = 0; r < 3; r++) {
+        bool found = false;
+        for (size_t i = 0; i < crpv_scene_count(sc) && !found; i++) {
+            const crpv_item *it = crpv_scene_nth(sc, i);
+            if (it->role != CRPV_ROLE_REGION || strcmp(it->key, regions[r]) != 0)
+                continue;
+            /* A point of the region where nothing is drawn over its fill,
+             * a few pixels from anything else. */
+            crpv_rect b = crpv_shape_bbox(&it->shape);
+            for (double y = b.y0; y < b.y1 && !found; y += 0.5)
+                for (double x = b.x0; x < b.x1 && !found; x += 0.5) {
+                    bool clear = true;
+                    for (int dy = -2; dy <= 2 && clear; dy++)
+                        for (int dx = -2; dx <= 2 && clear; dx++) {
+                            crpv_point q = {x + dx, y + dy};
+                            crpv_color c = crpv_scene_color_at(sc, q, crpv_scene_count(sc));
+                            clear = crpv_shape_contains(&it->shape, q) &&
+                                    fabs(c.r - it->fill.r) + fabs(c.g - it->fill.g) +
+                                            fabs(c.b - it->fill.b) < 1e-9;
+                        }
+                    if (clear) {
+                        at[r] = (crpv_point){x, y};
+                        found = true;
+                    }
+                }
+        }
+        assert_true(found);
+    }
+    const struct {
+        crpv_vision vision;
+        const char *name;
+    } visions[] = {{CRPV_VISION_DEUTERANOPIA, "carte-deuteranopie.png"},
+                   {CRPV_VISION_PROTANOPIA, "carte-protanopie.png"}};
+    for (size_t v = 0; v < G_N_ELEMENTS(visions); v++) {
+        cairo_surface_t *img = render(sc, f->ctx, scale);
+        int w = cairo_image_surface_get_width(img), h = cairo_image_surface_get_height(img);
+        int stride = cairo_image_surface_get_stride(img);
+        unsigned char *data = cairo_image_surface_get_data(img);
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++) {
+                uint32_t *p = (uint32_t *)(data + (size_t)y * stride) + x;
+                crpv_color c = crpv_color_rgb(*p & 0xffffff);
+                c = crpv_color_simulate(c, visions[v].vision);
+                *p = (uint32_t)lround(c.r * 255) << 16 | (uint32_t)lround(c.g * 255) << 8 |
+                     (uint32_t)lround(c.b * 255);
+            }
+        cairo_surface_mark_dirty(img);
+        const char *build = g_getenv("CRPV_BUILD_ROOT");
+        g_autofree char *path = g_build_filename(build ? build : ".", visions[v].name, NULL);
+        assert_int_equal(cairo_surface_write_to_png(img, path), CAIRO_STATUS_SUCCESS);
+        crpv_color seen[3];
+        for (size_t r = 0; r < 3; r++)
+            seen[r] = crpv_color_rgb(pixel(img, at[r].x * scale, at[r].y * scale));
+        for (size_t a = 0; a < 3; a++)
+            for (size_t b = a + 1; b < 3; b++)
+                if (crpv_color_contrast(seen[a], seen[b]) < 3.0)
+                    fail_msg("%s: regions %s and %s at %.2f:1", visions[v].name, regions[a],
+                             regions[b], crpv_color_contrast(seen[a], seen[b]));
+        cairo_surface_destroy(img);
+    }
+    mapfix_free(f);
+}
+
 /* Both pages of the brochure, at 60 dpi, against their references. */
 static void test_brochure_reference(void **state)
 {
@@ -244,6 +322,7 @@ int main(void)
         cmocka_unit_test(test_text_is_drawn),
         cmocka_unit_test(test_pdf_links_tags_outline),
         cmocka_unit_test(test_map_reference),
+        cmocka_unit_test(test_map_colour_blind),
         cmocka_unit_test(test_brochure_reference),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
