@@ -371,7 +371,9 @@ static crpv_rect idf_focus(const frame *f, const crpv_map_input *in, double scal
             crpv_point p = {c->lon, c->lat};
             if (!c->has_coords || !crpv_projection_apply(f->proj, &p, 1, NULL)) {
                 crpv_rect b = crpv_shape_bbox(&f->shapes[j]);
-                p = crpv_shape_pole(&f->shapes[j], fmin(crpv_rect_width(b), crpv_rect_height(b)) / 50);
+                /* Roughly is enough to centre the window: the marker
+                 * itself is placed on the clipped, simplified shape. */
+                p = crpv_shape_pole(&f->shapes[j], fmin(crpv_rect_width(b), crpv_rect_height(b)) / 8);
             }
             focus = crpv_rect_add_point(focus, p);
             g_autofree char *label = label_text(in, c);

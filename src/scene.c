@@ -173,7 +173,9 @@ crpv_color crpv_scene_color_at(const crpv_scene *scene, crpv_point p, size_t bef
         bool hit = false;
         switch (it->kind) {
         case CRPV_ITEM_SHAPE:
-            hit = crpv_shape_contains(&it->shape, p);
+            /* BOX, when set, bounds the shape: a quick refusal. */
+            hit = (it->box.x1 <= it->box.x0 || crpv_rect_contains_point(it->box, p)) &&
+                  crpv_shape_contains(&it->shape, p);
             break;
         case CRPV_ITEM_RECT:
             hit = crpv_rect_contains_point(it->box, p);

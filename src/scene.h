@@ -58,7 +58,8 @@ typedef struct {
     crpv_color stroke;
     double line_width;
     crpv_shape shape;      /* SHAPE, POLYLINE */
-    crpv_rect box;         /* RECT, LINK, TEXT (y1 = bottom of the laid-out text), DISC bounds */
+    crpv_rect box;         /* RECT, LINK, TEXT (y1 = bottom of the laid-out text), DISC bounds;
+                            * for a SHAPE, its bounding box when set */
     crpv_point center;     /* DISC */
     double radius;         /* DISC */
     char *text;            /* TEXT: Pango markup; MARKER: its number; OUTLINE: title; TAG: name */
