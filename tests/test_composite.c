@@ -355,6 +355,21 @@ static void test_contrasts(void **state)
     assert_int_equal(labels, 15); /* 20 centres, five named by their inset's caption */
     assert_int_equal(halos, 0);
     mapfix_free(f);
+
+    /* A dark fill chosen in the style: the labels on it get a halo, those
+     * elsewhere none. */
+    f = mapfix_load();
+    const char *ini = "[couleurs]\nactif = #2a2a2a\n";
+    crpv_style_free(f->style);
+    f->style = crpv_style_parse(ini, strlen(ini), "style.ini", NULL);
+    f->in.style = f->style;
+    g_autoptr(crpv_map) dark = crpv_map_compose(&f->in, 540, 0.2, NULL);
+    sc = crpv_map_scene(dark);
+    const crpv_item *on_dark = find_item(sc, CRPV_ROLE_LABEL, "labo-cites", CRPV_ITEM_TEXT);
+    assert_true(on_dark->halo);
+    const crpv_item *corse = find_item(sc, CRPV_ROLE_PLACE_NAME, "94", CRPV_ITEM_TEXT);
+    assert_false(corse->halo);
+    mapfix_free(f);
 }
 
 /* The Île-de-France inset: at least 4 times the mainland's scale, each of

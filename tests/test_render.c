@@ -148,6 +148,46 @@ static void test_pdf_links_tags_outline(void **state)
     g_object_unref(ctx);
 }
 
+/* A halo is one stroked outline of the glyphs, under them: it shows as
+ * light pixels round the text on a dark ground, and the PDF's text holds
+ * the label once (the old halo was eight more copies of the text). */
+static void test_halo_is_a_path(void **state)
+{
+    (void)state;
+    PangoContext *ctx = fonts();
+    crpv_scene *sc = crpv_scene_new(200, 40);
+    crpv_scene_add_rect(sc, CRPV_ROLE_REGION, (crpv_rect){0, 0, 200, 40}, crpv_color_rgb(0x202020),
+                        crpv_color_none(), 0);
+    crpv_item *t = crpv_scene_add_text(sc, CRPV_ROLE_LABEL, (crpv_rect){10, 10, 190, 30},
+                                       "Lato Bold 12", "Seine-Saint-Denis", crpv_color_rgb(0));
+    t->halo = true;
+    cairo_surface_t *s = render(sc, ctx, 2);
+    size_t light = 0;
+    for (int y = 0; y < 80; y++)
+        for (int x = 0; x < 400; x++)
+            light += (pixel(s, x, y) & 0xff) > 0xe0;
+    assert_true(light > 200);
+    cairo_surface_destroy(s);
+    const crpv_scene *pages[] = {sc};
+    crpv_pdf_info info = {"t", "s", "a", "k", "crpv", 1700000000};
+    g_autoptr(GError) error = NULL;
+    GByteArray *pdf = crpv_output_pdf("t.pdf", pages, 1, ctx, &info, &error);
+    assert_non_null(pdf);
+    g_autoptr(GBytes) bytes = g_byte_array_free_to_bytes(pdf);
+    PopplerDocument *doc = poppler_document_new_from_bytes(bytes, NULL, &error);
+    assert_non_null(doc);
+    PopplerPage *page = poppler_document_get_page(doc, 0);
+    g_autofree char *text = poppler_page_get_text(page);
+    size_t count = 0;
+    for (const char *q = text; (q = strstr(q, "Seine-Saint-Denis")); q++)
+        count++;
+    assert_int_equal(count, 1);
+    g_object_unref(page);
+    g_object_unref(doc);
+    crpv_scene_free(sc);
+    g_object_unref(ctx);
+}
+
 /* Compares GOT with tests/reference/NAME: at most 0.5 % of pixels may
  * differ by more than a small amount. CRPV_UPDATE_REFERENCE=1 rewrites the
  * reference instead. On failure, the render and a difference image go to
@@ -321,6 +361,7 @@ int main(void)
         cmocka_unit_test(test_shapes_and_discs),
         cmocka_unit_test(test_text_is_drawn),
         cmocka_unit_test(test_pdf_links_tags_outline),
+        cmocka_unit_test(test_halo_is_a_path),
         cmocka_unit_test(test_map_reference),
         cmocka_unit_test(test_map_colour_blind),
         cmocka_unit_test(test_brochure_reference),
