@@ -36,6 +36,7 @@ struct crpv_map {
     const crpv_centre *emph; /* the centre a map is made for, borrowed; NULL for the network */
     bool classes_used[3];    /* the fills drawn, by status */
     bool marks_used[3];      /* the markers drawn, by mark_kind */
+    bool locator;            /* the box round Île-de-France on the mainland is drawn */
 };
 
 static void frame_clear(frame *f)
@@ -598,6 +599,7 @@ static status centre_status(const crpv_centre *c)
 static const unsigned none_outline = 0xa8a39b;
 /* The muted markers and labels of a map made for one centre. */
 static const unsigned muted_marker = 0xdcdad6, muted_text = 0x4a4a4a;
+static const unsigned locator_stroke = 0x4a4a4a;
 
 static void draw_territories(crpv_map *map, const crpv_map_input *in, double k)
 {
@@ -686,10 +688,11 @@ static void draw_frames(crpv_map *map, const crpv_map_input *in, double k, GArra
         if (strcmp(f->code, IDF_INSET) != 0 || !window_on_metro(metro, f, &r))
             continue;
         crpv_item *it = crpv_scene_add_rect(map->scene, CRPV_ROLE_FRAME, r, crpv_color_none(),
-                                            crpv_color_rgb(0x4a4a4a), 0.5 * k);
+                                            crpv_color_rgb(locator_stroke), 0.5 * k);
         it->frame = 0;
         it->key = g_strdup("zoom-idf");
         it->title = g_strdup_printf("%s, agrandie dans son encart", f->title);
+        map->locator = true;
         /* Labels may sit inside or outside the box, never across its
          * edges: each edge is an obstacle of its own. */
         double e = 0.25 * k;
@@ -772,6 +775,7 @@ static mark_kind marker_kind(const crpv_map *map, const crpv_centre *c)
 
 typedef struct {
     bool disc;          /* a marker, else a fill swatch */
+    bool box;           /* the locator's box (a swatch with no fill) */
     crpv_color fill;    /* the swatch's fill */
     mark_kind mark;
     char *text;         /* owned */
@@ -784,39 +788,45 @@ static GArray *legend_rows(const crpv_map *map, const crpv_style *st)
     legend_row r;
     if (map->emph) {
         status s = centre_status(map->emph);
-        r = (legend_row){false, status_color(st, s), MARK_ACTIF,
+        r = (legend_row){false, false, status_color(st, s), MARK_ACTIF,
                          g_strdup(s == STATUS_ACTIF ? "Territoire de ce centre"
                                                     : "Territoire de ce centre, en préfiguration")};
         g_array_append_val(rows, r);
         if (map->classes_used[STATUS_NONE]) {
-            r = (legend_row){false, st->neutral, MARK_ACTIF, g_strdup("Autres territoires")};
+            r = (legend_row){false, false, st->neutral, MARK_ACTIF, g_strdup("Autres territoires")};
             g_array_append_val(rows, r);
         }
-        r = (legend_row){true, crpv_color_none(), s == STATUS_ACTIF ? MARK_ACTIF : MARK_PREFIGURATION,
+        r = (legend_row){true, false, crpv_color_none(), s == STATUS_ACTIF ? MARK_ACTIF : MARK_PREFIGURATION,
                          g_strdup("Ce centre")};
         g_array_append_val(rows, r);
         if (map->marks_used[MARK_MUTED]) {
-            r = (legend_row){true, crpv_color_none(), MARK_MUTED,
+            r = (legend_row){true, false, crpv_color_none(), MARK_MUTED,
                              g_strdup("Autres centres, numérotés comme dans l’annuaire")};
             g_array_append_val(rows, r);
         }
-        return rows;
+        goto locator;
     }
     static const char *const fills[] = {"Pas de centre de ressources",
                                         "Territoire d’un centre en préfiguration",
                                         "Territoire doté d’un centre"};
     for (int s = STATUS_ACTIF; s >= STATUS_NONE; s--)
         if (map->classes_used[s]) {
-            r = (legend_row){false, status_color(st, (status)s), MARK_ACTIF, g_strdup(fills[s])};
+            r = (legend_row){false, false, status_color(st, (status)s), MARK_ACTIF, g_strdup(fills[s])};
             g_array_append_val(rows, r);
         }
     if (map->marks_used[MARK_ACTIF]) {
-        r = (legend_row){true, crpv_color_none(), MARK_ACTIF,
+        r = (legend_row){true, false, crpv_color_none(), MARK_ACTIF,
                          g_strdup("Centre, numéroté comme dans l’annuaire")};
         g_array_append_val(rows, r);
     }
     if (map->marks_used[MARK_PREFIGURATION]) {
-        r = (legend_row){true, crpv_color_none(), MARK_PREFIGURATION, g_strdup("Centre en préfiguration")};
+        r = (legend_row){true, false, crpv_color_none(), MARK_PREFIGURATION, g_strdup("Centre en préfiguration")};
+        g_array_append_val(rows, r);
+    }
+locator:
+    if (map->locator) {
+        r = (legend_row){false, true, crpv_color_none(), MARK_ACTIF,
+                         g_strdup("Partie agrandie dans l’encart")};
         g_array_append_val(rows, r);
     }
     return rows;
@@ -879,7 +889,12 @@ static void draw_legend_and_credit(crpv_map *map, const crpv_map_input *in, doub
     for (guint i = 0; i < rows->len; i++) {
         legend_row *row = &g_array_index(rows, legend_row, i);
         double y = box.y0 + i * lh;
-        if (!row->disc) {
+        if (row->box) {
+            crpv_item *r = crpv_scene_add_rect(
+                sc, CRPV_ROLE_LEGEND, (crpv_rect){box.x0 + 1 * k, y + 1 * k, box.x0 + sw - 1 * k, y + 7 * k},
+                crpv_color_none(), crpv_color_rgb(locator_stroke), 0.5 * k);
+            r->key = g_strdup("locator");
+        } else if (!row->disc) {
             crpv_item *r = crpv_scene_add_rect(
                 sc, CRPV_ROLE_LEGEND, (crpv_rect){box.x0, y + 1 * k, box.x0 + sw, y + 7 * k},
                 row->fill, crpv_color_rgb(none_outline), 0.3 * k);
