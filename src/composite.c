@@ -595,8 +595,26 @@ static status centre_status(const crpv_centre *c)
 }
 
 /* Outlines: white between coloured territories; grey round those without
- * a centre, which are nearly as light as the paper. */
-static const unsigned none_outline = 0xa8a39b;
+ * a centre, 3:1 from the paper (WCAG's bar for a shape's boundary) so
+ * that a light territory never reads as blank paper. */
+static const unsigned none_outline = 0x8f8a82;
+
+/* The préfiguration class's stripes, in points at print size: a third of
+ * the ground white, fine enough to read as a tint and coarse enough to
+ * survive the 1x PNG. */
+static const double hatch_width = 0.9, hatch_step = 2.7;
+
+/* Gives item IT the fill of class S, with its stripes for préfiguration:
+ * territories and legend swatches alike. */
+static void set_class_fill(crpv_item *it, const crpv_style *st, status s, double k)
+{
+    it->fill = status_color(st, s);
+    if (s == STATUS_PREFIGURATION) {
+        it->hatch = st->hatch;
+        it->hatch_width = hatch_width * k;
+        it->hatch_step = hatch_step * k;
+    }
+}
 /* The muted markers and labels of a map made for one centre. */
 static const unsigned muted_marker = 0xdcdad6, muted_text = 0x4a4a4a;
 static const unsigned locator_stroke = 0x4a4a4a;
@@ -625,7 +643,7 @@ static void draw_territories(crpv_map *map, const crpv_map_input *in, double k)
                                            is_dep(f, j) ? CRPV_ROLE_DEPARTEMENT : CRPV_ROLE_REGION);
             it->shape = crpv_shape_copy(&f->shapes[j]);
             it->box = crpv_shape_bbox(&it->shape);
-            it->fill = status_color(st, s);
+            set_class_fill(it, st, s, k);
             it->stroke = s == STATUS_NONE ? crpv_color_rgb(none_outline) : st->border;
             it->line_width = (is_dep(f, j) ? 0.4 : 0.5) * k;
             it->key = g_strdup(feat->code);
@@ -776,7 +794,7 @@ static mark_kind marker_kind(const crpv_map *map, const crpv_centre *c)
 typedef struct {
     bool disc;          /* a marker, else a fill swatch */
     bool box;           /* the locator's box (a swatch with no fill) */
-    crpv_color fill;    /* the swatch's fill */
+    status cls;         /* the swatch's class */
     mark_kind mark;
     char *text;         /* owned */
 } legend_row;
@@ -788,19 +806,19 @@ static GArray *legend_rows(const crpv_map *map, const crpv_style *st)
     legend_row r;
     if (map->emph) {
         status s = centre_status(map->emph);
-        r = (legend_row){false, false, status_color(st, s), MARK_ACTIF,
+        r = (legend_row){false, false, s, MARK_ACTIF,
                          g_strdup(s == STATUS_ACTIF ? "Territoire de ce centre"
                                                     : "Territoire de ce centre, en préfiguration")};
         g_array_append_val(rows, r);
         if (map->classes_used[STATUS_NONE]) {
-            r = (legend_row){false, false, st->neutral, MARK_ACTIF, g_strdup("Autres territoires")};
+            r = (legend_row){false, false, STATUS_NONE, MARK_ACTIF, g_strdup("Autres territoires")};
             g_array_append_val(rows, r);
         }
-        r = (legend_row){true, false, crpv_color_none(), s == STATUS_ACTIF ? MARK_ACTIF : MARK_PREFIGURATION,
+        r = (legend_row){true, false, STATUS_NONE, s == STATUS_ACTIF ? MARK_ACTIF : MARK_PREFIGURATION,
                          g_strdup("Ce centre")};
         g_array_append_val(rows, r);
         if (map->marks_used[MARK_MUTED]) {
-            r = (legend_row){true, false, crpv_color_none(), MARK_MUTED,
+            r = (legend_row){true, false, STATUS_NONE, MARK_MUTED,
                              g_strdup("Autres centres, numérotés comme dans l’annuaire")};
             g_array_append_val(rows, r);
         }
@@ -811,21 +829,21 @@ static GArray *legend_rows(const crpv_map *map, const crpv_style *st)
                                         "Territoire doté d’un centre"};
     for (int s = STATUS_ACTIF; s >= STATUS_NONE; s--)
         if (map->classes_used[s]) {
-            r = (legend_row){false, false, status_color(st, (status)s), MARK_ACTIF, g_strdup(fills[s])};
+            r = (legend_row){false, false, (status)s, MARK_ACTIF, g_strdup(fills[s])};
             g_array_append_val(rows, r);
         }
     if (map->marks_used[MARK_ACTIF]) {
-        r = (legend_row){true, false, crpv_color_none(), MARK_ACTIF,
+        r = (legend_row){true, false, STATUS_NONE, MARK_ACTIF,
                          g_strdup("Centre, numéroté comme dans l’annuaire")};
         g_array_append_val(rows, r);
     }
     if (map->marks_used[MARK_PREFIGURATION]) {
-        r = (legend_row){true, false, crpv_color_none(), MARK_PREFIGURATION, g_strdup("Centre en préfiguration")};
+        r = (legend_row){true, false, STATUS_NONE, MARK_PREFIGURATION, g_strdup("Centre en préfiguration")};
         g_array_append_val(rows, r);
     }
 locator:
     if (map->locator) {
-        r = (legend_row){false, true, crpv_color_none(), MARK_ACTIF,
+        r = (legend_row){false, true, STATUS_NONE, MARK_ACTIF,
                          g_strdup("Partie agrandie dans l’encart")};
         g_array_append_val(rows, r);
     }
@@ -895,9 +913,13 @@ static void draw_legend_and_credit(crpv_map *map, const crpv_map_input *in, doub
                 crpv_color_none(), crpv_color_rgb(locator_stroke), 0.5 * k);
             r->key = g_strdup("locator");
         } else if (!row->disc) {
+            /* The swatch as the map draws the class: its fill, stripes
+             * and outline. */
             crpv_item *r = crpv_scene_add_rect(
                 sc, CRPV_ROLE_LEGEND, (crpv_rect){box.x0, y + 1 * k, box.x0 + sw, y + 7 * k},
-                row->fill, crpv_color_rgb(none_outline), 0.3 * k);
+                crpv_color_none(),
+                row->cls == STATUS_NONE ? crpv_color_rgb(none_outline) : st->border, 0.4 * k);
+            set_class_fill(r, st, row->cls, k);
             r->key = g_strdup("fill");
         } else {
             crpv_color number;

@@ -23,13 +23,43 @@ static void ring_path(cairo_t *cr, const crpv_ring *ring, bool close)
         cairo_close_path(cr);
 }
 
-/* Fills then strokes the current path, each only when its colour shows. */
+/* The item's stripes inside the current path, which is kept: lines
+ * x + y = n * period across the path's extents, clipped to it. */
+static void paint_hatch(cairo_t *cr, const crpv_item *item)
+{
+    double period = item->hatch_step * G_SQRT2;
+    if (!(item->hatch.a > 0) || !(item->hatch_width > 0) || !(period > 0))
+        return;
+    cairo_path_t *path = cairo_copy_path(cr);
+    double x0, y0, x1, y1;
+    cairo_fill_extents(cr, &x0, &y0, &x1, &y1);
+    cairo_save(cr);
+    cairo_clip(cr);
+    y0 -= item->hatch_width;
+    y1 += item->hatch_width;
+    for (double n = floor((x0 + y0) / period); n * period <= x1 + y1; n++) {
+        double c = n * period;
+        cairo_move_to(cr, c - y0, y0);
+        cairo_line_to(cr, c - y1, y1);
+    }
+    set_color(cr, item->hatch);
+    cairo_set_line_width(cr, item->hatch_width);
+    cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
+    cairo_stroke(cr);
+    cairo_restore(cr);
+    cairo_append_path(cr, path);
+    cairo_path_destroy(path);
+}
+
+/* Fills, hatches then strokes the current path, each only when its colour
+ * shows. */
 static void paint_path(cairo_t *cr, const crpv_item *item)
 {
     if (item->fill.a > 0) {
         set_color(cr, item->fill);
         cairo_fill_preserve(cr);
     }
+    paint_hatch(cr, item);
     if (item->stroke.a > 0 && item->line_width > 0) {
         set_color(cr, item->stroke);
         cairo_set_line_width(cr, item->line_width);

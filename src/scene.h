@@ -55,6 +55,12 @@ typedef struct {
     crpv_item_kind kind;
     crpv_role role;
     crpv_color fill;       /* shapes, rects, discs; the text colour for TEXT */
+    crpv_color hatch;      /* SHAPE, RECT: diagonal stripes (rising to the right) of this
+                            * colour over the fill, none when a == 0: a class told apart by
+                            * its texture (a centre in préfiguration) */
+    double hatch_width;    /* the stripes' width, across them */
+    double hatch_step;     /* their period, across them; stripes lie on x + y = n * step * √2
+                            * from the scene's origin, so that neighbouring patches line up */
     crpv_color stroke;
     double line_width;
     crpv_shape shape;      /* SHAPE, POLYLINE */
@@ -112,7 +118,8 @@ crpv_item *crpv_scene_nth(const crpv_scene *scene, size_t i); /* borrowed */
 
 /* The colour an eye sees at P once the fills of items 0 .. BEFORE - 1
  * (shapes, rectangles, discs) are painted over white: what lies under an
- * item added at BEFORE. Text, lines and strokes are left out. */
+ * item added at BEFORE. Text, lines, strokes and hatching are left out:
+ * a hatched fill counts as its ground colour. */
 crpv_color crpv_scene_color_at(const crpv_scene *scene, crpv_point p, size_t before);
 
 crpv_color crpv_color_rgb(unsigned hex); /* 0xRRGGBB, opaque */

@@ -27,10 +27,8 @@ static const struct {
  * that changing it alone keeps the map readable. The served fill is the
  * tint of PRIMARY (or shade, for a pale one) that best clears both the
  * contrast with the neutral fill and with the labels' text; the
- * préfiguration fill, the lightest shade of PRIMARY that clears the
- * contrast with both other classes. All under the three visions. With
- * three classes 3:1 apart and dark labels readable on the served fill,
- * the préfiguration class has to be the dark one. */
+ * préfiguration fill, the served one under white stripes. All under the
+ * three visions. */
 static void derive_colors(crpv_style *s, bool served_set, bool secondary_set, bool marker_set)
 {
     const crpv_color white = crpv_color_rgb(0xffffff), black = crpv_color_rgb(0);
@@ -60,19 +58,12 @@ static void derive_colors(crpv_style *s, bool served_set, bool secondary_set, bo
             }
         }
     }
-    if (!secondary_set) {
-        s->secondary = crpv_color_mix(s->primary, black, 0.85);
-        for (int i = 0; i <= 100; i++) {
-            crpv_color c = crpv_color_mix(s->primary, black, i / 100.0);
-            c = crpv_color_rgb((unsigned)lround(c.r * 255) << 16 |
-                               (unsigned)lround(c.g * 255) << 8 | (unsigned)lround(c.b * 255));
-            if (crpv_color_contrast_all(c, s->served) >= CRPV_CLASS_CONTRAST + 0.05 &&
-                crpv_color_contrast_all(c, s->neutral) >= CRPV_CLASS_CONTRAST + 0.05) {
-                s->secondary = c;
-                break;
-            }
-        }
-    }
+    /* Préfiguration is not a stronger state than "served": its ground is
+     * the served tint, struck through with white stripes, lighter on the
+     * whole and told apart by its texture (see composite.c). */
+    if (!secondary_set)
+        s->secondary = s->served;
+    s->hatch = white;
 }
 
 crpv_style *crpv_style_new_default(void)
@@ -86,12 +77,14 @@ crpv_style *crpv_style_new_default(void)
     s->margin_outer = 15;
     s->bleed = 3;
     s->primary = crpv_color_rgb(0xb5174f);   /* a deep raspberry, the network's */
-    s->neutral = crpv_color_rgb(0xf8f7f4);   /* nearly white: nothing there */
+    /* Light, nothing there, yet not the paper: 1.17:1 from white, and
+     * outlined (composite.c). */
+    s->neutral = crpv_color_rgb(0xefede8);
     s->border = crpv_color_rgb(0xffffff);
     s->text = crpv_color_rgb(0x2b2b2b);
     s->sea = crpv_color_none();
     s->marker_text = crpv_color_rgb(0xffffff);
-    s->map_text = crpv_color_rgb(0x111111);
+    s->map_text = crpv_color_rgb(0x000000); /* black: the most room for the served tint */
     s->font_family = g_strdup("Lato");
     s->body_size = 9.5;
     s->min_directory_size = 6.5;

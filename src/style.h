@@ -26,9 +26,12 @@ typedef struct {
                                    * headings */
     crpv_color served;            /* fill of regions with an active centre: by default a
                                    * tint of PRIMARY light enough for dark labels */
-    crpv_color secondary;         /* fill of regions with a centre being set up: by default
-                                   * a shade of PRIMARY (see crpv_style_derive_colors) */
-    crpv_color neutral;           /* regions without a centre */
+    crpv_color secondary;         /* ground of regions with a centre being set up, under
+                                   * HATCH's stripes: by default SERVED, so that the class
+                                   * reads as "served, not yet wholly" */
+    crpv_color hatch;             /* the préfiguration class's stripes: white, derived */
+    crpv_color neutral;           /* regions without a centre: a light warm grey that the
+                                   * page's white still sets off */
     crpv_color border;            /* region borders */
     crpv_color text;
     crpv_color sea;               /* map background (none by default) */

@@ -3,6 +3,7 @@
  * a map of some ten thousand vertices, and cost bytes. */
 #include "svgmap.h"
 
+#include "color.h"
 #include "fontembed.h"
 #include "typeset.h"
 #include "weblinks.h"
@@ -234,7 +235,59 @@ typedef struct {
     GHashTable *ids; /* ids already written, owned keys */
     char *family;    /* the document's font family, already made safe for CSS */
     PangoContext *ctx; /* lays the texts out as the renderer does; may be NULL */
+    GString *defs;   /* the hatching patterns used, written after the items */
+    GPtrArray *hatches; /* their keys, owned strings; the index makes the id */
 } writer;
+
+/* fill="url(#crpv-hatch-N)" for a hatched ITEM, drawn in a user space
+ * SCALE times finer than the map's points (paths are written in tenths):
+ * a pattern in the element's own user space, its stripes on the same
+ * lines x + y = n * period as the renderer's, so that PNG, PDF and SVG
+ * show the same texture. The pattern, made once per look, holds the fill
+ * too. */
+static void append_hatch_fill(writer *w, const crpv_item *item, double scale)
+{
+    char fill[8], hatch[8];
+    crpv_color_hex(item->fill, fill);
+    crpv_color_hex(item->hatch, hatch);
+    double period = item->hatch_step * G_SQRT2 * scale, width = item->hatch_width * scale;
+    g_autofree char *key = g_strdup_printf("%s %s %.3f %.3f", fill, hatch, period, width);
+    guint id = 0;
+    while (id < w->hatches->len && strcmp(g_ptr_array_index(w->hatches, id), key) != 0)
+        id++;
+    if (id == w->hatches->len) {
+        g_ptr_array_add(w->hatches, g_strdup(key));
+        GString *d = w->defs;
+        g_string_append_printf(d, "<pattern id=\"crpv-hatch-%u\" patternUnits=\"userSpaceOnUse\"",
+                               id);
+        append_attr_num(d, "width", period, 3);
+        append_attr_num(d, "height", period, 3);
+        g_string_append(d, "><rect");
+        append_attr_num(d, "width", period, 3);
+        append_attr_num(d, "height", period, 3);
+        append_color(d, "fill", item->fill.a > 0 ? item->fill : crpv_color_none());
+        g_string_append(d, "/><path d=\"");
+        /* The tile's diagonal and its two neighbours' ends in the corners. */
+        double h = period / 2;
+        const double pts[3][4] = {{-h, h, h, -h}, {0, period, period, 0},
+                                  {period - h, period + h, period + h, period - h}};
+        for (int i = 0; i < 3; i++) {
+            g_string_append_c(d, 'M');
+            append_num(d, pts[i][0], 3);
+            g_string_append_c(d, ' ');
+            append_num(d, pts[i][1], 3);
+            g_string_append_c(d, 'L');
+            append_num(d, pts[i][2], 3);
+            g_string_append_c(d, ' ');
+            append_num(d, pts[i][3], 3);
+        }
+        g_string_append_c(d, '"');
+        append_color(d, "stroke", item->hatch);
+        append_attr_num(d, "stroke-width", width, 3);
+        g_string_append(d, "/></pattern>\n");
+    }
+    g_string_append_printf(w->out, " fill=\"url(#crpv-hatch-%u)\"", id);
+}
 
 static void append_identity(writer *w, const crpv_item *item)
 {
@@ -345,7 +398,10 @@ static void write_path(writer *w, const crpv_item *item, bool closed)
         g_string_append_len(out, d->str, (gssize)d->len);
         g_string_append_c(out, '"');
         if (closed) {
-            append_color(out, "fill", item->fill);
+            if (item->hatch.a > 0)
+                append_hatch_fill(w, item, 10);
+            else
+                append_color(out, "fill", item->fill);
             g_string_append(out, " fill-rule=\"evenodd\"");
         } else {
             g_string_append(out, " fill=\"none\"");
@@ -379,7 +435,10 @@ static void write_rect(writer *w, const crpv_item *item)
         /* Invisible but clickable: painted, at zero opacity. */
         g_string_append(out, " fill=\"#000\" fill-opacity=\"0\"");
     } else {
-        append_color(out, "fill", item->fill);
+        if (item->hatch.a > 0)
+            append_hatch_fill(w, item, 1);
+        else
+            append_color(out, "fill", item->fill);
         append_stroke(out, item, 1);
     }
     close_element(w, item, "rect");
@@ -764,6 +823,8 @@ GString *crpv_svgmap_write(const crpv_scene *scene, const crpv_svgmap_options *o
         .ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
         .family = css_family(opt->font_family),
         .ctx = opt->ctx,
+        .defs = g_string_new(NULL),
+        .hatches = g_ptr_array_new_with_free_func(g_free),
     };
     GString *out = w.out;
     g_string_append(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -809,6 +870,15 @@ GString *crpv_svgmap_write(const crpv_scene *scene, const crpv_svgmap_options *o
         write_item(&w, scene, links, i, centre_done);
     g_free(centre_done);
     crpv_weblinks_free(links);
+    /* Patterns may follow their uses: a url() reference is resolved
+     * across the whole document. */
+    if (w.defs->len) {
+        g_string_append(out, "<defs>\n");
+        g_string_append_len(out, w.defs->str, (gssize)w.defs->len);
+        g_string_append(out, "</defs>\n");
+    }
+    g_string_free(w.defs, TRUE);
+    g_ptr_array_free(w.hatches, TRUE);
     g_string_append(out, "</svg>\n");
     g_hash_table_destroy(w.ids);
     g_free(w.family);

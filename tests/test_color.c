@@ -59,24 +59,32 @@ static void test_toward_luminance(void **state)
     assert_string_equal(crpv_color_hex(c, buf), "#b5174f");
 }
 
-/* The three classes of the map's fills 3:1 apart and the labels 4.5:1 on
- * the served fill, under the three visions, whatever the brand colour. */
+/* The map's classes 3:1 apart and the labels 4.5:1 on the served fill,
+ * under the three visions, whatever the brand colour. Préfiguration is
+ * the secondary ground under white stripes: it is told from the plain
+ * served fill by its texture (stripes 3:1 from their ground), from the
+ * neutral fill by its ground (3:1), and it reads lighter than "served"
+ * (see test_composite.c's test_contrasts for the same measure on the
+ * scene). */
 static void check_palette(const crpv_style *s)
 {
-    const crpv_color classes[] = {s->served, s->secondary, s->neutral};
     for (int v = 0; v < CRPV_N_VISIONS; v++) {
-        crpv_color sim[3];
-        for (int i = 0; i < 3; i++)
-            sim[i] = crpv_color_simulate(classes[i], (crpv_vision)v);
-        for (int i = 0; i < 3; i++)
-            for (int j = i + 1; j < 3; j++)
-                if (crpv_color_contrast(sim[i], sim[j]) < CRPV_CLASS_CONTRAST)
-                    fail_msg("classes %d and %d at %.2f:1 under vision %d", i, j,
-                             crpv_color_contrast(sim[i], sim[j]), v);
-        double text = crpv_color_contrast(crpv_color_simulate(s->map_text, (crpv_vision)v), sim[0]);
+        crpv_color served = crpv_color_simulate(s->served, (crpv_vision)v);
+        crpv_color ground = crpv_color_simulate(s->secondary, (crpv_vision)v);
+        crpv_color stripe = crpv_color_simulate(s->hatch, (crpv_vision)v);
+        crpv_color none = crpv_color_simulate(s->neutral, (crpv_vision)v);
+        const double pairs[] = {crpv_color_contrast(served, none),
+                                crpv_color_contrast(stripe, ground),
+                                crpv_color_contrast(ground, none)};
+        for (size_t i = 0; i < G_N_ELEMENTS(pairs); i++)
+            if (pairs[i] < CRPV_CLASS_CONTRAST)
+                fail_msg("class pair %zu at %.2f:1 under vision %d", i, pairs[i], v);
+        double text = crpv_color_contrast(crpv_color_simulate(s->map_text, (crpv_vision)v), served);
         if (text < CRPV_TEXT_CONTRAST)
             fail_msg("labels at %.2f:1 on the served fill under vision %d", text, v);
     }
+    /* "No centre" is not the paper. */
+    assert_true(crpv_color_contrast_all(s->neutral, crpv_color_rgb(0xffffff)) >= 1.15);
 }
 
 static void test_style_palette(void **state)

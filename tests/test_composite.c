@@ -147,6 +147,9 @@ static void test_fills_by_status(void **state)
                            st->served));
     assert_true(same_color(find_item(sc, CRPV_ROLE_REGION, "01", CRPV_ITEM_SHAPE)->fill,
                            st->secondary));
+    /* Préfiguration hatched, served plain. */
+    assert_true(find_item(sc, CRPV_ROLE_REGION, "01", CRPV_ITEM_SHAPE)->hatch.a > 0);
+    assert_true(it->hatch.a == 0);
     assert_true(same_color(find_item(sc, CRPV_ROLE_REGION, "94", CRPV_ITEM_SHAPE)->fill,
                            st->neutral));
     const char *served[] = {"75", "93", "95", "91"};
@@ -310,28 +313,91 @@ static void test_contrasts(void **state)
     mapfix *f = mapfix_load();
     g_autoptr(crpv_map) map = crpv_map_compose(&f->in, 540, 0.2, NULL);
     const crpv_scene *sc = crpv_map_scene(map);
-    GArray *fills = g_array_new(FALSE, FALSE, sizeof(crpv_color));
+    /* Each class's look: a fill, and for préfiguration stripes over it. */
+    GArray *looks = g_array_new(FALSE, FALSE, sizeof(const crpv_item *));
     for (size_t i = 0; i < crpv_scene_count(sc); i++) {
         const crpv_item *it = crpv_scene_nth(sc, i);
         if (it->role != CRPV_ROLE_REGION && it->role != CRPV_ROLE_DEPARTEMENT)
             continue;
         bool known = false;
-        for (guint j = 0; j < fills->len; j++)
-            known = known || same_color(g_array_index(fills, crpv_color, j), it->fill);
+        for (guint j = 0; j < looks->len; j++) {
+            const crpv_item *o = g_array_index(looks, const crpv_item *, j);
+            known = known || (same_color(o->fill, it->fill) && same_color(o->hatch, it->hatch));
+        }
         if (!known)
-            g_array_append_val(fills, it->fill);
+            g_array_append_val(looks, it);
     }
-    assert_int_equal(fills->len, 3); /* served, in préfiguration, none */
-    for (guint a = 0; a < fills->len; a++)
-        for (guint b = a + 1; b < fills->len; b++)
-            for (int v = 0; v < CRPV_N_VISIONS; v++) {
-                crpv_color x = crpv_color_simulate(g_array_index(fills, crpv_color, a), v);
-                crpv_color y = crpv_color_simulate(g_array_index(fills, crpv_color, b), v);
-                if (crpv_color_contrast(x, y) < 3.0)
-                    fail_msg("fills %u and %u at %.2f:1 under vision %d", a, b,
-                             crpv_color_contrast(x, y), v);
+    assert_int_equal(looks->len, 3); /* served, in préfiguration, none */
+    size_t hatched = 0;
+    for (guint a = 0; a < looks->len; a++) {
+        const crpv_item *x = g_array_index(looks, const crpv_item *, a);
+        if (x->hatch.a == 0)
+            continue;
+        hatched++;
+        /* Stripes seen at all: 3:1 from their ground, under each vision. */
+        assert_true(crpv_color_contrast_all(x->hatch, x->fill) >= 3.0);
+        assert_true(x->hatch_width > 0.5 && x->hatch_step > 2 * x->hatch_width);
+    }
+    assert_int_equal(hatched, 1);
+    for (guint a = 0; a < looks->len; a++)
+        for (guint b = a + 1; b < looks->len; b++) {
+            const crpv_item *x = g_array_index(looks, const crpv_item *, a);
+            const crpv_item *y = g_array_index(looks, const crpv_item *, b);
+            if (y->hatch.a > 0) {
+                const crpv_item *t = x;
+                x = y;
+                y = t;
             }
-    g_array_free(fills, TRUE);
+            /* Two plain fills: 3:1 apart. A hatched patch and a plain one:
+             * the eye tells them apart by a texture the plain one lacks
+             * when their grounds match (the stripes being 3:1 from the
+             * ground, checked above), else by the grounds, 3:1 apart. The
+             * patch's mean colour is no measure of it: a pattern is a
+             * class separator of its own. */
+            double c = crpv_color_contrast_all(x->fill, y->fill);
+            bool texture = x->hatch.a > 0 && same_color(x->fill, y->fill);
+            if (!texture && c < 3.0)
+                fail_msg("looks %u and %u at %.2f:1", a, b, c);
+        }
+    /* Préfiguration reads as less than served: between served and none in
+     * its mean luminance (the stripes' share of the area in white). */
+    const crpv_item *pref = NULL, *served = NULL, *none = NULL;
+    for (guint a = 0; a < looks->len; a++) {
+        const crpv_item *x = g_array_index(looks, const crpv_item *, a);
+        if (x->hatch.a > 0)
+            pref = x;
+        else if (same_color(x->fill, f->style->neutral))
+            none = x;
+        else
+            served = x;
+    }
+    assert_non_null(pref);
+    assert_non_null(served);
+    assert_non_null(none);
+    double share = pref->hatch_width / pref->hatch_step;
+    double mean = (1 - share) * crpv_color_luminance(pref->fill) +
+                  share * crpv_color_luminance(pref->hatch);
+    assert_true(mean > crpv_color_luminance(served->fill));
+    assert_true(mean < crpv_color_luminance(none->fill));
+    /* "No centre" stands out from the page it lies on: its fill and,
+     * above all, its outline (3:1, WCAG's bar for a shape's boundary). */
+    crpv_color page = crpv_scene_color_at(sc, (crpv_point){1, crpv_scene_height(sc) / 2}, 0);
+    assert_true(crpv_color_contrast_all(none->fill, page) >= 1.15);
+    assert_true(crpv_color_contrast_all(none->stroke, page) >= 3.0);
+    /* The legend shows each class as the map does. */
+    for (guint a = 0; a < looks->len; a++) {
+        const crpv_item *x = g_array_index(looks, const crpv_item *, a);
+        bool shown = false;
+        for (size_t i = 0; i < crpv_scene_count(sc); i++) {
+            const crpv_item *it = crpv_scene_nth(sc, i);
+            shown = shown || (it->role == CRPV_ROLE_LEGEND && it->kind == CRPV_ITEM_RECT &&
+                              same_color(it->fill, x->fill) && same_color(it->hatch, x->hatch) &&
+                              it->hatch_width == x->hatch_width &&
+                              it->hatch_step == x->hatch_step && same_color(it->stroke, x->stroke));
+        }
+        assert_true(shown);
+    }
+    g_array_free(looks, TRUE);
     size_t labels = 0, halos = 0;
     for (size_t i = 0; i < crpv_scene_count(sc); i++) {
         const crpv_item *t = crpv_scene_nth(sc, i);
@@ -471,7 +537,7 @@ static void test_note_and_legend(void **state)
     for (size_t i = 0; i < crpv_scene_count(sc); i++) {
         const crpv_item *it = crpv_scene_nth(sc, i);
         assert_false(it->role == CRPV_ROLE_LEGEND && it->kind == CRPV_ITEM_RECT &&
-                     same_color(it->fill, f->style->secondary));
+                     it->hatch.a > 0);
     }
     mapfix_free(f);
 }

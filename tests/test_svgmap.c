@@ -610,6 +610,15 @@ static void test_shipped_map(void **state)
     /* Every other link repeats a centre's, out of the tab order. */
     assert_int_equal(count(&p, "//s:a[@aria-hidden='true'][@tabindex='-1']"),
                      count(&p, "//s:a[@aria-hidden]"));
+    /* Préfiguration (Guadeloupe) hatched as in the PNG and the PDF: its
+     * path and its legend swatch filled with a pattern that holds the
+     * ground and the white stripes. */
+    g_autofree char *gua = string_of(&p, "//s:path[@class='region'][@data-key='01']/@fill");
+    assert_true(g_str_has_prefix(gua, "url(#crpv-hatch-"));
+    g_autofree char *pid = g_strndup(gua + 5, strlen(gua) - 6);
+    g_autofree char *pexpr = g_strdup_printf("//s:defs/s:pattern[@id='%s']/s:path/@stroke", pid);
+    assert_string_at(&p, pexpr, "#ffffff");
+    assert_true(count(&p, "//s:rect[starts-with(@fill,'url(#crpv-hatch-')]") >= 1);
     /* Regions served by several centres link to none and name them all. */
     assert_int_equal(count(&p, "//s:path[@class='region'][@data-key='76'][ancestor::s:a]"), 0);
     g_autofree char *occ = string_of(&p, "//s:path[@class='region'][@data-key='76']/s:title");
