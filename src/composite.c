@@ -356,42 +356,30 @@ static char *font_desc(const crpv_style *st, const char *rest)
     return g_strdup_printf("%s %s", st->font_family, rest);
 }
 
-/* Where the centres of Île-de-France's départements and their labels
- * are, in the inset's CRS: their cities, or for those without, their
- * département's inner point, with their label's width on the right at
- * the scale SCALE. The inset is centred on them. */
-static crpv_rect idf_focus(const frame *f, const crpv_map_input *in, double scale, double k)
+/* The part of Île-de-France the inset must show whole, in its CRS: the
+ * départements with a centre and the centres' cities. Empty when none. */
+static crpv_rect idf_focus(const frame *f, const crpv_map_input *in)
 {
     crpv_rect focus = crpv_rect_empty();
-    g_autofree char *font = font_desc(in->style, label_font);
     for (size_t i = 0; i < crpv_directory_count(in->directory); i++) {
         const crpv_centre *c = crpv_directory_nth(in->directory, i);
-        for (guint j = 0; j < f->features->len; j++) {
+        for (guint j = f->first_dep; j < f->features->len; j++) {
             if (!serves_feature(f, j, c))
                 continue;
+            focus = crpv_rect_union(focus, crpv_shape_bbox(&f->shapes[j]));
             crpv_point p = {c->lon, c->lat};
-            if (!c->has_coords || !crpv_projection_apply(f->proj, &p, 1, NULL)) {
-                crpv_rect b = crpv_shape_bbox(&f->shapes[j]);
-                /* Roughly is enough to centre the window: the marker
-                 * itself is placed on the clipped, simplified shape. */
-                p = crpv_shape_pole(&f->shapes[j], fmin(crpv_rect_width(b), crpv_rect_height(b)) / 8);
-            }
-            focus = crpv_rect_add_point(focus, p);
-            g_autofree char *label = label_text(in, c);
-            g_autofree char *markup = crpv_markup_escape(label);
-            double w = 0, h = 0;
-            crpv_text_size(in->ctx, font, markup, -1, false, 0, &w, &h);
-            p.x += (w + (marker_radius + 2) * k) / scale;
-            focus = crpv_rect_add_point(focus, p);
+            if (c->has_coords && crpv_projection_apply(f->proj, &p, 1, NULL))
+                focus = crpv_rect_add_point(focus, p);
         }
     }
     return focus;
 }
 
-/* Frames must lie wholly inside the image, their strokes included. */
+/* Frames lie wholly inside the image, their strokes included, 4 points
+ * in from its edges. */
 static crpv_rect inside_image(crpv_rect r, double w, double h, double stroke)
 {
-    double m = stroke / 2 + 0.25;
+    double m = stroke / 2 + 4;
     return (crpv_rect){fmax(r.x0, m), fmax(r.y0, m), fmin(r.x1, w - m), fmin(r.y1, h - m)};
 }
 
@@ -427,6 +415,7 @@ static bool add_frames(crpv_map *map, const crpv_map_input *in, double k, double
         return false;
     }
     double metro_scale = nth_frame(map, 0)->scale;
+    guint metro_features_n = nth_frame(map, 0)->first_dep; /* its regions */
 
     for (size_t i = 0; i < st->n_insets; i++) {
         const crpv_inset_style *is = &st->insets[i];
@@ -434,9 +423,19 @@ static bool add_frames(crpv_map *map, const crpv_map_input *in, double k, double
         f.features = g_ptr_array_new();
         bool idf = strcmp(is->code, IDF_INSET) == 0;
         if (idf) {
+            /* Around the départements, the neighbouring regions in their
+             * own colours, as the main map shows them: the window never
+             * reads as sea. Only regions whose box meets Île-de-France's
+             * are projected; the window's clip drops what falls out. */
+            const crpv_feature *region = crpv_layer_find(in->regions, IDF_REGION);
+            for (guint j = 0; region && j < metro_features_n; j++) {
+                const crpv_feature *r = g_ptr_array_index(nth_frame(map, 0)->features, j);
+                if (crpv_rect_intersects(crpv_rect_inflate(region->bbox, 0.5), r->bbox))
+                    g_ptr_array_add(f.features, (gpointer)r);
+            }
+            f.first_dep = f.features->len;
             for (guint j = 0; j < idf_deps->len; j++)
                 g_ptr_array_add(f.features, g_ptr_array_index(idf_deps, j));
-            f.first_dep = 0;
         } else {
             const crpv_feature *r = crpv_layer_find(in->regions, is->code);
             if (r)
@@ -468,13 +467,15 @@ static bool add_frames(crpv_map *map, const crpv_map_input *in, double k, double
             }
             continue;
         }
-        /* Île-de-France: a window on its centres, CRPV_MAP_IDF_ZOOM times
-         * the mainland's scale, less only if they would not fit. */
-        double scale = CRPV_MAP_IDF_ZOOM * metro_scale;
-        crpv_rect focus = idf_focus(fp, in, scale, k);
+        /* Île-de-France: a window on the départements with a centre,
+         * whole, with their centres' markers, as large as the frame
+         * allows up to CRPV_MAP_IDF_ZOOM times the mainland's scale. */
+        crpv_rect focus = idf_focus(fp, in);
         if (crpv_rect_is_empty(focus))
-            focus = shapes_extent(fp->shapes, fp->features->len);
-        double w = crpv_rect_width(fp->content) - 2 * pad, h = crpv_rect_height(fp->content) - 2 * pad;
+            focus = shapes_extent(fp->shapes + fp->first_dep, fp->features->len - fp->first_dep);
+        double scale = CRPV_MAP_IDF_ZOOM * metro_scale, edge = 1 * k;
+        double w = crpv_rect_width(fp->content) - 2 * edge,
+               h = crpv_rect_height(fp->content) - 2 * edge;
         if (crpv_rect_width(focus) * scale > w)
             scale = w / crpv_rect_width(focus);
         if (crpv_rect_height(focus) * scale > h)
@@ -500,7 +501,9 @@ static size_t frame_of_centre(const crpv_map *map, const crpv_centre *c)
 {
     for (size_t i = 1; i < map->frames->len; i++) {
         frame *f = nth_frame(map, i);
-        for (guint j = 0; j < f->features->len; j++)
+        /* Its own territories only: the Île-de-France inset's neighbouring
+         * regions are a backdrop. */
+        for (guint j = strcmp(f->code, IDF_INSET) == 0 ? f->first_dep : 0; j < f->features->len; j++)
             if (serves_feature(f, j, c))
                 return i;
     }
@@ -511,7 +514,7 @@ static size_t frame_of_centre(const crpv_map *map, const crpv_centre *c)
  * of its regions found there. */
 static const crpv_shape *territory_shape(const frame *f, const crpv_centre *c)
 {
-    for (guint j = 0; j < f->features->len; j++)
+    for (guint j = strcmp(f->code, IDF_INSET) == 0 ? f->first_dep : 0; j < f->features->len; j++)
         if (serves_feature(f, j, c) && f->shapes[j].n_rings)
             return &f->shapes[j];
     return NULL;
@@ -766,7 +769,8 @@ static void style_marker(const crpv_style *st, mark_kind kind, double k, crpv_it
     case MARK_ACTIF:
         d->fill = st->marker;
         d->stroke = crpv_color_rgb(0xffffff);
-        d->line_width = 0.8 * k;
+        /* A wide white ring: the disc is only 1.8:1 from the served fill. */
+        d->line_width = 1.1 * k;
         *number = st->marker_text;
         break;
     case MARK_PREFIGURATION:
@@ -778,7 +782,7 @@ static void style_marker(const crpv_style *st, mark_kind kind, double k, crpv_it
     case MARK_MUTED:
         d->fill = crpv_color_rgb(muted_marker);
         d->stroke = crpv_color_rgb(0xffffff);
-        d->line_width = 0.8 * k;
+        d->line_width = 1.1 * k;
         *number = crpv_color_rgb(muted_text);
         break;
     }
@@ -865,7 +869,8 @@ static void draw_legend_and_credit(crpv_map *map, const crpv_map_input *in, doub
     g_autofree char *credit = crpv_markup_escape(st->credit);
     double cw = 0, ch = 0;
     crpv_text_size(in->ctx, credit_font, credit, -1, false, 0, &cw, &ch);
-    crpv_rect cbox = {W - cw - 1, H - ch - 1, W - 1, H - 1};
+    /* 4 points in from the image's edges, as every frame. */
+    crpv_rect cbox = {W - cw - 4 * k, H - ch - 4 * k, W - 4 * k, H - 4 * k};
     crpv_item *ct = crpv_scene_add_text(sc, CRPV_ROLE_CREDIT, cbox, credit_font, credit,
                                         crpv_color_rgb(0x4a4a4a));
     ct->align = 2;
@@ -875,48 +880,62 @@ static void draw_legend_and_credit(crpv_map *map, const crpv_map_input *in, doub
         return;
     GArray *rows = legend_rows(map, st);
     g_autofree char *font = font_desc(st, "6");
-    double sw = 10 * k, gap = 3 * k, lh = 9 * k, tw = 0;
+    /* Rows of swatches 9 points apart; marker rows taller, their discs as
+     * large as the map's. */
+    double radius = marker_radius * k;
+    double sw = 2 * radius + 1.2 * k, gap = 3 * k, lh = 9 * k, dh = 2 * radius + 2 * k, tw = 0,
+           lhgt = 0;
     for (guint i = 0; i < rows->len; i++) {
         double w = 0, h = 0;
-        crpv_text_size(in->ctx, font, g_array_index(rows, legend_row, i).text, -1, false, 0, &w,
-                       &h);
+        legend_row *row = &g_array_index(rows, legend_row, i);
+        crpv_text_size(in->ctx, font, row->text, -1, false, 0, &w, &h);
         tw = fmax(tw, w);
+        lhgt += row->disc ? dh : lh;
     }
-    double lw = sw + gap + tw + 2 * k, lhgt = lh * rows->len;
+    double lw = sw + gap + tw + 2 * k;
     crpv_rect m = metro->rect;
-    crpv_rect candidates[] = {
+    /* First along the bottom of the map, from the right, 4 points clear of
+     * the land and of the credit line: the sea south of the mainland,
+     * beside Corse. Then the corners. */
+    GArray *cands = g_array_new(FALSE, FALSE, sizeof(crpv_rect));
+    double bottom = fmin(m.y1, H - 4 * k);
+    for (double x1 = m.x1 - 4 * k; x1 - lw >= m.x0; x1 -= 2 * k)
+        g_array_append_val(cands, ((crpv_rect){x1 - lw, bottom - lhgt, x1, bottom}));
+    crpv_rect corners[] = {
         {m.x0, m.y1 - lhgt, m.x0 + lw, m.y1},                 /* bottom left */
-        {m.x0, m.y0, m.x0 + lw, m.y0 + lhgt},                 /* top left */
-        {(m.x0 + m.x1 - lw) / 2, m.y1 - lhgt, (m.x0 + m.x1 + lw) / 2, m.y1},
-        {m.x1 - lw, m.y0, m.x1, m.y0 + lhgt},                 /* top right */
-        {m.x1 - lw, m.y1 - lhgt - 12 * k, m.x1, m.y1 - 12 * k}, /* bottom right */
+        {m.x0, m.y0 + 4 * k, m.x0 + lw, m.y0 + 4 * k + lhgt}, /* top left */
+        {m.x1 - lw, m.y0 + 4 * k, m.x1, m.y0 + 4 * k + lhgt}, /* top right */
     };
-    crpv_rect box = candidates[0];
-    for (size_t i = 0; i < G_N_ELEMENTS(candidates); i++) {
-        crpv_rect c = candidates[i];
-        bool clear = !rect_hits_shapes(crpv_rect_inflate(c, 2 * k), metro->shapes,
+    g_array_append_vals(cands, corners, G_N_ELEMENTS(corners));
+    crpv_rect box = corners[0];
+    for (guint i = 0; i < cands->len; i++) {
+        crpv_rect c = g_array_index(cands, crpv_rect, i);
+        bool clear = !rect_hits_shapes(crpv_rect_inflate(c, 4 * k), metro->shapes,
                                        metro->features->len);
         for (guint o = 0; clear && o < obstacles->len; o++)
-            clear = !crpv_rect_intersects(c, g_array_index(obstacles, crpv_obstacle, o).box);
+            clear = !crpv_rect_intersects(crpv_rect_inflate(c, 4 * k),
+                                          g_array_index(obstacles, crpv_obstacle, o).box);
         if (clear) {
             box = c;
             break;
         }
     }
+    g_array_free(cands, TRUE);
     g_array_append_val(obstacles, ((crpv_obstacle){box, -1}));
+    double y = box.y0;
     for (guint i = 0; i < rows->len; i++) {
         legend_row *row = &g_array_index(rows, legend_row, i);
-        double y = box.y0 + i * lh;
+        double rh = row->disc ? dh : lh, mid = y + rh / 2;
         if (row->box) {
             crpv_item *r = crpv_scene_add_rect(
-                sc, CRPV_ROLE_LEGEND, (crpv_rect){box.x0 + 1 * k, y + 1 * k, box.x0 + sw - 1 * k, y + 7 * k},
+                sc, CRPV_ROLE_LEGEND, (crpv_rect){box.x0 + 1 * k, mid - 3 * k, box.x0 + sw - 1 * k, mid + 3 * k},
                 crpv_color_none(), crpv_color_rgb(locator_stroke), 0.5 * k);
             r->key = g_strdup("locator");
         } else if (!row->disc) {
             /* The swatch as the map draws the class: its fill, stripes
              * and outline. */
             crpv_item *r = crpv_scene_add_rect(
-                sc, CRPV_ROLE_LEGEND, (crpv_rect){box.x0, y + 1 * k, box.x0 + sw, y + 7 * k},
+                sc, CRPV_ROLE_LEGEND, (crpv_rect){box.x0, mid - 3 * k, box.x0 + sw, mid + 3 * k},
                 crpv_color_none(),
                 row->cls == STATUS_NONE ? crpv_color_rgb(none_outline) : st->border, 0.4 * k);
             set_class_fill(r, st, row->cls, k);
@@ -924,8 +943,8 @@ static void draw_legend_and_credit(crpv_map *map, const crpv_map_input *in, doub
         } else {
             crpv_color number;
             crpv_item *d = crpv_scene_add(sc, CRPV_ITEM_DISC, CRPV_ROLE_LEGEND);
-            d->center = (crpv_point){box.x0 + sw / 2, y + 4 * k};
-            d->radius = 3.5 * k;
+            d->center = (crpv_point){box.x0 + sw / 2, mid};
+            d->radius = radius;
             d->box = (crpv_rect){d->center.x - d->radius, d->center.y - d->radius,
                                  d->center.x + d->radius, d->center.y + d->radius};
             style_marker(st, row->mark, k, d, &number);
@@ -934,9 +953,10 @@ static void draw_legend_and_credit(crpv_map *map, const crpv_map_input *in, doub
                                                                 : "marker-muted");
         }
         crpv_scene_add_text(sc, CRPV_ROLE_LEGEND,
-                            (crpv_rect){box.x0 + sw + gap, y, box.x1, y + lh}, font, row->text,
-                            st->text);
+                            (crpv_rect){box.x0 + sw + gap, mid - lh / 2, box.x1, mid + lh / 2},
+                            font, row->text, st->text);
         g_free(row->text);
+        y += rh;
     }
     g_array_free(rows, TRUE);
 }

@@ -15,12 +15,14 @@ static const struct {
     const char *code, *title, *crs;
     crpv_rect frame;
 } default_insets[] = {
-    {"01", "Guadeloupe", "EPSG:5490", {0, 0, 84, 72}},
-    {"02", "Martinique", "EPSG:5490", {0, 80, 84, 152}},
-    {"03", "Guyane", "EPSG:2972", {0, 160, 84, 248}},
-    {"04", "La Réunion", "EPSG:2975", {0, 256, 84, 328}},
-    {"06", "Mayotte", "EPSG:4471", {0, 336, 84, 408}},
-    {"idf", "Île-de-France", "EPSG:2154", {92, 214, 200, 352}},
+    {"01", "Guadeloupe", "EPSG:5490", {4, 4, 84, 72}},
+    {"02", "Martinique", "EPSG:5490", {4, 80, 84, 148}},
+    {"03", "Guyane", "EPSG:2972", {4, 156, 84, 240}},
+    {"04", "La Réunion", "EPSG:2975", {4, 248, 84, 316}},
+    {"06", "Mayotte", "EPSG:4471", {4, 324, 84, 392}},
+    /* Tall enough for Val-d'Oise to Essonne whole at 4 times the
+     * mainland's scale, 4 points clear of the Atlantic coast. */
+    {"idf", "Île-de-France", "EPSG:2154", {88, 204, 196, 376}},
 };
 
 /* The colours not set by the style, derived from the network's colour so

@@ -77,9 +77,16 @@ static void test_frames(void **state)
         for (size_t s = 0; s < n; s++)
             if (shapes[s].n_rings)
                 assert_true(crpv_rect_contains_rect(fi, crpv_shape_bbox(&shapes[s])));
-        /* Every frame wholly inside the image, its stroke included. */
-        assert_true(crpv_rect_contains_rect((crpv_rect){0, 0, W, H},
+        /* Every frame wholly inside the image, its stroke included, 4
+         * points clear of its edges, of the other frames and of the
+         * mainland's coasts. */
+        assert_true(crpv_rect_contains_rect((crpv_rect){4, 4, W - 4, H - 4},
                                             crpv_rect_inflate(fi, 0.25)));
+        for (size_t j = i + 1; j < crpv_map_frame_count(map); j++)
+            assert_false(crpv_rect_intersects(crpv_rect_inflate(fi, 4),
+                                              crpv_map_frame_rect(map, j)));
+        if (rect_covers(crpv_rect_inflate(fi, 4), metro, n_metro))
+            fail_msg("frame %s within 4 pt of the mainland", crpv_map_frame_code(map, i));
     }
     /* Overseas insets in INSEE order, with their names. */
     const char *titles[] = {"Guadeloupe", "Martinique", "Guyane", "La Réunion", "Mayotte"};
@@ -95,7 +102,7 @@ static void test_frames(void **state)
     }
     size_t n_idf = 0;
     crpv_map_frame_shapes(map, frame_index(map, "idf"), &n_idf);
-    assert_int_equal(n_idf, 8);
+    assert_int_equal(n_idf, 13); /* its 8 départements, and 5 neighbouring regions */
     mapfix_free(f);
 }
 
@@ -448,7 +455,8 @@ static void test_idf_inset(void **state)
     g_autoptr(crpv_map) map = crpv_map_compose(&f->in, 540, 0.2, NULL);
     const crpv_scene *sc = crpv_map_scene(map);
     size_t idf = frame_index(map, "idf");
-    assert_true(crpv_map_frame_scale(map, idf) >= 4.0 * crpv_map_frame_scale(map, 0));
+    if (crpv_map_frame_scale(map, idf) < 4.0 * crpv_map_frame_scale(map, 0))
+        fail_msg("inset at %.2f x", crpv_map_frame_scale(map, idf) / crpv_map_frame_scale(map, 0));
     crpv_rect fr = crpv_map_frame_rect(map, idf);
     crpv_point paris;
     assert_true(crpv_map_locate(map, idf, 2.3522, 48.8566, &paris));
@@ -465,6 +473,41 @@ static void test_idf_inset(void **state)
         assert_true(crpv_rect_contains_rect(fr, l->box));
     }
     assert_non_null(find_item(sc, CRPV_ROLE_DEPARTEMENT, "75", CRPV_ITEM_SHAPE));
+    /* The départements with a centre shown whole: none cut by the frame. */
+    const char *served[] = {"75", "91", "93", "95"};
+    for (size_t i = 0; i < crpv_scene_count(sc); i++) {
+        const crpv_item *it = crpv_scene_nth(sc, i);
+        if (it->role != CRPV_ROLE_DEPARTEMENT || it->frame != (int)idf)
+            continue;
+        for (size_t j = 0; j < G_N_ELEMENTS(served); j++)
+            if (strcmp(it->key, served[j]) == 0 &&
+                !crpv_rect_contains_rect(crpv_rect_inflate(fr, -0.5), it->box))
+                fail_msg("département %s cut by the inset's frame", it->key);
+    }
+    /* Around them, the neighbouring regions in their class's colour, as on
+     * the main map: Hauts-de-France served. */
+    bool neighbour = false;
+    for (size_t i = 0; i < crpv_scene_count(sc); i++) {
+        const crpv_item *it = crpv_scene_nth(sc, i);
+        neighbour = neighbour || (it->role == CRPV_ROLE_REGION && it->frame == (int)idf &&
+                                  strcmp(it->key, "32") == 0 && same_color(it->fill, f->style->served));
+    }
+    assert_true(neighbour);
+    /* The box on the main map is the inset's window exactly: a place falls
+     * at the same fraction of both. */
+    const crpv_item *box = find_item(sc, CRPV_ROLE_FRAME, "zoom-idf", CRPV_ITEM_RECT);
+    assert_non_null(box);
+    double ratio = crpv_map_frame_scale(map, idf) / crpv_map_frame_scale(map, 0);
+    const double places[][2] = {{2.3522, 48.8566}, {2.0761, 49.0364}, {2.4411, 48.6289}};
+    crpv_rect content = {fr.x0, fr.y0, fr.x1, fr.y1};
+    for (size_t i = 0; i < G_N_ELEMENTS(places); i++) {
+        crpv_point a, b;
+        assert_true(crpv_map_locate(map, idf, places[i][0], places[i][1], &a));
+        assert_true(crpv_map_locate(map, 0, places[i][0], places[i][1], &b));
+        assert_double_near((a.x - content.x0) / ratio, b.x - box->box.x0, 0.05);
+        assert_double_near((content.y1 - a.y) / ratio, box->box.y1 - b.y, 0.05);
+    }
+    assert_double_near(crpv_rect_width(box->box) * ratio, crpv_rect_width(fr), 0.05);
     mapfix_free(f);
 }
 
@@ -519,6 +562,12 @@ static void test_note_and_legend(void **state)
         assert_true(shown);
     }
     assert_non_null(find_item(sc, CRPV_ROLE_LEGEND, "marker-actif", CRPV_ITEM_DISC));
+    /* The legend's markers as large as the map's, with the same ring. */
+    const crpv_item *lm = find_item(sc, CRPV_ROLE_LEGEND, "marker-actif", CRPV_ITEM_DISC);
+    const crpv_item *mm = find_item(sc, CRPV_ROLE_MARKER, "profession-banlieue", CRPV_ITEM_DISC);
+    assert_double_near(lm->radius, mm->radius, 1e-9);
+    assert_double_near(lm->line_width, mm->line_width, 1e-9);
+    assert_true(mm->line_width >= 1.0);
     assert_non_null(find_item(sc, CRPV_ROLE_LEGEND, "marker-prefiguration", CRPV_ITEM_DISC));
     assert_null(find_item(sc, CRPV_ROLE_LEGEND, "marker-muted", CRPV_ITEM_DISC));
     /* The box round the enlarged part of Île-de-France is explained. */
