@@ -1053,6 +1053,10 @@ static void draw_markers(crpv_map *map, const crpv_map_input *in, double k, GArr
         r->radius = radius;
         r->frame = (int)m->frame;
         r->bounds = m->frame == 0 ? whole : nth_frame(map, m->frame)->content;
+        frame *mf = nth_frame(map, m->frame);
+        r->ground = territory_shape(mf, m->centre);
+        r->grounds = mf->shapes;
+        r->n_grounds = mf->features->len;
         if (m->label) {
             markups[i] = wrapped_label(in->ctx, lfont, m->label, label_wrap * k);
             crpv_text_size(in->ctx, lfont, markups[i], -1, false, 0, &r->width, &r->height);

@@ -298,6 +298,45 @@ static int compare_candidates(const void *a, const void *b)
     return 0;
 }
 
+/* What lies under box B, sampled on a 5 x 2 grid: the share over another
+ * territory than the label's own, and the share off the ground most of
+ * the box lies on (0 when the box sits on one ground: its territory, or
+ * the sea). */
+static void ground_shares(const crpv_label_request *r, crpv_rect b, double *foreign,
+                          double *mixed)
+{
+    enum { N = 10 };
+    const crpv_shape *under[N];
+    int n_foreign = 0;
+    for (int gy = 0, s = 0; gy < 2; gy++)
+        for (int gx = 0; gx < 5; gx++, s++) {
+            crpv_point q = {b.x0 + (gx + 0.5) / 5 * (b.x1 - b.x0),
+                            b.y0 + (gy + 0.5) / 2 * (b.y1 - b.y0)};
+            under[s] = NULL; /* the sea */
+            for (size_t g = 0; g < r->n_grounds && !under[s]; g++)
+                if (r->grounds[g].n_rings &&
+                    crpv_rect_contains_point(crpv_shape_bbox(&r->grounds[g]), q) &&
+                    crpv_shape_contains(&r->grounds[g], q))
+                    under[s] = &r->grounds[g];
+            n_foreign += under[s] && under[s] != r->ground;
+        }
+    int most = 0;
+    for (int s = 0; s < N; s++) {
+        int same = 0;
+        for (int t = 0; t < N; t++)
+            same += under[t] == under[s];
+        most = same > most ? same : most;
+    }
+    *foreign = n_foreign / (double)N;
+    *mixed = 1 - most / (double)N;
+}
+
+/* What a label wholly over another territory costs: more than moving it
+ * round its marker (the classic positions cost 0 to 7), less than a
+ * leader line; a box across a border or a coast, half that. */
+#define FOREIGN_WEIGHT 14.0
+#define MIXED_WEIGHT 5.0
+
 static void build_candidates(placer *p, size_t i)
 {
     const crpv_label_request *r = &p->req[i];
@@ -336,6 +375,11 @@ static void build_candidates(placer *p, size_t i)
     size_t usable = 0;
     for (k = 0; k < N_CANDIDATES; k++) {
         cs[k].score += crowding_penalty(p, i, &cs[k]);
+        if (r->n_grounds) {
+            double foreign, mixed;
+            ground_shares(r, cs[k].box, &foreign, &mixed);
+            cs[k].score += FOREIGN_WEIGHT * foreign + MIXED_WEIGHT * mixed;
+        }
         cs[k].static_bad = static_conflicts(p, i, &cs[k]);
         if (cs[k].static_bad == 0)
             usable++;

@@ -17,6 +17,12 @@ typedef struct {
     int frame;         /* the frame the marker is in */
     bool no_marker;    /* a place name: ANCHOR is a point of its territory, not a marker,
                         * so no label is measured against it */
+    const crpv_shape *ground; /* the territory the label names, borrowed, or NULL */
+    const crpv_shape *grounds; /* all territories of the label's frame, borrowed (N_GROUNDS),
+                                * GROUND among them: a box over another territory, or across
+                                * a border or a coast, costs more, so that a label reads on
+                                * one ground, its own or the sea */
+    size_t n_grounds;
 } crpv_label_request;
 
 /* An area labels must avoid: a frame (except for the labels of that same

@@ -645,6 +645,61 @@ static void test_title_and_description(void **state)
     mapfix_free(f);
 }
 
+/* Labels read on one ground: each label's box sampled on a 6 x 3 grid, a
+ * point is "own" over its centre's territory or over the sea (the frame's
+ * background), "foreign" over another territory. Most labels lie wholly
+ * on their own ground, and none mostly over another territory (the
+ * reviewer's Occitanie label over Provence). */
+static void test_labels_on_own_ground(void **state)
+{
+    (void)state;
+    mapfix *f = mapfix_load();
+    g_autoptr(crpv_map) map = crpv_map_compose(&f->in, 540, 0.2, NULL);
+    const crpv_scene *sc = crpv_map_scene(map);
+    size_t labels = 0, clean = 0;
+    /* Inner Paris's départements are smaller than their names at any
+     * legible scale: the inset's labels are left out. */
+    int idf = (int)frame_index(map, "idf");
+    for (size_t i = 0; i < crpv_scene_count(sc); i++) {
+        const crpv_item *t = crpv_scene_nth(sc, i);
+        if (t->role != CRPV_ROLE_LABEL || t->kind != CRPV_ITEM_TEXT || t->frame == idf)
+            continue;
+        const crpv_centre *c = NULL;
+        for (size_t d = 0; d < crpv_directory_count(f->directory); d++)
+            if (strcmp(crpv_directory_nth(f->directory, d)->id, t->key) == 0)
+                c = crpv_directory_nth(f->directory, d);
+        assert_non_null(c);
+        int foreign = 0;
+        for (int gy = 0; gy < 3; gy++)
+            for (int gx = 0; gx < 6; gx++) {
+                crpv_point q = {t->box.x0 + (gx + 0.5) / 6 * crpv_rect_width(t->box),
+                                t->box.y0 + (gy + 0.5) / 3 * crpv_rect_height(t->box)};
+                const crpv_item *under = NULL;
+                for (size_t j = 0; j < crpv_scene_count(sc); j++) {
+                    const crpv_item *g = crpv_scene_nth(sc, j);
+                    if ((g->role == CRPV_ROLE_REGION || g->role == CRPV_ROLE_DEPARTEMENT) &&
+                        g->frame == t->frame && crpv_rect_contains_point(g->box, q) &&
+                        crpv_shape_contains(&g->shape, q))
+                        under = g;
+                }
+                bool own = !under ||
+                           (under->role == CRPV_ROLE_DEPARTEMENT
+                                ? g_strcmp0(c->departement, under->key) == 0
+                                : crpv_centre_serves_region(c, under->key));
+                foreign += !own;
+            }
+        labels++;
+        clean += foreign == 0;
+        if (foreign > 18 / 3)
+            fail_msg("label of %s a third or more over another territory (%d/18)", t->key,
+                     foreign);
+    }
+    assert_true(labels >= 10);
+    if (clean * 4 < labels * 3)
+        fail_msg("%zu of %zu labels on their own ground alone", clean, labels);
+    mapfix_free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -655,6 +710,7 @@ int main(void)
         cmocka_unit_test(test_dense_directory),
         cmocka_unit_test(test_contrasts),
         cmocka_unit_test(test_idf_inset),
+        cmocka_unit_test(test_labels_on_own_ground),
         cmocka_unit_test(test_note_and_legend),
         cmocka_unit_test(test_map_for_centre),
         cmocka_unit_test(test_simplification_scales),
