@@ -59,7 +59,7 @@ static const char help_text[] =
     "\n"
     "Général :\n"
     "  -q, --quiet         n’affiche pas le résumé\n"
-    "  -v, --verbose       affiche aussi les avertissements et le détail\n"
+    "  -v, --verbose       affiche aussi le détail de la carte (sommets, étiquettes)\n"
     "  --version           affiche la version\n"
     "  -h, --help          affiche cette aide\n"
     "\n"
@@ -399,21 +399,23 @@ static void print_check(run *r)
     printf("Annuaire : %zu centres (%zu actifs, %zu en préfiguration), dont %zu en outre-mer\n",
            st.centres, st.actifs, st.prefiguration, st.outremer);
     printf("Régions couvertes : %zu sur %zu\n", st.regions, n_regions);
-    /* A region without a centre is worth a look, not an error. */
+    /* A region without a centre is a fact of the network, not a fault of
+     * the input: it belongs to the summary, not to the warnings. */
+    GString *uncovered = g_string_new(NULL);
     for (size_t i = 0; i < n_regions; i++) {
         const crpv_feature *f = crpv_layer_nth(r->regions, i);
         bool covered = false;
         for (size_t c = 0; c < crpv_directory_count(r->directory) && !covered; c++)
             covered = crpv_centre_serves_region(crpv_directory_nth(r->directory, c), f->code);
         if (!covered)
-            g_ptr_array_add(r->warnings,
-                            g_strdup_printf("%s: attention : région « %s » (%s) sans centre de "
-                                            "ressources",
-                                            crpv_layer_path(r->regions), f->nom, f->code));
+            g_string_append_printf(uncovered, "%s« %s » (%s)", uncovered->len ? ", " : "",
+                                   f->nom, f->code);
     }
-    printf("Avertissements : %u\n", r->warnings->len);
-    for (guint i = 0; i < r->warnings->len; i++)
-        printf("  %s\n", (char *)g_ptr_array_index(r->warnings, i));
+    if (uncovered->len)
+        printf("Régions sans centre de ressources : %s\n", uncovered->str);
+    g_string_free(uncovered, TRUE);
+    printf("Avertissements : %u%s\n", r->warnings->len,
+           r->warnings->len ? " (sur la sortie d’erreur)" : "");
 }
 
 static int usage_error(const char *fmt, const char *arg)
@@ -571,11 +573,12 @@ int crpv_cli_main(int argc, char **argv)
                 print_summary(&r, batch);
             crpv_batch_free(batch);
         }
-        if (r.opt.verbose)
-            for (guint i = 0; i < r.warnings->len; i++)
-                g_printerr("%s\n", (char *)g_ptr_array_index(r.warnings, i));
     }
     progress_done(&r);
+    /* Warnings always show: a missing .prj or an empty prose file changes
+     * the output, and --quiet silences only the summary (DESIGN §3). */
+    for (guint i = 0; i < r.warnings->len; i++)
+        g_printerr("%s\n", (char *)g_ptr_array_index(r.warnings, i));
     if (r.errors->len) {
         fputs(r.errors->str, stderr);
         if (r.status == CRPV_EXIT_INPUT)

@@ -57,10 +57,7 @@ crpv_style *crpv_style_new_default(void)
     s->label_field = g_strdup("territoire");
     s->legend = true;
     s->credit = g_strdup("Source : IGN – Admin Express COG 2018");
-    s->regions_code_field = g_strdup("code");
-    s->regions_name_field = g_strdup("nom");
-    s->departements_code_field = g_strdup("code");
-    s->departements_name_field = g_strdup("nom");
+    /* Field names NULL: the geo module finds them among the usual ones. */
     s->hyphen_dictionary = g_strdup("/usr/share/hyphen/hyph_fr.dic");
     return s;
 }
@@ -319,6 +316,7 @@ crpv_style *crpv_style_parse(const char *text, size_t len, const char *path, GEr
                 s->label_field);
     read_bool(&r, "carte", "legende", &s->legend);
     read_text(&r, "carte", "credit", &s->credit);
+    s->credit_from_style = g_key_file_has_key(kf, "carte", "credit", NULL);
     for (size_t i = 0; i < s->n_insets; i++)
         read_frame(&r, "encarts", s->insets[i].code, &s->insets[i].frame);
     read_text(&r, "geo", "regions_code", &s->regions_code_field);

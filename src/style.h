@@ -44,7 +44,8 @@ typedef struct {
     char *label_field;            /* "territoire" or "nom" */
     bool legend;
     char *credit;                 /* « Source : IGN – Admin Express COG 2018 » */
-    /* [geo] field names */
+    bool credit_from_style;       /* CREDIT given by the style file, not the default */
+    /* [geo] field names; NULL (the default) lets the geo module find them */
     char *regions_code_field, *regions_name_field;
     char *departements_code_field, *departements_name_field;
     char *hyphen_dictionary;      /* path of hyph_fr.dic */
