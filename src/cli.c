@@ -157,6 +157,70 @@ static char *input_path(const char *given, const char *dir, const char *name)
     return given ? g_strdup(given) : g_build_filename(dir, name, NULL);
 }
 
+/* Some boundary files (CARTElette's) come with the overseas regions
+ * already moved next to the mainland, in Lambert-93 like it. Projected
+ * again into their own insets they would come out rotated and skewed:
+ * they are recognised by their extent (within a few degrees of the
+ * mainland, where the true ones are thousands of kilometres away) and
+ * drawn where the file puts them, on the metropolitan frame, without an
+ * inset; their centres are marked at the heart of their territory. */
+static void find_moved_overseas(run *r)
+{
+    GPtrArray *codes = g_ptr_array_new();
+    for (size_t i = 0; i < r->style->n_insets; i++)
+        if (strcmp(r->style->insets[i].code, "idf") != 0)
+            g_ptr_array_add(codes, r->style->insets[i].code);
+    g_ptr_array_add(codes, NULL);
+    const char *const *list = (const char *const *)codes->pdata;
+    crpv_rect mainland = crpv_layer_extent_except(r->regions, list);
+    size_t n = crpv_layer_mark_moved(r->regions, list, mainland, 10, NULL);
+    if (n > 0) {
+        GString *names = g_string_new(NULL);
+        GPtrArray *moved = g_ptr_array_new_with_free_func(g_free);
+        for (const char *const *c = list; *c; c++) {
+            const crpv_feature *f = crpv_layer_find(r->regions, *c);
+            if (f && f->moved) {
+                g_string_append_printf(names, "%s%s", names->len ? ", " : "", f->nom);
+                g_ptr_array_add(moved, g_strdup(*c));
+            }
+        }
+        for (guint i = 0; i < moved->len; i++)
+            crpv_style_drop_inset(r->style, moved->pdata[i]);
+        g_ptr_array_add(
+            r->warnings,
+            g_strdup_printf(n > 1 ? "%s: attention : %s déjà déplacées près de la métropole par "
+                                    "le fichier ; dessinées là où il les place, sans encart, et "
+                                    "leurs centres repérés au cœur de leur territoire"
+                                  : "%s: attention : %s déjà déplacée près de la métropole par "
+                                    "le fichier ; dessinée là où il la place, sans encart, et "
+                                    "ses centres repérés au cœur de son territoire",
+                            crpv_layer_path(r->regions), names->str));
+        g_ptr_array_free(moved, TRUE);
+        g_string_free(names, TRUE);
+        if (r->departements)
+            crpv_layer_mark_moved(r->departements, NULL, crpv_rect_empty(), 0, r->regions);
+    }
+    g_ptr_array_free(codes, TRUE);
+}
+
+/* A regions file may hold only metropolitan France: each overseas region
+ * the map has an inset for but the file lacks is known by its code alone,
+ * so that its centres are accepted and its inset drawn empty, with a
+ * warning. */
+static void complete_regions(run *r)
+{
+    for (size_t i = 0; i < r->style->n_insets; i++) {
+        const crpv_inset_style *is = &r->style->insets[i];
+        if (strcmp(is->code, "idf") == 0 || crpv_layer_find(r->regions, is->code))
+            continue;
+        g_ptr_array_add(r->warnings,
+                        g_strdup_printf("%s: attention : pas de contour pour la région « %s » "
+                                        "(%s), son encart reste vide",
+                                        crpv_layer_path(r->regions), is->title, is->code));
+        crpv_layer_add(r->regions, is->code, is->title, (crpv_shape){NULL, 0});
+    }
+}
+
 static void load_inputs(run *r, bool need_prose)
 {
     options *o = &r->opt;
@@ -189,6 +253,11 @@ static void load_inputs(run *r, bool need_prose)
     if (!r->departements) {
         fail(r, error);
         g_clear_error(&error);
+    }
+
+    if (r->regions) {
+        find_moved_overseas(r);
+        complete_regions(r);
     }
 
     progress(r, "Lecture de l’annuaire");

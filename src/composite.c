@@ -195,6 +195,15 @@ static bool frame_project(frame *f, double pad, double top, double tolerance,
             return false;
         extent = crpv_rect_union(extent, crpv_shape_bbox(&f->shapes[i]));
     }
+    if (crpv_rect_is_empty(extent) && strcmp(f->code, "metro") != 0) {
+        /* An inset whose territory the boundaries know only by its code
+         * (a file without the overseas regions): drawn empty, its caption
+         * and markers kept. */
+        f->scale = 1;
+        f->ox = (f->rect.x0 + f->rect.x1) / 2;
+        f->oy = (f->rect.y0 + f->rect.y1) / 2;
+        return true;
+    }
     if (crpv_rect_is_empty(extent) || crpv_rect_width(extent) <= 0 ||
         crpv_rect_height(extent) <= 0) {
         g_set_error(error, MAP_ERROR, 1, "cadre « %s » : aucun contour à dessiner", f->code);
@@ -406,7 +415,7 @@ static void place_markers(crpv_map *map, const crpv_map_input *in, double k, GAr
             /* No city: the point of the territory farthest from its edges,
              * which, unlike the centroid, is always inside. */
             const crpv_shape *shape = territory_shape(f, c);
-            m.at = shape ? crpv_shape_pole(shape, 0.25 * k)
+            m.at = shape && shape->n_rings ? crpv_shape_pole(shape, 0.25 * k)
                          : (crpv_point){(f->rect.x0 + f->rect.x1) / 2,
                                         (f->rect.y0 + f->rect.y1) / 2};
         }
@@ -473,6 +482,8 @@ static void draw_territories(crpv_map *map, const crpv_map_input *in, double k)
         }
         for (guint j = 0; j < f->features->len; j++) {
             const crpv_feature *feat = g_ptr_array_index(f->features, j);
+            if (f->shapes[j].n_rings == 0)
+                continue; /* known by its code only */
             const crpv_centre *first = NULL;
             status s = territory_status(in->directory, feat->code, f->departements, &first);
             crpv_item *it = crpv_scene_add(map->scene, CRPV_ITEM_SHAPE,

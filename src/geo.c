@@ -33,7 +33,7 @@ crpv_layer *crpv_layer_new(void)
 
 void crpv_layer_add(crpv_layer *layer, const char *code, const char *nom, crpv_shape shape)
 {
-    crpv_feature f = {g_strdup(code), g_strdup(nom), shape, crpv_shape_bbox(&shape)};
+    crpv_feature f = {g_strdup(code), g_strdup(nom), shape, crpv_shape_bbox(&shape), false};
     g_array_append_val(layer->features, f);
 }
 
@@ -77,6 +77,55 @@ const crpv_feature *crpv_layer_find(const crpv_layer *layer, const char *code)
 const char *crpv_layer_path(const crpv_layer *layer)
 {
     return layer->path;
+}
+
+static bool code_in(const char *code, const char *const *codes)
+{
+    for (const char *const *c = codes; c && *c; c++)
+        if (strcmp(*c, code) == 0)
+            return true;
+    return false;
+}
+
+crpv_rect crpv_layer_extent_except(const crpv_layer *layer, const char *const *codes)
+{
+    crpv_rect r = crpv_rect_empty();
+    for (size_t i = 0; i < layer->features->len; i++) {
+        const crpv_feature *f = &g_array_index(layer->features, crpv_feature, i);
+        if (!code_in(f->code, codes) && f->shape.n_rings > 0)
+            r = crpv_rect_union(r, f->bbox);
+    }
+    return r;
+}
+
+static bool rect_inside(crpv_rect inner, crpv_rect outer)
+{
+    return inner.x0 >= outer.x0 && inner.x1 <= outer.x1 && inner.y0 >= outer.y0 &&
+           inner.y1 <= outer.y1;
+}
+
+size_t crpv_layer_mark_moved(crpv_layer *layer, const char *const *codes, crpv_rect mainland,
+                             double margin, const crpv_layer *within)
+{
+    size_t n = 0;
+    crpv_rect near = crpv_rect_inflate(mainland, margin);
+    for (size_t i = 0; i < layer->features->len; i++) {
+        crpv_feature *f = &g_array_index(layer->features, crpv_feature, i);
+        if (f->shape.n_rings == 0)
+            continue;
+        bool moved = code_in(f->code, codes) && !crpv_rect_is_empty(mainland) &&
+                     rect_inside(f->bbox, near);
+        for (size_t j = 0; within && !moved && j < within->features->len; j++) {
+            const crpv_feature *w = &g_array_index(within->features, crpv_feature, j);
+            /* A tenth of a degree: outlines simplified apart. */
+            moved = w->moved && rect_inside(f->bbox, crpv_rect_inflate(w->bbox, 0.1));
+        }
+        if (moved && !f->moved) {
+            f->moved = true;
+            n++;
+        }
+    }
+    return n;
 }
 
 /* ---- Loading ---- */

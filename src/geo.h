@@ -13,6 +13,9 @@ typedef struct {
     char *nom;        /* UTF-8 name */
     crpv_shape shape; /* degrees: x = longitude, y = latitude (WGS 84) */
     crpv_rect bbox;   /* of shape */
+    bool moved;       /* drawn away from its true place (an overseas region
+                       * already moved next to the mainland by the file's
+                       * maker): coordinates cannot be checked against it */
 } crpv_feature;
 
 typedef struct crpv_layer crpv_layer;
@@ -28,9 +31,21 @@ typedef struct crpv_layer crpv_layer;
 crpv_layer *crpv_layer_load(const char *shp_path, const char *code_field,
                             const char *name_field, GPtrArray *warnings, GError **error);
 
+/* Marks as moved the features of LAYER whose outline lies within MAINLAND
+ * (degrees) inflated by MARGIN, and whose code is one of CODES (NULL-
+ * terminated); also, when WITHIN is not NULL, every feature of LAYER lying
+ * inside a moved feature of WITHIN (the départements of a moved region).
+ * Returns how many were marked. */
+size_t crpv_layer_mark_moved(crpv_layer *layer, const char *const *codes, crpv_rect mainland,
+                             double margin, const crpv_layer *within);
+/* The extent of the features whose code is none of CODES (NULL-terminated),
+ * or an empty rectangle. */
+crpv_rect crpv_layer_extent_except(const crpv_layer *layer, const char *const *codes);
+
 /* An empty layer, for tests and synthetic data. */
 crpv_layer *crpv_layer_new(void);
-/* Adds a feature; SHAPE is taken over by the layer. */
+/* Adds a feature; SHAPE is taken over by the layer. It may be empty: a
+ * territory known by its code only. */
 void crpv_layer_add(crpv_layer *layer, const char *code, const char *nom, crpv_shape shape);
 void crpv_layer_free(crpv_layer *layer); /* NULL is fine */
 

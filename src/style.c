@@ -84,6 +84,20 @@ void crpv_style_free(crpv_style *s)
     g_free(s);
 }
 
+void crpv_style_drop_inset(crpv_style *s, const char *code)
+{
+    for (size_t i = 0; i < s->n_insets; i++) {
+        if (strcmp(s->insets[i].code, code) != 0)
+            continue;
+        g_free(s->insets[i].code);
+        g_free(s->insets[i].title);
+        g_free(s->insets[i].crs);
+        memmove(&s->insets[i], &s->insets[i + 1], (s->n_insets - i - 1) * sizeof *s->insets);
+        s->n_insets--;
+        return;
+    }
+}
+
 /* GKeyFile does not keep line numbers: find them in the text, so that a
  * message can point at the line to fix. */
 static int line_of(const char *text, const char *group, const char *key)

@@ -60,6 +60,9 @@ crpv_style *crpv_style_load(const char *path, GError **error);
 /* The same from TEXT (LEN bytes), PATH used in messages only. */
 crpv_style *crpv_style_parse(const char *text, size_t len, const char *path, GError **error);
 void crpv_style_free(crpv_style *style); /* NULL is fine */
+/* Removes the inset of CODE, if there is one (its territory is then drawn
+ * on the metropolitan frame, where the boundaries put it). */
+void crpv_style_drop_inset(crpv_style *style, const char *code);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(crpv_style, crpv_style_free)
 
