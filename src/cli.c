@@ -203,6 +203,26 @@ static void find_moved_overseas(run *r)
     g_ptr_array_free(codes, TRUE);
 }
 
+/* The credit line comes with the boundary files (their credit.txt or
+ * README), unless the style gives one: new files from another source must
+ * not carry the shipped files' credit. */
+static void take_credit(run *r, const char *regions_path)
+{
+    char *credit = crpv_geo_credit(regions_path, NULL);
+    if (credit) {
+        g_free(r->style->credit);
+        r->style->credit = credit;
+        return;
+    }
+    g_autofree char *dir = g_path_get_dirname(regions_path);
+    g_ptr_array_add(r->warnings,
+                    g_strdup_printf("%s: attention : ni credit.txt ni README citant « Source : … » "
+                                    "à côté des contours ; la carte porte « %s », à remplacer "
+                                    "par la source de ces fichiers (credit.txt, ou la clé "
+                                    "credit de [carte] dans le style)",
+                                    dir, r->style->credit));
+}
+
 /* A regions file may hold only metropolitan France: each overseas region
  * the map has an inset for but the file lacks is known by its code alone,
  * so that its centres are accepted and its inset drawn empty, with a
@@ -258,6 +278,8 @@ static void load_inputs(run *r, bool need_prose)
     if (r->regions) {
         find_moved_overseas(r);
         complete_regions(r);
+        if (!r->style->credit_from_style)
+            take_credit(r, regions_path);
     }
 
     progress(r, "Lecture de l’annuaire");

@@ -128,6 +128,69 @@ size_t crpv_layer_mark_moved(crpv_layer *layer, const char *const *codes, crpv_r
     return n;
 }
 
+/* ---- Credit ---- */
+
+/* The « Source : … » quoted in TEXT, or NULL. */
+static char *quoted_source(const char *text)
+{
+    for (const char *p = strstr(text, "«"); p; p = strstr(p + 1, "«")) {
+        const char *in = p + strlen("«");
+        while (*in == ' ' || g_str_has_prefix(in, "\u00a0") || g_str_has_prefix(in, "\u202f"))
+            in += *in == ' ' ? 1 : strlen("\u00a0");
+        if (!g_str_has_prefix(in, "Source"))
+            continue;
+        const char *end = strstr(in, "»");
+        const char *nl = strchr(in, '\n');
+        if (!end || (nl && nl < end && nl[1] == '\n'))
+            continue; /* not closed within the paragraph */
+        g_autofree char *raw = g_strndup(in, (size_t)(end - in));
+        /* A quote broken over lines, and the spaces before » */
+        g_strdelimit(raw, "\r\n", ' ');
+        char *s = g_strstrip(raw);
+        while (g_str_has_suffix(s, "\u00a0") || g_str_has_suffix(s, "\u202f"))
+            s[strlen(s) - strlen("\u00a0")] = '\0';
+        if (*s && g_utf8_validate(s, -1, NULL) && strlen(s) < 200)
+            return g_strdup(s);
+    }
+    return NULL;
+}
+
+char *crpv_geo_credit(const char *shp_path, char **source_file)
+{
+    g_autofree char *dir = g_path_get_dirname(shp_path);
+    static const char *const readmes[] = {"README.md", "LISEZMOI.md", "README.txt", "LISEZMOI.txt",
+                                          "README", "LISEZMOI"};
+    if (source_file)
+        *source_file = NULL;
+    g_autofree char *credit_path = g_build_filename(dir, "credit.txt", NULL);
+    char *text = NULL;
+    gsize len = 0;
+    /* A credit file is one line; anything large is not one. */
+    if (g_file_get_contents(credit_path, &text, &len, NULL)) {
+        char *line = g_strstrip(g_strndup(text, strcspn(text, "\r\n")));
+        g_free(text);
+        if (*line && len < 4096 && g_utf8_validate(line, -1, NULL)) {
+            if (source_file)
+                *source_file = g_steal_pointer(&credit_path);
+            return line;
+        }
+        g_free(line);
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(readmes); i++) {
+        g_autofree char *path = g_build_filename(dir, readmes[i], NULL);
+        if (!g_file_get_contents(path, &text, &len, NULL))
+            continue;
+        char *credit = len < 1024 * 1024 ? quoted_source(text) : NULL;
+        g_free(text);
+        if (credit) {
+            if (source_file)
+                *source_file = g_steal_pointer(&path);
+            return credit;
+        }
+    }
+    return NULL;
+}
+
 /* ---- Loading ---- */
 
 typedef struct {

@@ -42,6 +42,13 @@ size_t crpv_layer_mark_moved(crpv_layer *layer, const char *const *codes, crpv_r
  * or an empty rectangle. */
 crpv_rect crpv_layer_extent_except(const crpv_layer *layer, const char *const *codes);
 
+/* The credit line that comes with the shapefile SHP_PATH: the first line of
+ * credit.txt beside it, else the « Source : … » its folder's README.md,
+ * LISEZMOI.md, README.txt or LISEZMOI.txt quotes. A new string, or NULL
+ * when the folder says nothing. SOURCE_FILE, when not NULL, gets the file
+ * it came from (new string). */
+char *crpv_geo_credit(const char *shp_path, char **source_file);
+
 /* An empty layer, for tests and synthetic data. */
 crpv_layer *crpv_layer_new(void);
 /* Adds a feature; SHAPE is taken over by the layer. It may be empty: a

@@ -170,6 +170,10 @@ static void test_admin_express_without_configuration(void **state)
     /* The names were guessed as Windows-1252, and it says so. */
     assert_has(err, "REGION.dbf: attention : encodage non déclaré");
     assert_null(strstr(err, "déplacée"));
+    /* No credit beside these files: the map's is the shipped one, and the
+     * user is told to give the right one. */
+    assert_has(err, "attention : ni credit.txt ni README citant « Source : … » à côté des "
+                    "contours ; la carte porte « Source : IGN – Admin Express COG 2018 »");
     tu_rmtree(dir);
 }
 
@@ -191,6 +195,9 @@ static void test_moved_overseas_drawn_as_they_are(void **state)
              "Saint-Denis,55.4504,-20.8823,actif\n",
         NULL);
     g_autofree char *centres = tu_write_file(dir, "centres.csv", csv2, strlen(csv2));
+    /* The files' own credit, not the shipped one's. */
+    const char *credit = "Source : IGN – CARTElette 2022\n";
+    g_free(tu_write_file(dir, "credit.txt", credit, strlen(credit)));
     g_autofree char *outdir = g_build_filename(dir, "out", NULL);
     g_autofree char *out = NULL, *err = NULL;
     int rc = RUN(NULL, &out, &err, "map", "--format", "svg", "--regions", reg, "--departements",
@@ -212,6 +219,8 @@ static void test_moved_overseas_drawn_as_they_are(void **state)
     assert_has(svg, "Martinique : Ville Caraïbe");
     assert_null(strstr(svg, "Martinique</title></rect>"));
     assert_has(svg, "Île-de-France</title></rect>");
+    assert_has(svg, "Source : IGN – CARTElette 2022");
+    assert_null(strstr(svg, "Admin Express"));
     tu_rmtree(dir);
 }
 

@@ -827,6 +827,37 @@ static void test_prj_contradicts_coordinates(void **state)
     tu_rmtree(dir);
 }
 
+static void test_credit(void **state)
+{
+    (void)state;
+    /* The shipped README quotes the credit its licence asks for. */
+    g_autofree char *shipped = tu_source_path("geo/regions-avec-outre-mer.shp");
+    g_autofree char *from = NULL;
+    g_autofree char *credit = crpv_geo_credit(shipped, &from);
+    assert_string_equal(credit, "Source : IGN – Admin Express COG 2018");
+    assert_true(g_str_has_suffix(from, "README.md"));
+
+    g_autofree char *dir = tu_tmpdir();
+    g_autofree char *shp = g_build_filename(dir, "REG.shp", NULL);
+    assert_null(crpv_geo_credit(shp, NULL));
+    /* A README in French, the quote broken over two lines, with the
+     * non-breaking spaces French typography puts inside « ». */
+    const char *readme = "# Contours\n\nCitez « Source : IGN –\nCARTElette\u00a0» sur vos cartes.\n";
+    g_free(tu_write_file(dir, "LISEZMOI.md", readme, strlen(readme)));
+    g_autofree char *c1 = crpv_geo_credit(shp, NULL);
+    assert_string_equal(c1, "Source : IGN – CARTElette");
+    /* A guillemet that is not a source is no credit. */
+    const char *other = "« Bonjour » et rien d'autre\n";
+    g_free(tu_write_file(dir, "LISEZMOI.md", other, strlen(other)));
+    assert_null(crpv_geo_credit(shp, NULL));
+    /* credit.txt wins, its first line. */
+    const char *line = "Source : IGN – Admin Express COG 2024\r\nautre chose\n";
+    g_free(tu_write_file(dir, "credit.txt", line, strlen(line)));
+    g_autofree char *c2 = crpv_geo_credit(shp, &from);
+    assert_string_equal(c2, "Source : IGN – Admin Express COG 2024");
+    tu_rmtree(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -850,6 +881,7 @@ int main(void)
         cmocka_unit_test(test_field_detection),
         cmocka_unit_test(test_encoding_detection),
         cmocka_unit_test(test_prj_contradicts_coordinates),
+        cmocka_unit_test(test_credit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
