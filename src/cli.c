@@ -326,6 +326,47 @@ static bool load_fonts(run *r)
     return true;
 }
 
+/* A warning when TEXT holds a character the fonts lack: it would print as
+ * a box. WHERE is "FILE:LINE", COLUMN the cell's column or NULL. */
+static void warn_missing_glyph(run *r, const char *where, const char *column, const char *text)
+{
+    gunichar c = crpv_fonts_first_missing(r->ctx, text);
+    if (!c)
+        return;
+    char utf8[8] = "";
+    utf8[g_unichar_to_utf8(c, utf8)] = '\0';
+    g_autofree char *col = column ? g_strdup_printf("colonne « %s » : ", column) : g_strdup("");
+    g_ptr_array_add(r->warnings,
+                    g_strdup_printf("%s: attention : %scaractère « %s » (U+%04X) absent des "
+                                    "polices, il s’imprimerait comme une case",
+                                    where, col, utf8, (unsigned)c));
+}
+
+/* Every text the outputs print, checked against the fonts once they are
+ * loaded. */
+static void check_glyphs(run *r)
+{
+    if (r->directory) {
+        g_autofree char *path = input_path(r->opt.centres, r->opt.data, "centres.csv");
+        for (size_t i = 0; i < crpv_directory_count(r->directory); i++) {
+            const crpv_centre *c = crpv_directory_nth(r->directory, i);
+            g_autofree char *where = g_strdup_printf("%s:%d", path, c->line);
+            const char *columns[] = {"nom", "ancien_nom", "territoire", "ville"};
+            const char *values[] = {c->nom, c->ancien_nom, c->territoire, c->ville};
+            for (size_t k = 0; k < G_N_ELEMENTS(columns); k++)
+                warn_missing_glyph(r, where, columns[k], values[k]);
+        }
+    }
+    if (r->content) {
+        g_autofree char *path = input_path(r->opt.prose, r->opt.data, "brochure.md");
+        for (size_t i = 0; i < crpv_content_count(r->content); i++) {
+            const crpv_block *b = crpv_content_nth(r->content, i);
+            g_autofree char *where = g_strdup_printf("%s:%d", path, b->line);
+            warn_missing_glyph(r, where, NULL, b->title);
+        }
+    }
+}
+
 static crpv_map_input map_input(run *r)
 {
     return (crpv_map_input){r->regions, r->departements, r->directory, r->style, r->ctx};
@@ -619,8 +660,10 @@ int crpv_cli_main(int argc, char **argv)
     r.progress = !r.opt.quiet && isatty(STDOUT_FILENO);
     bool prose = r.opt.cmd != CMD_MAP;
     load_inputs(&r, prose);
-    if (r.status == 0 && r.opt.cmd != CMD_CHECK)
-        load_fonts(&r);
+    /* The fonts are an input too: check verifies them and what they must
+     * draw. */
+    if (r.status == 0 && load_fonts(&r))
+        check_glyphs(&r);
 
     if (r.status == 0 && r.opt.cmd == CMD_CHECK) {
         progress_done(&r);
