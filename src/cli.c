@@ -310,6 +310,11 @@ static void load_inputs(run *r, bool need_prose)
         if (!r->content) {
             fail(r, error);
             g_clear_error(&error);
+        } else if (crpv_content_count(r->content) == 0) {
+            g_ptr_array_add(r->warnings,
+                            g_strdup_printf("%s:1: attention : texte vide, le recto de la "
+                                            "brochure restera blanc",
+                                            prose_path));
         }
     }
 }

@@ -108,12 +108,43 @@ static void test_missing_glyphs(void **state)
     tu_rmtree(dir);
 }
 
+/* The recto's overflow is checked whatever the text begins with: a long
+ * first paragraph without a title is refused, with the file and line. An
+ * empty text is accepted with a warning. */
+static void test_prose_checks(void **state)
+{
+    (void)state;
+    g_autofree char *dir = tu_tmpdir();
+    GString *text = g_string_new(NULL);
+    for (int i = 0; i < 400; i++)
+        g_string_append(text, "Un premier paragraphe sans titre, bien trop long pour la page. ");
+    g_string_append(text, "\n");
+    g_autofree char *path = tu_write_file(dir, "long.md", text->str, text->len);
+    g_string_free(text, TRUE);
+    g_autofree char *outdir = g_build_filename(dir, "out", NULL);
+    g_autofree char *err = NULL;
+    assert_int_equal(RUN(NULL, NULL, &err, "brochure", "--prose", path, "--out", outdir), 1);
+    g_autofree char *expected =
+        g_strdup_printf("%s:1: le texte du recto déborde de la page de ", path);
+    assert_has(err, expected);
+
+    g_autofree char *empty = tu_write_file(dir, "vide.md", "\n\n", 2);
+    g_autofree char *err2 = NULL;
+    assert_int_equal(RUN(NULL, NULL, &err2, "check", "--prose", empty), 0);
+    g_autofree char *warning =
+        g_strdup_printf("%s:1: attention : texte vide, le recto de la brochure restera blanc",
+                        empty);
+    assert_has(err2, warning);
+    tu_rmtree(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_clean_run_is_silent),
         cmocka_unit_test(test_truncated_font),
         cmocka_unit_test(test_missing_glyphs),
+        cmocka_unit_test(test_prose_checks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
