@@ -853,8 +853,10 @@ static void test_credit(void **state)
     /* credit.txt wins, its first line. */
     const char *line = "Source : IGN – Admin Express COG 2024\r\nautre chose\n";
     g_free(tu_write_file(dir, "credit.txt", line, strlen(line)));
-    g_autofree char *c2 = crpv_geo_credit(shp, &from);
+    g_autofree char *from2 = NULL;
+    g_autofree char *c2 = crpv_geo_credit(shp, &from2);
     assert_string_equal(c2, "Source : IGN – Admin Express COG 2024");
+    assert_true(g_str_has_suffix(from2, "credit.txt"));
     tu_rmtree(dir);
 }
 
