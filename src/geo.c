@@ -130,29 +130,54 @@ size_t crpv_layer_mark_moved(crpv_layer *layer, const char *const *codes, crpv_r
 
 /* ---- Credit ---- */
 
+/* The length of the blank (space, no-break space, narrow no-break space)
+ * at P, or 0. */
+static size_t blank_at(const char *p)
+{
+    if (*p == ' ' || *p == '\t')
+        return 1;
+    if (g_str_has_prefix(p, "\u00a0"))
+        return strlen("\u00a0");
+    if (g_str_has_prefix(p, "\u202f"))
+        return strlen("\u202f");
+    return 0;
+}
+
 /* The « Source : … » quoted in TEXT, or NULL. */
 static char *quoted_source(const char *text)
 {
     for (const char *p = strstr(text, "«"); p; p = strstr(p + 1, "«")) {
         const char *in = p + strlen("«");
-        while (*in == ' ' || g_str_has_prefix(in, "\u00a0") || g_str_has_prefix(in, "\u202f"))
-            in += *in == ' ' ? 1 : strlen("\u00a0");
+        for (size_t b; (b = blank_at(in)) > 0;)
+            in += b;
         if (!g_str_has_prefix(in, "Source"))
             continue;
         const char *end = strstr(in, "»");
-        const char *nl = strchr(in, '\n');
-        if (!end || (nl && nl < end && nl[1] == '\n'))
+        const char *para = strstr(in, "\n\n");
+        if (!end || (para && para < end))
             continue; /* not closed within the paragraph */
-        g_autofree char *raw = g_strndup(in, (size_t)(end - in));
-        /* A quote broken over lines, and the spaces before » */
+        /* Back over the blanks before », whatever their kind. */
+        const char *stop = end;
+        while (stop > in) {
+            const char *prev = g_utf8_find_prev_char(in, stop);
+            if (!prev || blank_at(prev) != (size_t)(stop - prev))
+                break;
+            stop = prev;
+        }
+        g_autofree char *raw = g_strndup(in, (size_t)(stop - in));
+        /* A quote broken over lines is one line. */
         g_strdelimit(raw, "\r\n", ' ');
         char *s = g_strstrip(raw);
-        while (g_str_has_suffix(s, "\u00a0") || g_str_has_suffix(s, "\u202f"))
-            s[strlen(s) - strlen("\u00a0")] = '\0';
         if (*s && g_utf8_validate(s, -1, NULL) && strlen(s) < 200)
             return g_strdup(s);
     }
     return NULL;
+}
+
+char *crpv_geo_credit_in_text(const char *readme_text, size_t len)
+{
+    g_autofree char *text = g_strndup(readme_text, len);
+    return quoted_source(text);
 }
 
 char *crpv_geo_credit(const char *shp_path, char **source_file)
@@ -180,7 +205,8 @@ char *crpv_geo_credit(const char *shp_path, char **source_file)
         g_autofree char *path = g_build_filename(dir, readmes[i], NULL);
         if (!g_file_get_contents(path, &text, &len, NULL))
             continue;
-        char *credit = len < 1024 * 1024 ? quoted_source(text) : NULL;
+        /* A README is a page or two; a huge file is not one. */
+        char *credit = len < 1024 * 1024 ? crpv_geo_credit_in_text(text, len) : NULL;
         g_free(text);
         if (credit) {
             if (source_file)

@@ -48,6 +48,9 @@ crpv_rect crpv_layer_extent_except(const crpv_layer *layer, const char *const *c
  * when the folder says nothing. SOURCE_FILE, when not NULL, gets the file
  * it came from (new string). */
 char *crpv_geo_credit(const char *shp_path, char **source_file);
+/* The « Source : … » quoted in the LEN bytes of README_TEXT (any bytes), or
+ * NULL. New string, valid UTF-8. */
+char *crpv_geo_credit_in_text(const char *readme_text, size_t len);
 
 /* An empty layer, for tests and synthetic data. */
 crpv_layer *crpv_layer_new(void);

@@ -846,6 +846,10 @@ static void test_credit(void **state)
     g_free(tu_write_file(dir, "LISEZMOI.md", readme, strlen(readme)));
     g_autofree char *c1 = crpv_geo_credit(shp, NULL);
     assert_string_equal(c1, "Source : IGN – CARTElette");
+    /* Narrow no-break spaces (three bytes each) inside the guillemets. */
+    g_autofree char *narrow =
+        crpv_geo_credit_in_text("«\u202fSource : IGN\u202f»", strlen("«\u202fSource : IGN\u202f»"));
+    assert_string_equal(narrow, "Source : IGN");
     /* A guillemet that is not a source is no credit. */
     const char *other = "« Bonjour » et rien d'autre\n";
     g_free(tu_write_file(dir, "LISEZMOI.md", other, strlen(other)));
