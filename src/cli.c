@@ -197,10 +197,39 @@ static void find_moved_overseas(run *r)
                             crpv_layer_path(r->regions), names->str));
         g_ptr_array_free(moved, TRUE);
         g_string_free(names, TRUE);
-        if (r->departements)
-            crpv_layer_mark_moved(r->departements, NULL, crpv_rect_empty(), 0, r->regions);
     }
     g_ptr_array_free(codes, TRUE);
+    if (!r->departements)
+        return;
+    /* The départements of moved regions, and overseas départements (INSEE
+     * codes 97x) moved on their own, whatever the regions file does. */
+    GPtrArray *dom = g_ptr_array_new();
+    for (size_t i = 0; i < crpv_layer_count(r->departements); i++) {
+        const crpv_feature *f = crpv_layer_nth(r->departements, i);
+        if (g_str_has_prefix(f->code, "97"))
+            g_ptr_array_add(dom, f->code);
+    }
+    g_ptr_array_add(dom, NULL);
+    const char *const *dom_codes = (const char *const *)dom->pdata;
+    crpv_rect deps_mainland = crpv_layer_extent_except(r->departements, dom_codes);
+    size_t n_deps = crpv_layer_mark_moved(r->departements, dom_codes, deps_mainland, 10,
+                                          n > 0 ? r->regions : NULL);
+    if (n_deps > 0 && n == 0) {
+        GString *shown = g_string_new(NULL);
+        for (size_t i = 0; i < crpv_layer_count(r->departements); i++) {
+            const crpv_feature *f = crpv_layer_nth(r->departements, i);
+            if (f->moved)
+                g_string_append_printf(shown, "%s%s", shown->len ? ", " : "", f->code);
+        }
+        g_ptr_array_add(r->warnings,
+                        g_strdup_printf("%s: attention : département%s %s déjà déplacé%s près de "
+                                        "la métropole par le fichier ; les coordonnées des "
+                                        "centres n’y sont pas vérifiées",
+                                        crpv_layer_path(r->departements), n_deps > 1 ? "s" : "",
+                                        shown->str, n_deps > 1 ? "s" : ""));
+        g_string_free(shown, TRUE);
+    }
+    g_ptr_array_free(dom, TRUE);
 }
 
 /* The credit line comes with the boundary files (their credit.txt or

@@ -224,6 +224,33 @@ static void test_moved_overseas_drawn_as_they_are(void **state)
     tu_rmtree(dir);
 }
 
+/* CARTElette's départements with the shipped regions: the overseas
+ * départements are recognised as moved on their own, and the coordinates
+ * of a centre serving one are not checked against the moved outline. */
+static void test_moved_departements_alone(void **state)
+{
+    (void)state;
+    g_autofree char *dir = tu_tmpdir();
+    g_autofree char *dep = write_ign_like(dir, "DEP", "geo/departements-avec-outre-mer.shp",
+                                          "DEP", OVERSEAS_MOVED);
+    g_autofree char *csv = tu_read_source("data/centres.csv", NULL);
+    g_autofree char *csv2 = g_strconcat(
+        csv, "crpv-test-974,Centre de test,,La Réunion,04,974,02 62 00 00 00,www.example.org,,"
+             "Saint-Denis,55.4504,-20.8823,actif\n",
+        NULL);
+    g_autofree char *centres = tu_write_file(dir, "centres.csv", csv2, strlen(csv2));
+    g_autofree char *out = NULL, *err = NULL;
+    int rc = RUN(NULL, &out, &err, "check", "--departements", dep, "--centres", centres);
+    if (rc != 0)
+        fail_msg("exit %d: %s", rc, err);
+    g_autofree char *w = g_strdup_printf("%s: attention : départements 971, 972, 973, 976, 974 "
+                                         "déjà déplacés près de la métropole par le fichier",
+                                         dep);
+    assert_has(err, w);
+    assert_null(strstr(err, "hors du territoire"));
+    tu_rmtree(dir);
+}
+
 /* The width-to-height ratio of SHAPE's box. */
 static double aspect(const crpv_shape *shape)
 {
@@ -336,6 +363,7 @@ int main(void)
         cmocka_unit_test(test_admin_express_without_configuration),
         cmocka_unit_test(test_moved_overseas_drawn_as_they_are),
         cmocka_unit_test(test_moved_overseas_undistorted),
+        cmocka_unit_test(test_moved_departements_alone),
         cmocka_unit_test(test_metropolitan_regions_only),
         cmocka_unit_test(test_missing_boundaries),
     };
