@@ -58,7 +58,7 @@ static const char help_text[] =
     "  --scale N           densité de l’image PNG (1 : carte.png, 2 : carte@2x.png…)\n"
     "\n"
     "Général :\n"
-    "  -q, --quiet         n’affiche pas le résumé\n"
+    "  -q, --quiet         n’affiche pas le résumé (les avertissements restent)\n"
     "  -v, --verbose       affiche aussi le détail de la carte (sommets, étiquettes)\n"
     "  --version           affiche la version\n"
     "  -h, --help          affiche cette aide\n"
