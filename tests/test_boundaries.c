@@ -9,6 +9,7 @@
 #include <shapefil.h>
 #include <string.h>
 
+#include "checks.h"
 #include "composite.h"
 #include "directory.h"
 #include "fonts.h"
@@ -270,11 +271,11 @@ static void test_moved_overseas_undistorted(void **state)
     g_autoptr(crpv_layer) regions = crpv_layer_load(reg, NULL, NULL, NULL, &error);
     assert_non_null(regions);
     g_autoptr(crpv_style) style = crpv_style_new_default();
-    const char *codes[] = {"01", "02", "03", "04", "06", NULL};
-    crpv_rect mainland = crpv_layer_extent_except(regions, codes);
-    assert_int_equal(crpv_layer_mark_moved(regions, codes, mainland, 10, NULL), 5);
-    for (size_t i = 0; codes[i]; i++)
-        crpv_style_drop_inset(style, codes[i]);
+    g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
+    crpv_check_boundaries(regions, NULL, style, warnings);
+    /* The moved regions and the missing credit. */
+    assert_int_equal(warnings->len, 2);
+    assert_true(strstr(warnings->pdata[0], "déjà déplacées près de la métropole"));
     assert_int_equal(style->n_insets, 1);
     assert_string_equal(style->insets[0].code, "idf");
 
