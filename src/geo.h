@@ -22,12 +22,21 @@ typedef struct crpv_layer crpv_layer;
 
 /* Reads the shapefile SHP_PATH (with its .shx, .dbf, .prj and .cpg beside
  * it), taking each feature's code and name from the .dbf fields CODE_FIELD
- * and NAME_FIELD. Text is decoded as the .cpg (or the .dbf's language
- * driver byte) declares, Windows-1252 when neither says. A missing .prj
- * means WGS 84 and adds a warning to WARNINGS (an array of g_free'd
- * strings; may be NULL). Returns a new layer freed with crpv_layer_free(),
- * or NULL with ERROR set: every problem as "FILE: enregistrement N : ...",
- * in French. Never crashes or hangs on a malformed file. */
+ * and NAME_FIELD, or, when NULL, from the first of the usual fields the
+ * .dbf has (code, code_insee, INSEE_DEP, DEP, INSEE_REG, REG…; nom,
+ * libelle, NOM_M…). Text is decoded as the .cpg declares; without one, as
+ * UTF-8 when its bytes are valid UTF-8, else as the .dbf's language driver
+ * byte says, else as Windows-1252 (with a warning). A missing .prj means
+ * WGS 84. A .prj that contradicts the coordinates (a projection in metres
+ * over coordinates in degrees, or coordinates outside the CRS's area of
+ * use) is an error. Tolerated defects (a wrong length in the .shp header,
+ * null shapes, no .prj) add a warning to WARNINGS (an array of g_free'd
+ * strings; may be NULL), "FILE: attention : ...". Returns a new layer freed
+ * with crpv_layer_free(), or NULL with ERROR set: every problem as
+ * "FILE: enregistrement N : ...", in French, named by the .shp the user
+ * gave (or the .dbf for its fields); a missing file gives G_FILE_ERROR
+ * (an I/O failure), one line for a missing .shp. Never crashes or hangs
+ * on a malformed file. */
 crpv_layer *crpv_layer_load(const char *shp_path, const char *code_field,
                             const char *name_field, GPtrArray *warnings, GError **error);
 
