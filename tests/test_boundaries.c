@@ -350,10 +350,11 @@ static void test_missing_boundaries(void **state)
 {
     (void)state;
     g_autofree char *out = NULL, *err = NULL;
-    int rc = RUN(NULL, &out, &err, "check", "--geo", "nowhere");
+    int rc = RUN(NULL, &out, &err, "check", "--regions", "nowhere/regions.shp", "--departements",
+                 "nowhere/departements.shp");
     assert_int_equal(rc, 3);
-    assert_has(err, "nowhere/regions-avec-outre-mer.shp: fichier introuvable\n");
-    assert_has(err, "nowhere/departements-avec-outre-mer.shp: fichier introuvable\n");
+    assert_has(err, "nowhere/regions.shp: fichier introuvable\n");
+    assert_has(err, "nowhere/departements.shp: fichier introuvable\n");
     assert_null(strstr(err, ".shx"));
     assert_null(strstr(err, ".dbf"));
 }
