@@ -717,6 +717,17 @@ static void test_header_length_tolerated(void **state)
         "%s: attention : l'en-tête annonce %zu octets, le fichier en a %zu ; lu quand même", shp,
         (size_t)len + 1000, (size_t)len);
     assert_string_equal(warnings->pdata[0], expected);
+    /* Too short, down to the header alone: the index still finds every
+     * record. */
+    put_be32(data + 24, 50);
+    spit(dir, "f.shp", data, len);
+    g_ptr_array_set_size(warnings, 0);
+    g_autoptr(crpv_layer) again = crpv_layer_load(shp, "code", "nom", warnings, &error);
+    if (!again)
+        fail_msg("%s", error->message);
+    assert_int_equal(crpv_layer_count(again), 2);
+    assert_int_equal(crpv_layer_nth(again, 0)->shape.n_rings, 2);
+    assert_int_equal(warnings->len, 1);
     tu_rmtree(dir);
 }
 
