@@ -346,7 +346,7 @@ static long validate_shp(const char *shp_name, const unsigned char *shp, size_t 
     uint64_t shp_declared = (uint64_t)be32(shp + 24) * 2;
     if (shp_declared != shp_size && warnings)
         g_ptr_array_add(warnings,
-                        g_strdup_printf("%s: attention : l'en-tête annonce %" G_GUINT64_FORMAT
+                        g_strdup_printf("%s: attention : l’en-tête annonce %" G_GUINT64_FORMAT
                                         " octets, le fichier en a %zu ; lu quand même",
                                         shp_name, shp_declared, shp_size));
     uint32_t file_type = le32(shp + 32);
@@ -365,7 +365,7 @@ static long validate_shp(const char *shp_name, const unsigned char *shp, size_t 
         if (offset < 100 || offset + 8 + length > shp_size) {
             problem(p,
                     "%s: enregistrement %ld : position %" G_GUINT64_FORMAT
-                    " (lue dans l'index « %s ») hors du fichier (%zu octets, fichier tronqué ?)",
+                    " (lue dans l’index « %s ») hors du fichier (%zu octets, fichier tronqué ?)",
                     shp_name, rec, offset, shx_base, shp_size);
         } else if (length < 4) {
             problem(p, "%s: enregistrement %ld : enregistrement trop court", shp_name, rec);
@@ -748,7 +748,7 @@ static void check_crs(const char *shp_path, const char *prj_path, const crpv_crs
         problem(p,
                 "%s: coordonnées en degrés (longitudes de %.6g à %.6g, latitudes de %.6g à "
                 "%.6g), mais « %s » déclare une projection en mètres : remplacez le .prj par "
-                "celui du système réel (WGS 84 s'il est absent)",
+                "celui du système réel (WGS 84 s’il est absent)",
                 shp_path, raw.x0, raw.x1, raw.y0, raw.y1, prj);
         return;
     }
@@ -762,7 +762,7 @@ static void check_crs(const char *shp_path, const char *prj_path, const crpv_crs
         return;
     problem(p,
             "%s: une fois lues dans le système que déclare « %s », les coordonnées tombent "
-            "hors de sa zone d'usage (longitudes %.3g à %.3g, latitudes %.3g à %.3g, pour une "
+            "hors de sa zone d’usage (longitudes %.3g à %.3g, latitudes %.3g à %.3g, pour une "
             "zone de %.3g à %.3g et %.3g à %.3g) : le .prj ne correspond pas au fichier",
             shp_path, prj, extent.x0, extent.x1, extent.y0, extent.y1, crs->area.x0, crs->area.x1,
             crs->area.y0, crs->area.y1);
@@ -798,7 +798,7 @@ crpv_layer *crpv_layer_load(const char *shp_path, const char *code_field, const 
         io_failure = true;
         goto done;
     }
-    bool have_shx = read_companion(shp_path, s.shx_path, "l'index des formes", &s.shx,
+    bool have_shx = read_companion(shp_path, s.shx_path, "l’index des formes", &s.shx,
                                    &s.shx_len, p);
     bool have_dbf = read_companion(shp_path, s.dbf_path, "les noms et les codes", &s.dbf_head,
                                    &s.dbf_len, p);

@@ -286,14 +286,14 @@ static void check_map_geometry(reader *r, const crpv_style *s)
         crpv_rect f = is->frame;
         if (f.x0 < within.x0 || f.y0 < within.y0 || f.x1 > within.x1 || f.y1 > within.y1) {
             problem(r, "encarts", is->code,
-                    "l'encart « %s » (%g, %g, %g × %g) déborde de la carte (%g × %g points)",
+                    "l’encart « %s » (%g, %g, %g × %g) déborde de la carte (%g × %g points)",
                     is->code, f.x0, f.y0, crpv_rect_width(f), crpv_rect_height(f), s->map_width,
                     s->map_height);
             continue;
         }
         if (crpv_rect_width(f) < 20 || crpv_rect_height(f) < 20) {
             problem(r, "encarts", is->code,
-                    "l'encart « %s » (%g × %g points) est trop petit : 20 points au moins de "
+                    "l’encart « %s » (%g × %g points) est trop petit : 20 points au moins de "
                     "chaque côté",
                     is->code, crpv_rect_width(f), crpv_rect_height(f));
             continue;
@@ -302,7 +302,7 @@ static void check_map_geometry(reader *r, const crpv_style *s)
          * cover a corner of the mainland's frame, not a quarter of it. */
         if (rect_area(rect_intersection(f, metro)) > rect_area(metro) / 4)
             problem(r, "encarts", is->code,
-                    "l'encart « %s » couvre plus du quart du cadre de la métropole", is->code);
+                    "l’encart « %s » couvre plus du quart du cadre de la métropole", is->code);
         for (size_t j = 0; j < i; j++) {
             crpv_rect g = s->insets[j].frame;
             if (rect_area(rect_intersection(f, g)) <= 0)
@@ -311,7 +311,7 @@ static void check_map_geometry(reader *r, const crpv_style *s)
             bool mine = g_key_file_has_key(r->kf, "encarts", is->code, NULL);
             const char *a = mine ? is->code : s->insets[j].code;
             const char *b = mine ? s->insets[j].code : is->code;
-            problem(r, "encarts", a, "l'encart « %s » chevauche l'encart « %s »", a, b);
+            problem(r, "encarts", a, "l’encart « %s » chevauche l’encart « %s »", a, b);
         }
     }
 }
@@ -330,7 +330,7 @@ static void check_files(reader *r, const crpv_style *s)
         if (g_stat(s->hyphen_dictionary, &st) == 0 &&
             (!S_ISREG(st.st_mode) || st.st_size > 16 * 1024 * 1024))
             problem(r, "geo", "cesure",
-                    "« %s » n'est pas un dictionnaire de césure (un fichier .dic de quelques "
+                    "« %s » n’est pas un dictionnaire de césure (un fichier .dic de quelques "
                     "centaines de kilo-octets)",
                     s->hyphen_dictionary);
     }

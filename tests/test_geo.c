@@ -446,7 +446,7 @@ static void test_truncated_shp(void **state)
     g_autofree char *msg = load_error(shp, warnings);
     /* The file the user gave is named, the index in the message. */
     assert_has(msg, "f.shp: enregistrement 2 : position");
-    assert_has(msg, "(lue dans l'index « f.shx ») hors du fichier");
+    assert_has(msg, "(lue dans l’index « f.shx ») hors du fichier");
     assert_null(strstr(msg, "enregistrement 1 "));
     assert_null(strstr(msg, "f.shx:"));
     /* Cut inside the header. */
@@ -470,7 +470,7 @@ static void test_shx_past_end(void **state)
     put_be32(shx + 100 + 8, 0x7ffffff0); /* record 2's offset */
     spit(dir, "f.shx", shx, shx_len);
     g_autofree char *msg = load_error(shp, NULL);
-    assert_has(msg, "f.shp: enregistrement 2 : position 4294967264 (lue dans l'index « f.shx ») "
+    assert_has(msg, "f.shp: enregistrement 2 : position 4294967264 (lue dans l’index « f.shx ») "
                     "hors du fichier");
     /* A .shx whose header declares more records than it holds. */
     g_autofree unsigned char *shx2 = slurp(dir, "f.shx", &shx_len);
@@ -484,7 +484,7 @@ static void test_shx_past_end(void **state)
     put_be32(shx3 + 100 + 4, 0x40000000);
     spit(dir, "f.shx", shx3, shx_len);
     g_autofree char *msg3 = load_error(shp, NULL);
-    assert_has(msg3, "f.shp: enregistrement 1 : position 100 (lue dans l'index « f.shx »)");
+    assert_has(msg3, "f.shp: enregistrement 1 : position 100 (lue dans l’index « f.shx »)");
     tu_rmtree(dir);
 }
 
@@ -611,7 +611,7 @@ static void test_missing_files(void **state)
     assert_int_equal(remove(shx), 0);
     g_autofree char *msg2 = load_error(shp, NULL);
     assert_has(msg2, "f.shp: fichier « f.dbf » (les noms et les codes) introuvable");
-    assert_has(msg2, "f.shp: fichier « f.shx » (l'index des formes) introuvable");
+    assert_has(msg2, "f.shp: fichier « f.shx » (l’index des formes) introuvable");
     /* No .shp: one line, not one per part. */
     g_autofree char *nowhere = file_path(dir, "nowhere.shp");
     assert_null(crpv_layer_load(nowhere, "code", "nom", NULL, &error));
@@ -714,7 +714,7 @@ static void test_header_length_tolerated(void **state)
     assert_int_equal(crpv_layer_count(layer), 2);
     assert_int_equal(warnings->len, 1);
     g_autofree char *expected = g_strdup_printf(
-        "%s: attention : l'en-tête annonce %zu octets, le fichier en a %zu ; lu quand même", shp,
+        "%s: attention : l’en-tête annonce %zu octets, le fichier en a %zu ; lu quand même", shp,
         (size_t)len + 1000, (size_t)len);
     assert_string_equal(warnings->pdata[0], expected);
     /* Too short, down to the header alone: the index still finds every
@@ -827,7 +827,7 @@ static void test_prj_contradicts_coordinates(void **state)
     g_free(tu_write_file(dir, "r.prj", lambert93_wkt, strlen(lambert93_wkt)));
     g_autofree char *msg2 = load_error(shp2, NULL);
     assert_has(msg2, "r.shp: une fois lues dans le système que déclare « r.prj », les "
-                     "coordonnées tombent hors de sa zone d'usage");
+                     "coordonnées tombent hors de sa zone d’usage");
     /* With its own CRS, the same file is right. */
     g_free(tu_write_file(dir, "r.prj", "EPSG:2975", 9));
     g_autoptr(GError) error = NULL;

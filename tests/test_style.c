@@ -94,7 +94,7 @@ static void test_geometry_makes_sense(void **state)
     assert_null(parse("[encarts]\n"
                       "idf = 0, 0, 10000, 10000\n", /* 2 */
                       &error));
-    assert_string_equal(error->message, "style.ini:2: l'encart « idf » (0, 0, 10000 × 10000) "
+    assert_string_equal(error->message, "style.ini:2: l’encart « idf » (0, 0, 10000 × 10000) "
                                         "déborde de la carte (540 × 430 points)");
     g_clear_error(&error);
     /* Inside the map but hiding the mainland, or another inset. */
@@ -102,9 +102,9 @@ static void test_geometry_makes_sense(void **state)
                       "idf = 100, 0, 400, 400\n" /* 2 */
                       "01 = 0, 60, 84, 40\n",    /* 3 */
                       &error));
-    assert_non_null(strstr(error->message, "style.ini:2: l'encart « idf » couvre plus du quart "
+    assert_non_null(strstr(error->message, "style.ini:2: l’encart « idf » couvre plus du quart "
                                            "du cadre de la métropole"));
-    assert_non_null(strstr(error->message, "style.ini:3: l'encart « 01 » chevauche l'encart « 02 »"));
+    assert_non_null(strstr(error->message, "style.ini:3: l’encart « 01 » chevauche l’encart « 02 »"));
     g_clear_error(&error);
     /* The mainland in a stamp, or pushed off the map by a smaller map. */
     assert_null(parse("[carte]\nmetropole = 400, 0, 40, 40\n", &error));
@@ -120,7 +120,7 @@ static void test_geometry_makes_sense(void **state)
                       &error));
     assert_non_null(strstr(error->message, "style.ini:2: système de coordonnées « EPSG:99999999 » "
                                            "inconnu de PROJ"));
-    assert_non_null(strstr(error->message, "style.ini:4: « /dev/urandom » n'est pas un "
+    assert_non_null(strstr(error->message, "style.ini:4: « /dev/urandom » n’est pas un "
                                            "dictionnaire de césure"));
     g_clear_error(&error);
     /* The shipped layout moved as a whole is fine. */
