@@ -112,7 +112,7 @@ static void test_geometry_makes_sense(void **state)
                                            "est trop petit pour être lu"));
     g_clear_error(&error);
     assert_null(parse("[carte]\nlargeur = 300\n", &error));
-    assert_non_null(strstr(error->message, "style.ini:1: le cadre de la métropole (92, 0, 448 × "
+    assert_non_null(strstr(error->message, "style.ini:1: le cadre de la métropole (118, 0, 422 × "
                                            "408) déborde de la carte (300 × 430 points)"));
     g_clear_error(&error);
     /* A CRS PROJ does not know, a hyphenation "dictionary" that never ends. */
