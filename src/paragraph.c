@@ -13,7 +13,7 @@
 
 /* A hyphen is dearer than a line whose spaces stretch by a half (TeX's 50
  * hyphenates a third of the lines at this measure). */
-#define HYPHEN_PENALTY 200.0
+#define HYPHEN_PENALTY 500.0
 /* Justified spaces: from 80 % to 150 % of the natural space. */
 #define SPACE_STRETCH 0.5
 #define SPACE_SHRINK 0.2
@@ -357,7 +357,8 @@ crpv_setting *crpv_set_paragraph(PangoContext *ctx, const char *markup,
         sl->natural = ln->natural;
         sl->ratio = ln->ratio;
         sl->last = k + 1 == n;
-        sl->justified = o->mode == CRPV_SET_JUSTIFIED && !forced && !sl->last;
+        /* A last line that had to shrink is set to the measure as well. */
+        sl->justified = o->mode == CRPV_SET_JUSTIFIED && ((!forced && !sl->last) || ln->ratio < 0);
         sl->width = sl->justified ? widths[k == 0 ? 0 : 1] : ln->natural;
         sl->glyph_scale = 1;
         if (sl->justified)
