@@ -263,14 +263,27 @@ size_t crpv_linebreak(const crpv_lb_item *items, size_t n, const double *widths,
     }
     para pa;
     para_init(&pa, (const crpv_lb_item *)all->data, all->len);
-    GArray *nodes = g_array_new(false, false, sizeof(node));
     /* Looser and looser: as set, then any underfull line, then overfull
-     * lines where a word is wider than the measure. */
-    gssize best = run_pass(&pa, widths, n_widths, params, params->tolerance, false, nodes);
-    if (best < 0)
-        best = run_pass(&pa, widths, n_widths, params, INF_BAD, false, nodes);
-    if (best < 0)
-        best = run_pass(&pa, widths, n_widths, params, INF_BAD, true, nodes);
+     * lines where a word is wider than the measure; a pass whose best
+     * still breaks a rule (a hyphen before the last line, three in a row)
+     * lets the next one try. */
+    GArray *nodes = g_array_new(false, false, sizeof(node));
+    GArray *trial = g_array_new(false, false, sizeof(node));
+    gssize best = -1;
+    for (int pass = 0; pass < 3; pass++) {
+        double tol = pass == 0 ? params->tolerance : INF_BAD;
+        gssize b = run_pass(&pa, widths, n_widths, params, tol, pass == 2, trial);
+        if (b >= 0 && (best < 0 || g_array_index(trial, node, b).demerits <
+                                       g_array_index(nodes, node, best).demerits)) {
+            GArray *swap = nodes;
+            nodes = trial;
+            trial = swap;
+            best = b;
+        }
+        if (best >= 0 && g_array_index(nodes, node, best).demerits < AWFUL)
+            break;
+    }
+    g_array_free(trial, true);
     size_t count = 0;
     if (best >= 0) {
         for (size_t i = (size_t)best; g_array_index(nodes, node, i).prev != (size_t)-1;

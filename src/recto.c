@@ -18,8 +18,12 @@
 #define MIN_BODY 7.5
 /* The wide column's share of the measure: about 65 characters of the body,
  * where total-fit breaking with slight glyph expansion needs few hyphens;
- * the narrow column (about 34 characters) is set ragged. */
+ * the narrow column (about 34 characters) is set ragged. The share is
+ * chosen within these bounds for the text, as a designer adjusts a grid:
+ * the one whose running text needs the fewest hyphens. */
 #define WIDE_SHARE 0.65
+#define WIDE_SHARE_MIN 0.62
+#define WIDE_SHARE_MAX 0.68
 #define GUTTER 5.0        /* mm */
 #define BOX_PAD 3.5       /* mm, the box's inner margin */
 
@@ -251,6 +255,38 @@ static int set_heading(recto *r, int k, const crpv_block *b, size_t index, size_
     return k;
 }
 
+/* The wide column's width for the running text's paragraphs among
+ * BLOCKS placed in the body: the fewest hyphenated lines, then the fewest
+ * lines, then the nearest to the nominal share. */
+static double choose_wide_width(const recto *r, const blk_place *place, size_t n, double avail)
+{
+    double best = floor(avail * WIDE_SHARE);
+    double best_score = INFINITY;
+    for (int step = 0; step <= 6; step++) {
+        double share = WIDE_SHARE_MIN + step * (WIDE_SHARE_MAX - WIDE_SHARE_MIN) / 6;
+        double width = floor(avail * share);
+        size_t lines = 0, hyphens = 0;
+        for (size_t j = 0; j < n; j++) {
+            const crpv_block *b = crpv_content_nth(r->content, j);
+            if (place[j] != BLK_BODY || b->kind != CRPV_BLOCK_PARAGRAPH)
+                continue;
+            crpv_set_options o = {.font = r->body_font, .width = width,
+                                  .indent = INDENT * r->size, .mode = CRPV_SET_JUSTIFIED,
+                                  .hyphen_penalty = -1};
+            g_autoptr(crpv_setting) st = crpv_set_paragraph(r->e->ctx, b->markup, &o);
+            lines += st->n_lines;
+            for (size_t k = 0; k < st->n_lines; k++)
+                hyphens += st->lines[k].hyphen;
+        }
+        double score = hyphens * 1000.0 + lines + fabs(share - WIDE_SHARE);
+        if (score < best_score) {
+            best_score = score;
+            best = width;
+        }
+    }
+    return best;
+}
+
 static void fonts_free(recto *r)
 {
     g_free(r->body_font);
@@ -385,7 +421,7 @@ static bool compose_at(recto *r, double size, size_t *overflow_block, double *ov
 
     /* The columns and their grid. */
     double gutter = GUTTER * CRPV_MM;
-    r->w[1] = floor((cw - gutter) * WIDE_SHARE);
+    r->w[1] = choose_wide_width(r, place, call_first, cw - gutter);
     r->w[0] = cw - gutter - r->w[1];
     r->x[0] = r->p.left;
     r->x[1] = r->p.left + r->w[0] + gutter;
