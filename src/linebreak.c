@@ -169,6 +169,10 @@ static gssize run_pass(const para *pa, const double *widths, size_t n_widths,
             double bad = isinf(r) ? INF_BAD : MIN(100 * fabs(r * r * r), INF_BAD);
             if (bad > tolerance)
                 continue;
+            /* Past the tolerance, the looser the worse: spread the
+             * looseness rather than heap it on one line. */
+            if (tolerance >= INF_BAD && !isinf(r))
+                bad = 100 * fabs(r * r * r);
             double d = (p->line_penalty + bad) * (p->line_penalty + bad);
             if (pen >= 0)
                 d += pen * pen;

@@ -14,6 +14,9 @@
 /* A hyphen is dearer than a line whose spaces stretch by a half (TeX's 50
  * hyphenates a third of the lines at this measure). */
 #define HYPHEN_PENALTY 500.0
+/* A break inside a web address, after a slash: rare, and better than a
+ * line whose spaces gape. */
+#define URL_PENALTY 300.0
 /* Justified spaces: from 80 % to 150 % of the natural space. */
 #define SPACE_STRETCH 0.5
 #define SPACE_SHRINK 0.2
@@ -249,6 +252,13 @@ static void build_items(item_list *l, const char *text, const double *cw, const 
                                         .flagged = true},
                          b);
             continue; /* PREV stays the letter before */
+        } else if (c == WJ) {
+            /* A joined address may break after a slash (« https:// »,
+             * « …/chemin/ ») or an at sign, never elsewhere, no hyphen
+             * added. */
+            if ((prev == '/' || prev == '@') && nc != '/' && nc != 0 && !g_unichar_isspace(nc))
+                add_item(l, (crpv_lb_item){.kind = CRPV_LB_PENALTY, .penalty = URL_PENALTY}, b);
+            continue;
         } else {
             add_width(l, cw[b], justified ? EXPANSION : 0, b);
             /* After a hyphen between letters (« inter-acteurs »), a break
@@ -347,7 +357,7 @@ crpv_setting *crpv_set_paragraph(PangoContext *ctx, const char *markup,
             append_markup(mk, text, attrs, b, b + 2, "-");
         /* A space after the line, so that a reader's text extraction does
          * not glue its last word to the next line's first. */
-        else if (!forced && !ln->hyphen && k + 1 < n)
+        else if (!forced && brk && brk->kind == CRPV_LB_GLUE && k + 1 < n)
             g_string_append_c(mk, ' ');
         g_string_append(mk, "</span>");
         sl->markup = g_string_free(mk, false);
@@ -363,6 +373,14 @@ crpv_setting *crpv_set_paragraph(PangoContext *ctx, const char *markup,
         sl->glyph_scale = 1;
         if (sl->justified)
             sl->glyph_scale = 1 + CLAMP(ln->ratio, -1, 1) * EXPANSION;
+        /* A line that could only fill the measure by gaping (an address
+         * that may not break) keeps its spaces at their widest and ends
+         * short instead, as a ragged line does. */
+        if (sl->justified && ln->ratio > 1) {
+            sl->width = ln->natural + (sl->width - ln->natural) / ln->ratio;
+            sl->ratio = 1;
+            sl->short_line = true;
+        }
     }
     g_free(lines);
     g_array_free(l.items, true);

@@ -38,6 +38,8 @@ typedef struct {
     double glyph_scale; /* horizontal scale of its glyphs (1: as designed) */
     bool justified;     /* spaces stretched to WIDTH */
     bool hyphen;        /* ends in a hyphen the breaker added */
+    bool short_line;    /* justified but short of the measure: filling it would have
+                         * stretched its spaces past 150 % */
     bool last;          /* the paragraph's last line */
     size_t start, end;  /* its bytes in the paragraph's plain text */
 } crpv_set_line;
