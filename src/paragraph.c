@@ -410,3 +410,8 @@ double crpv_setting_width(const crpv_setting *setting)
         w = MAX(w, setting->lines[i].natural);
     return w;
 }
+
+double crpv_set_space_percent(double ratio)
+{
+    return 100 * (1 + (ratio >= 0 ? SPACE_STRETCH : SPACE_SHRINK) * ratio);
+}

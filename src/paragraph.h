@@ -56,6 +56,10 @@ crpv_setting *crpv_set_paragraph(PangoContext *ctx, const char *markup,
                                  const crpv_set_options *options);
 void crpv_setting_free(crpv_setting *setting); /* NULL is fine */
 
+/* The width of a justified line's spaces, in per cent of their natural
+ * width, at stretch RATIO. */
+double crpv_set_space_percent(double ratio);
+
 /* The widest of the lines' natural widths. */
 double crpv_setting_width(const crpv_setting *setting);
 

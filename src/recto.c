@@ -552,10 +552,12 @@ crpv_scene *crpv_recto_compose(const crpv_page_env *e, const crpv_content *conte
         crpv_scene_free(r.p.scene);
     }
     const crpv_block *b = crpv_content_nth(content, block);
+    g_autofree char *size = g_strdup_printf("%.2g", min_size);
+    g_strdelimit(size, ".", ',');
     g_set_error(error, RECTO_ERROR, 1,
                 "ligne %d : le texte du recto déborde de la page de %.0f mm, même en corps "
-                "%.2g pt",
-                b ? b->line : 0, ceil(over / CRPV_MM), min_size);
+                "%s\u00a0pt",
+                b ? b->line : 0, ceil(over / CRPV_MM), size);
     return NULL;
 }
 
