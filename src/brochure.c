@@ -43,12 +43,24 @@ static void put(builder *b, const char *text, const char *open, const char *clos
     b->plain += strlen(text);
 }
 
+/* A link's TEXT, kept on one line: Pango may not break inside it (no
+ * joiners nor no-break spaces, which a PDF's text layer would carry). */
 static void put_link(builder *b, GArray *links, const char *text, const char *uri)
 {
     crpv_link l = {g_strdup(uri), b->plain, 0};
-    put(b, text, NULL, NULL);
+    put(b, text, "<span allow_breaks=\"false\">", "</span>");
     l.end = b->plain;
     g_array_append_val(links, l);
+}
+
+/* A name broken only between its phrases. */
+static void put_phrases(builder *b, const char *text, const char *open, const char *close)
+{
+    g_autofree char *markup = crpv_markup_phrases(text);
+    g_string_append(b->markup, open);
+    g_string_append(b->markup, markup);
+    g_string_append(b->markup, close);
+    b->plain += strlen(text);
 }
 
 /* tel: URI of a phone as printed: digits only, a French 0X number as +33X. */
@@ -75,40 +87,42 @@ static entry make_entry(const crpv_centre *c, const crpv_style *st)
 {
     entry en = {0};
     en.links = g_array_new(FALSE, TRUE, sizeof(crpv_link));
-    builder b = {g_string_new(NULL), 0};
+    /* No ligatures: one glyph per character in the PDF's text. */
+    builder b = {g_string_new("<span font_features=\"liga=0, clig=0\">"), 0};
     g_autofree char *nom = crpv_typo_french(c->nom);
-    put(&b, nom, "<b>", "</b>");
+    put_phrases(&b, nom, "<b>", "</b>");
     if (c->ancien_nom) {
         g_autofree char *ancien = crpv_typo_french(c->ancien_nom);
-        g_autofree char *ex = g_strdup_printf("\u00a0(ex-%s)", ancien);
-        put(&b, ex, NULL, NULL);
+        g_autofree char *ex = g_strdup_printf(" (ex-%s)", ancien);
+        put(&b, ex, "<span allow_breaks=\"false\">", "</span>");
     }
-    put(&b, "\n", NULL, NULL);
+    put(&b, " \n", NULL, NULL); /* the space parts the lines in the PDF's text */
     g_autofree char *terr = crpv_typo_french(c->territoire);
     g_autofree char *hex = crpv_color_hex(st->primary);
     g_autofree char *open = g_strdup_printf("<span foreground=\"%s\">", hex);
     put(&b, terr, open, "</span>");
     for (char **t = c->telephones; t && *t; t++) {
-        put(&b, "\n", NULL, NULL);
-        g_autofree char *shown = crpv_typo_protect(*t);
+        put(&b, " \n", NULL, NULL); /* the space parts the lines in the PDF's text */
+        g_autofree char *shown = g_strdup(*t);
         g_autofree char *uri = phone_uri(*t);
         put_link(&b, en.links, shown, uri);
     }
     if (c->site) {
-        put(&b, "\n", NULL, NULL);
-        g_autofree char *shown = crpv_typo_protect(c->site_label ? c->site_label : c->site);
+        put(&b, " \n", NULL, NULL); /* the space parts the lines in the PDF's text */
+        g_autofree char *shown = g_strdup(c->site_label ? c->site_label : c->site);
         put_link(&b, en.links, shown, c->site);
     }
     if (c->courriel) {
-        put(&b, "\n", NULL, NULL);
-        g_autofree char *shown = crpv_typo_protect(c->courriel);
+        put(&b, " \n", NULL, NULL); /* the space parts the lines in the PDF's text */
+        g_autofree char *shown = g_strdup(c->courriel);
         g_autofree char *uri = g_strconcat("mailto:", c->courriel, NULL);
         put_link(&b, en.links, shown, uri);
     }
     if (c->statut == CRPV_STATUT_PREFIGURATION) {
-        put(&b, "\n", NULL, NULL);
+        put(&b, " \n", NULL, NULL); /* the space parts the lines in the PDF's text */
         put(&b, "en préfiguration", "<i>", "</i>");
     }
+    g_string_append(b.markup, "</span>");
     en.markup = g_string_free(b.markup, false);
     return en;
 }
@@ -260,12 +274,16 @@ static void draw_entries(crpv_page *p, const crpv_page_env *e, const entry *en, 
         crpv_scene_end_tag(p->scene);
         crpv_scene_add_tag(p->scene, "LBody");
         double tx = x + s->indent, tw = s->col_width - s->indent;
+        /* The entry's text in an element of its own: a structure element
+         * with children (the links) does not hold text directly. */
+        crpv_scene_add_tag(p->scene, "P");
         crpv_item *it = crpv_scene_add_text(p->scene, CRPV_ROLE_ENTRY,
                                             (crpv_rect){tx, y, tx + tw, y + en[i].height},
                                             s->font, en[i].markup, e->st->text);
         it->line_height = s->leading;
         it->key = g_strdup(c->id);
         it->title = g_strdup(c->nom);
+        crpv_scene_end_tag(p->scene);
         PangoLayout *l = crpv_text_layout_new(e->ctx, s->font, en[i].markup, tw, 0, false,
                                               s->leading);
         for (guint k = 0; k < en[i].links->len; k++) {

@@ -144,6 +144,13 @@ static void append_markup(GString *out, const char *text, PangoAttrList *attrs, 
             gunichar c = g_utf8_get_char(p);
             if (c == SHY || c == WJ || c == '\n' || c == LSEP)
                 continue;
+            /* A no-break space is drawn with the space's glyph: written as
+             * a space, it needs no /ActualText in the PDF, which cuts
+             * paragraphs short in some readers' structure text. */
+            if (c == 0x00A0) {
+                g_string_append_c(out, ' ');
+                continue;
+            }
             const char *next = g_utf8_next_char(p);
             g_autofree char *esc = g_markup_escape_text(p, next - p);
             g_string_append(out, esc);
@@ -281,6 +288,39 @@ static void build_items(item_list *l, const char *text, const double *cw, const 
     add_item(l, (crpv_lb_item){.kind = CRPV_LB_PENALTY, .penalty = -CRPV_LB_INFINITY}, end);
 }
 
+/* Cuts line SL (bytes START..B of TEXT) at the options' cuts. SPACE: the
+ * line ends at a space, kept after its last piece. */
+static void cut_line(crpv_set_line *sl, const char *text, PangoAttrList *attrs, const double *cw,
+                     const double *hw, const crpv_set_options *o, size_t b, bool space)
+{
+    GArray *segs = g_array_new(false, true, sizeof(crpv_set_segment));
+    size_t from = sl->start;
+    double x = 0;
+    for (size_t c = 0; c <= o->n_cuts; c++) {
+        size_t to = c < o->n_cuts ? o->cuts[c] : b;
+        if (to <= from || to > b)
+            continue;
+        crpv_set_segment sg = {.x = x, .start = from, .end = to};
+        for (size_t i = from; i < to; i++)
+            sg.width += cw[i];
+        GString *mk = g_string_new("<span font_features=\"" NO_LIGATURES "\">");
+        append_markup(mk, text, attrs, from, to, NULL);
+        if (to == b && sl->hyphen && b < strlen(text) && g_utf8_get_char(text + b) == SHY) {
+            append_markup(mk, text, attrs, b, b + 2, "-");
+            sg.width += hw[b];
+        } else if (to == b && space) {
+            g_string_append_c(mk, ' ');
+        }
+        g_string_append(mk, "</span>");
+        sg.markup = g_string_free(mk, false);
+        g_array_append_val(segs, sg);
+        x += sg.width;
+        from = to;
+    }
+    sl->n_segments = segs->len;
+    sl->segments = (crpv_set_segment *)g_array_free(segs, false);
+}
+
 crpv_setting *crpv_set_paragraph(PangoContext *ctx, const char *markup,
                                  const crpv_set_options *o)
 {
@@ -381,6 +421,8 @@ crpv_setting *crpv_set_paragraph(PangoContext *ctx, const char *markup,
             sl->ratio = 1;
             sl->short_line = true;
         }
+        if (o->n_cuts > 0 && !sl->justified)
+            cut_line(sl, text, attrs, cw, hw, o, b, brk && brk->kind == CRPV_LB_GLUE && k + 1 < n);
     }
     g_free(lines);
     g_array_free(l.items, true);
@@ -397,8 +439,12 @@ void crpv_setting_free(crpv_setting *setting)
 {
     if (!setting)
         return;
-    for (size_t i = 0; i < setting->n_lines; i++)
+    for (size_t i = 0; i < setting->n_lines; i++) {
         g_free(setting->lines[i].markup);
+        for (size_t k = 0; k < setting->lines[i].n_segments; k++)
+            g_free(setting->lines[i].segments[k].markup);
+        g_free(setting->lines[i].segments);
+    }
     g_free(setting->lines);
     g_free(setting);
 }

@@ -24,7 +24,17 @@ typedef struct {
     double indent;         /* the first line's indent */
     crpv_set_mode mode;
     double hyphen_penalty; /* cost of a hyphen (justified only); < 0: the default */
+    const size_t *cuts;    /* bytes of the text where ragged lines are cut into segments
+                            * (the ends of links), or NULL; borrowed */
+    size_t n_cuts;
 } crpv_set_options;
+
+/* A piece of a ragged line between two cuts. */
+typedef struct {
+    char *markup;
+    double x, width;    /* from the line's start, natural */
+    size_t start, end;  /* its bytes in the paragraph's plain text */
+} crpv_set_segment;
 
 /* One line. Strings owned by the setting. */
 typedef struct {
@@ -42,6 +52,8 @@ typedef struct {
                          * stretched its spaces past 150 % */
     bool last;          /* the paragraph's last line */
     size_t start, end;  /* its bytes in the paragraph's plain text */
+    crpv_set_segment *segments; /* when cut (ragged lines only): the pieces, in order */
+    size_t n_segments;
 } crpv_set_line;
 
 typedef struct {

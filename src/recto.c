@@ -89,6 +89,15 @@ static void add_line_links(recto *r, const crpv_block *b, const crpv_set_line *l
     }
 }
 
+/* The URI of the link of B that holds byte AT of its text, or NULL. */
+static const char *link_at(const crpv_block *b, size_t at)
+{
+    for (size_t i = 0; b && i < b->n_links; i++)
+        if (at >= b->links[i].start && at < b->links[i].end)
+            return b->links[i].uri;
+    return NULL;
+}
+
 /* Sets MARKUP in column COL (-1: at X0 over WIDTH) from grid line K, one
  * grid line per line; returns the grid line after the last. ALIGN 1
  * centres the lines (the call). */
@@ -107,25 +116,54 @@ typedef struct {
 static int set_lines(recto *r, int col, double x0, double width, int k, const char *markup,
                      const set_spec *s, double step, double first_baseline)
 {
+    /* Ragged lines are cut at their links' ends, so that each link holds
+     * its own text (a Link element with content, PDF/UA). */
+    GArray *cuts = g_array_new(false, false, sizeof(size_t));
+    for (size_t i = 0; s->links && i < s->links->n_links; i++) {
+        g_array_append_val(cuts, s->links->links[i].start);
+        g_array_append_val(cuts, s->links->links[i].end);
+    }
     crpv_set_options o = {.font = s->font, .width = width, .indent = s->indent, .mode = s->mode,
-                          .hyphen_penalty = -1};
+                          .hyphen_penalty = -1, .cuts = (const size_t *)cuts->data,
+                          .n_cuts = cuts->len};
     g_autoptr(crpv_setting) st = crpv_set_paragraph(r->e->ctx, markup, &o);
+    g_array_free(cuts, true);
     for (size_t i = 0; i < st->n_lines; i++, k++) {
         const crpv_set_line *ln = &st->lines[i];
         double y = first_baseline + k * step;
         double x = x0 + ln->x;
         if (s->align == 1)
             x = x0 + (width - ln->width) / 2;
-        crpv_item *it = crpv_scene_add(r->p.scene, CRPV_ITEM_LINE, s->role);
-        it->box = (crpv_rect){x, y - st->ascent, x + ln->width, y + st->descent};
-        it->baseline = y;
-        it->text = g_strdup(ln->markup);
-        it->font = g_strdup(s->font);
-        it->fill = s->color;
-        it->justify = ln->justified;
-        it->glyph_scale = ln->glyph_scale;
-        if (s->links)
-            add_line_links(r, s->links, ln, crpv_scene_nth(r->p.scene, crpv_scene_count(r->p.scene) - 1));
+        if (ln->n_segments > 1 || (ln->n_segments == 1 && link_at(s->links, ln->segments[0].start))) {
+            for (size_t g = 0; g < ln->n_segments; g++) {
+                const crpv_set_segment *sg = &ln->segments[g];
+                const char *uri = link_at(s->links, sg->start);
+                if (!uri)
+                    crpv_scene_add_tag(r->p.scene, "Span");
+                crpv_item *it = crpv_scene_add(r->p.scene, CRPV_ITEM_LINE, s->role);
+                it->box = (crpv_rect){x + sg->x, y - st->ascent, x + sg->x + sg->width,
+                                      y + st->descent};
+                it->baseline = y;
+                it->text = g_strdup(sg->markup);
+                it->font = g_strdup(s->font);
+                it->fill = s->color;
+                it->uri = g_strdup(uri);
+                if (!uri)
+                    crpv_scene_end_tag(r->p.scene);
+            }
+        } else {
+            crpv_item *it = crpv_scene_add(r->p.scene, CRPV_ITEM_LINE, s->role);
+            it->box = (crpv_rect){x, y - st->ascent, x + ln->width, y + st->descent};
+            it->baseline = y;
+            it->text = g_strdup(ln->markup);
+            it->font = g_strdup(s->font);
+            it->fill = s->color;
+            it->justify = ln->justified;
+            it->glyph_scale = ln->glyph_scale;
+            if (s->links)
+                add_line_links(r, s->links, ln,
+                               crpv_scene_nth(r->p.scene, crpv_scene_count(r->p.scene) - 1));
+        }
         crpv_line_fact f = {.kind = s->kind,
                             .column = col,
                             .x = x,

@@ -275,7 +275,9 @@ static const crpv_item *find_link(const crpv_scene *sc, const char *uri, size_t 
     *count = 0;
     for (size_t i = 0; i < crpv_scene_count(sc); i++) {
         const crpv_item *it = crpv_scene_nth(sc, i);
-        if (it->kind == CRPV_ITEM_LINK && g_strcmp0(it->uri, uri) == 0) {
+        /* A link rectangle, or a line of text that is a link. */
+        if ((it->kind == CRPV_ITEM_LINK || it->kind == CRPV_ITEM_LINE) &&
+            g_strcmp0(it->uri, uri) == 0) {
             found = found ? found : it;
             (*count)++;
         }
