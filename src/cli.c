@@ -439,10 +439,11 @@ static void print_recto_figures(const crpv_recto_report *report)
     g_autofree char *leading = french_number("%.2f", report->leading);
     g_autofree char *share = french_number("%.0f", f.lines ? 100.0 * f.hyphens / f.lines : 0);
     g_autofree char *spaces = french_number("%.0f", crpv_set_space_percent(f.max_ratio));
+    g_autofree char *measure = french_number("%.0f", report->measure);
     printf("Recto : %zu lignes de texte courant, %zu terminées par une césure (%s\u00a0%%), "
            "ligne la plus lâche : espaces à %s\u00a0%% ; corps %s\u00a0pt, interligne "
-           "%s\u00a0pt\n",
-           f.lines, f.hyphens, share, spaces, size, leading);
+           "%s\u00a0pt, justification sur %s\u00a0pt\n",
+           f.lines, f.hyphens, share, spaces, size, leading, measure);
 }
 
 /* Composes the recto alone to report its figures (check --verbose). */

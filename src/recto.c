@@ -294,8 +294,8 @@ static int set_heading(recto *r, int k, const crpv_block *b, size_t index, size_
 }
 
 /* The wide column's width for the running text's paragraphs among
- * BLOCKS placed in the body: the fewest hyphenated lines, then the fewest
- * lines, then the nearest to the nominal share. */
+ * BLOCKS placed in the body: the fewest hyphenated lines, then the least
+ * loose line, the fewest lines, the nearest to the nominal share. */
 static double choose_wide_width(const recto *r, const blk_place *place, size_t n, double avail)
 {
     double best = floor(avail * WIDE_SHARE);
@@ -304,6 +304,7 @@ static double choose_wide_width(const recto *r, const blk_place *place, size_t n
         double share = WIDE_SHARE_MIN + step * (WIDE_SHARE_MAX - WIDE_SHARE_MIN) / 6;
         double width = floor(avail * share);
         size_t lines = 0, hyphens = 0;
+        double loosest = 0;
         for (size_t j = 0; j < n; j++) {
             const crpv_block *b = crpv_content_nth(r->content, j);
             if (place[j] != BLK_BODY || b->kind != CRPV_BLOCK_PARAGRAPH)
@@ -313,10 +314,13 @@ static double choose_wide_width(const recto *r, const blk_place *place, size_t n
                                   .hyphen_penalty = -1};
             g_autoptr(crpv_setting) st = crpv_set_paragraph(r->e->ctx, b->markup, &o);
             lines += st->n_lines;
-            for (size_t k = 0; k < st->n_lines; k++)
+            for (size_t k = 0; k < st->n_lines; k++) {
                 hyphens += st->lines[k].hyphen;
+                if (st->lines[k].justified)
+                    loosest = MAX(loosest, st->lines[k].ratio);
+            }
         }
-        double score = hyphens * 1000.0 + lines + fabs(share - WIDE_SHARE);
+        double score = hyphens * 1000.0 + loosest * 100 + lines + fabs(share - WIDE_SHARE);
         if (score < best_score) {
             best_score = score;
             best = width;
@@ -580,6 +584,7 @@ crpv_scene *crpv_recto_compose(const crpv_page_env *e, const crpv_content *conte
                 report->lines = (crpv_line_fact *)g_array_free(r.facts, false);
                 report->body_size = size;
                 report->leading = r.L;
+                report->measure = r.w[1];
                 report->stepped_down = s > 0;
             } else {
                 g_array_free(r.facts, true);

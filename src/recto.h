@@ -40,6 +40,7 @@ typedef struct {
     size_t n_lines;
     double body_size;      /* the size the running text was set in */
     double leading;        /* the baseline grid's step */
+    double measure;        /* the wide column's width, points */
     bool stepped_down;     /* smaller than the style's size, to fit */
 } crpv_recto_report;
 
