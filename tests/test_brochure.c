@@ -202,7 +202,7 @@ static void test_shipped_two_pages(void **state)
     assert_true(stats.directory_columns >= 3);
     /* Every part of the prose is on the recto. */
     assert_true(has_text(recto, "Réseau national des centres de ressources"));
-    assert_true(has_text(recto, "Les centres de ressources sont"));
+    assert_true(has_text(recto, "Les centres de ressources"));
     assert_true(has_text(recto, "Favoriser les approches inter-acteurs"));
     assert_true(has_text(recto, "Un réseau national"));
     assert_true(has_text(recto, "Pour mieux connaître"));
