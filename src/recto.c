@@ -25,7 +25,7 @@
 #define WIDE_SHARE_MIN 0.62
 #define WIDE_SHARE_MAX 0.68
 #define GUTTER 5.0        /* mm */
-#define BOX_PAD 3.5       /* mm, the box's inner margin */
+#define BOX_PAD 3.0       /* mm, the box's inner margin */
 
 typedef enum { BLK_NONE, BLK_LEAD, BLK_BOX, BLK_BODY, BLK_CALL } blk_place;
 
@@ -353,7 +353,7 @@ static bool compose_at(recto *r, double size, size_t *overflow_block, double *ov
     r->lead_font = crpv_page_font(e, "", size * LEAD_SCALE);
     r->h2_font = crpv_page_font(e, "Black", H2_SIZE * size / st->body_size);
     r->h3_font = crpv_page_font(e, "Bold", size * 1.1);
-    r->box_head_font = crpv_page_font(e, "Black", size * 1.15);
+    r->box_head_font = crpv_page_font(e, "Black", size * 1.08);
     r->bullet_font = crpv_page_font(e, "Black", size);
     double cw = r->p.right - r->p.left;
 
