@@ -310,7 +310,6 @@ static bool compose_verso(const crpv_page_env *e, const crpv_brochure_input *in,
     const crpv_directory *dir = in->map->directory;
     size_t first_index = pages->len;
     crpv_page p = crpv_page_new(e, first_index);
-    crpv_scene_add_tag(p.scene, "Document");
     double cw = p.right - p.left;
     double y = verso_title(&p, e, in->content, dir, true) + 5 * CRPV_MM;
 
@@ -439,14 +438,12 @@ static bool compose_verso(const crpv_page_env *e, const crpv_brochure_input *in,
     for (size_t pg = 0; pg < npages; pg++) {
         if (pg > 0) {
             p = crpv_page_new(e, first_index + pg);
-            crpv_scene_add_tag(p.scene, "Document");
             verso_title(&p, e, in->content, dir, false);
         }
         double top = pg == 0 ? y : next_top;
         if (pg == 0)
             crpv_page_add_outline(&p, "Annuaire des centres", 1, top);
         draw_entries(&p, e, en, dir, n, pg, &s);
-        crpv_scene_end_tag(p.scene);
         g_ptr_array_add(pages, p.scene);
     }
     if (stats) {

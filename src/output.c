@@ -320,7 +320,12 @@ GByteArray *crpv_output_pdf(const char *name, const crpv_scene *const *pages, si
         cairo_pdf_surface_set_size(surface, crpv_scene_width(pages[p]),
                                    crpv_scene_height(pages[p]));
         cairo_t *cr = cairo_create(surface);
+        /* One Document element holds every page's structure. */
+        if (p == 0)
+            cairo_tag_begin(cr, "Document", "");
         crpv_render_scene(cr, pages[p], ctx);
+        if (p + 1 == n)
+            cairo_tag_end(cr, "Document");
         add_outlines(surface, pages[p], (int)p + 1, parents);
         cairo_show_page(cr);
         cairo_status_t status = cairo_status(cr);

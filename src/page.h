@@ -29,8 +29,8 @@ typedef struct {
 } crpv_page;
 
 /* A new page, INDEX from 0: the recto (even) has its inner margin on the
- * left; crop marks drawn when printing. The caller opens the page's
- * Document tag once its decoration is drawn. */
+ * left; crop marks drawn when printing. (The PDF writer wraps all pages
+ * in one Document element.) */
 crpv_page crpv_page_new(const crpv_page_env *e, size_t index);
 /* The trim box's sides grown by the bleed when printing: where
  * backgrounds that touch the page's edge extend to. */

@@ -386,9 +386,9 @@ static bool compose_at(recto *r, double size, size_t *overflow_block, double *ov
     for (size_t j = call_first; j < n; j++)
         place[j] = BLK_CALL;
 
-    /* Decoration first, outside the tagged text: the title band, the box's
+    /* Decoration first, before the tagged text: the title band, the box's
      * ground, the rules over headings, the call's band; placed once the
-     * text is. */
+     * text is. (The PDF writer wraps the pages in one Document.) */
     size_t band_index = crpv_scene_count(r->p.scene);
     crpv_scene_add_rect(r->p.scene, CRPV_ROLE_BACKGROUND, (crpv_rect){0}, st->primary,
                         crpv_color_none(), 0);
@@ -414,7 +414,6 @@ static bool compose_at(recto *r, double size, size_t *overflow_block, double *ov
                                 crpv_color_none(), 0);
         }
     }
-    crpv_scene_add_tag(r->p.scene, "Document");
 
     /* The title, broken by sense, on a band bleeding off the top. */
     double y = r->p.top;
@@ -556,7 +555,6 @@ static bool compose_at(recto *r, double size, size_t *overflow_block, double *ov
             crpv_scene_end_tag(r->p.scene);
         }
     }
-    crpv_scene_end_tag(r->p.scene); /* Document */
     g_free(place);
     g_free(deco);
     return ok;

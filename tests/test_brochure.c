@@ -213,7 +213,7 @@ static void test_shipped_two_pages(void **state)
     g_ptr_array_unref(pages);
 }
 
-/* Structure tags balance on every page, the first being the document. */
+/* Structure tags balance on every page. */
 static void test_structure_tags(void **state)
 {
     (void)state;
@@ -221,13 +221,11 @@ static void test_structure_tags(void **state)
     for (size_t p = 0; p < pages->len; p++) {
         const crpv_scene *sc = page_n(pages, p);
         int depth = 0, figures = 0, items = 0;
-        bool first = true;
         for (size_t i = 0; i < crpv_scene_count(sc); i++) {
             const crpv_item *it = crpv_scene_nth(sc, i);
             if (it->kind == CRPV_ITEM_TAG_BEGIN) {
-                if (first)
-                    assert_string_equal(it->text, "Document");
-                first = false;
+                /* The PDF writer wraps the pages in one Document. */
+                assert_string_not_equal(it->text, "Document");
                 depth++;
                 figures += strcmp(it->text, "Figure") == 0;
                 items += strcmp(it->text, "LI") == 0;
