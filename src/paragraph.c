@@ -394,8 +394,13 @@ crpv_setting *crpv_set_paragraph(PangoContext *ctx, const char *markup,
         /* A hyphen only where the break is at a soft hyphen: an explicit
          * one is already in the text. */
         sl->hyphen = ln->hyphen;
-        if (ln->hyphen && b < len && g_utf8_get_char(text + b) == SHY)
-            append_markup(mk, text, attrs, b, b + 2, "-");
+        if (ln->hyphen && b < len && g_utf8_get_char(text + b) == SHY) {
+            GString *hy = g_string_new("<span font_features=\"" NO_LIGATURES "\">");
+            append_markup(hy, text, attrs, b, b + 2, "-");
+            g_string_append(hy, "</span>");
+            sl->hyphen_markup = g_string_free(hy, false);
+            sl->hyphen_width = hw[b];
+        }
         /* A space after the line, so that a reader's text extraction does
          * not glue its last word to the next line's first. */
         else if (!forced && brk && brk->kind == CRPV_LB_GLUE && k + 1 < n)
@@ -442,6 +447,7 @@ void crpv_setting_free(crpv_setting *setting)
         return;
     for (size_t i = 0; i < setting->n_lines; i++) {
         g_free(setting->lines[i].markup);
+        g_free(setting->lines[i].hyphen_markup);
         for (size_t k = 0; k < setting->lines[i].n_segments; k++)
             g_free(setting->lines[i].segments[k].markup);
         g_free(setting->lines[i].segments);

@@ -38,8 +38,10 @@ typedef struct {
 
 /* One line. Strings owned by the setting. */
 typedef struct {
-    char *markup;       /* the line's Pango markup: soft hyphens dropped, a hyphen added
-                         * where the line breaks inside a word */
+    char *markup;       /* the line's Pango markup, soft hyphens dropped */
+    char *hyphen_markup; /* where the line breaks inside a word: the hyphen to draw after
+                          * MARKUP, apart from it (not part of the text), or NULL */
+    double hyphen_width; /* its natural width */
     double x;           /* from the measure's left edge (the indent) */
     double width;       /* the width it is drawn at: the measure when justified */
     double natural;     /* its width with natural spaces */

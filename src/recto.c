@@ -39,6 +39,7 @@ typedef struct {
     double first_baseline; /* of the grid */
     double last_baseline;  /* the lowest a line may sit */
     GArray *facts;         /* of crpv_line_fact */
+    GArray *hyphens;       /* of crpv_item, strings owned until added to the scene */
 } recto;
 
 static double baseline(const recto *r, int k)
@@ -152,8 +153,22 @@ static int set_lines(recto *r, int col, double x0, double width, int k, const ch
                     crpv_scene_end_tag(r->p.scene);
             }
         } else {
+            /* The hyphen the breaker added is drawn apart, after the
+             * tagged text: a reader's structure then joins the word. */
+            double hw = ln->hyphen_markup ? ln->hyphen_width * ln->glyph_scale : 0;
+            if (ln->hyphen_markup) {
+                crpv_item h = {.kind = CRPV_ITEM_LINE, .role = s->role, .frame = -1};
+                h.box = (crpv_rect){x + ln->width - hw, y - st->ascent, x + ln->width,
+                                    y + st->descent};
+                h.baseline = y;
+                h.text = g_strdup(ln->hyphen_markup);
+                h.font = g_strdup(s->font);
+                h.fill = s->color;
+                h.glyph_scale = ln->glyph_scale;
+                g_array_append_val(r->hyphens, h);
+            }
             crpv_item *it = crpv_scene_add(r->p.scene, CRPV_ITEM_LINE, s->role);
-            it->box = (crpv_rect){x, y - st->ascent, x + ln->width, y + st->descent};
+            it->box = (crpv_rect){x, y - st->ascent, x + ln->width - hw, y + st->descent};
             it->baseline = y;
             it->text = g_strdup(ln->markup);
             it->font = g_strdup(s->font);
@@ -555,6 +570,12 @@ static bool compose_at(recto *r, double size, size_t *overflow_block, double *ov
             crpv_scene_end_tag(r->p.scene);
         }
     }
+    /* The hyphens, outside the structure, last. */
+    for (guint h = 0; h < r->hyphens->len; h++) {
+        crpv_item *it = crpv_scene_add(r->p.scene, CRPV_ITEM_LINE, CRPV_ROLE_BODY);
+        *it = g_array_index(r->hyphens, crpv_item, h);
+    }
+    g_array_set_size(r->hyphens, 0);
     g_free(place);
     g_free(deco);
     return ok;
@@ -574,8 +595,10 @@ crpv_scene *crpv_recto_compose(const crpv_page_env *e, const crpv_content *conte
     for (int s = 0; s <= steps; s++) {
         double size = st->body_size - s * SIZE_STEP;
         r.facts = g_array_new(false, false, sizeof(crpv_line_fact));
+        r.hyphens = g_array_new(false, false, sizeof(crpv_item));
         bool ok = compose_at(&r, size, &block, &over);
         fonts_free(&r);
+        g_array_free(r.hyphens, true); /* emptied into the scene */
         if (ok) {
             if (report) {
                 report->n_lines = r.facts->len;

@@ -233,6 +233,26 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* The text of every element of ITER's tree, one line each, into OUT. */
+static void structure_text(PopplerStructureElementIter *iter, GString *out)
+{
+    do {
+        PopplerStructureElement *el = poppler_structure_element_iter_get_element(iter);
+        if (poppler_structure_element_get_kind(el) == POPPLER_STRUCTURE_ELEMENT_PARAGRAPH) {
+            char *t = poppler_structure_element_get_text(el, POPPLER_STRUCTURE_GET_TEXT_RECURSIVE);
+            if (t)
+                g_string_append_printf(out, "%s\n", t);
+            g_free(t);
+        }
+        PopplerStructureElementIter *child = poppler_structure_element_iter_get_child(iter);
+        if (child) {
+            structure_text(child, out);
+            poppler_structure_element_iter_free(child);
+        }
+        g_object_unref(el);
+    } while (poppler_structure_element_iter_next(iter));
+}
+
 static void test_pdf_read_back(void **state)
 {
     (void)state;
@@ -246,6 +266,20 @@ static void test_pdf_read_back(void **state)
     PopplerPage *page = poppler_document_get_page(doc, 0);
     g_autofree char *all = poppler_page_get_text(page);
     assert_null(strstr(all, "\u00AD")); /* no soft hyphen */
+    /* The structure gives paragraphs whole, the hyphenated word joined
+     * (« terri- / toires » on the page). */
+    PopplerStructureElementIter *iter = poppler_structure_element_iter_new(doc);
+    assert_non_null(iter);
+    GString *paragraphs = g_string_new(NULL);
+    structure_text(iter, paragraphs);
+    poppler_structure_element_iter_free(iter);
+    assert_non_null(strstr(paragraphs->str, "les acteurs locaux et les territoires, aider"));
+    /* (ASCII needles: this poppler-glib encodes the rest twice.) */
+    assert_non_null(strstr(paragraphs->str, "certains depuis vingt ans, exercent aupr"));
+    assert_non_null(strstr(paragraphs->str, "Pour mieux conna"));
+    assert_non_null(strstr(paragraphs->str, "www.reseau-crpv.fr"));
+    assert_null(strstr(paragraphs->str, "\u00AD"));
+    g_string_free(paragraphs, true);
 
     /* Where the wide column starts: the recto's own geometry. */
     crpv_recto_report r = {0};
@@ -274,6 +308,8 @@ static void test_pdf_read_back(void **state)
             assert_false(h);
     }
     assert_true(hyphens * 10 <= wide->len);
+    /* The reader sees the hyphens the typesetter reported, no more. */
+    assert_int_equal(hyphens, crpv_recto_figures_of(&r).hyphens);
     /* Word spaces: gaps between words on a line, none over 1.6 times the
      * page's typical one. */
     GArray *gaps = g_array_new(false, false, sizeof(double));
