@@ -3,6 +3,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "color.h"
 #include "page.h"
 #include "recto.h"
 #include "typeset.h"
@@ -98,7 +99,8 @@ static entry make_entry(const crpv_centre *c, const crpv_style *st)
     }
     put(&b, " \n", NULL, NULL); /* the space parts the lines in the PDF's text */
     g_autofree char *terr = crpv_typo_french(c->territoire);
-    g_autofree char *hex = crpv_color_hex(st->primary);
+    char hex[8];
+    crpv_color_hex(st->primary, hex);
     g_autofree char *open = g_strdup_printf("<span foreground=\"%s\">", hex);
     put(&b, terr, open, "</span>");
     for (char **t = c->telephones; t && *t; t++) {

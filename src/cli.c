@@ -11,10 +11,12 @@
 #include "composite.h"
 #include "config.h"
 #include "content.h"
+#include "datadir.h"
 #include "directory.h"
 #include "fonts.h"
 #include "geo.h"
 #include "htmlmap.h"
+#include "init.h"
 #include "jobs.h"
 #include "output.h"
 #include "paragraph.h"
@@ -37,11 +39,14 @@ static const char help_text[] =
     "  map         la carte seule, pour le web (carte.png, carte@2x.png, carte.pdf,\n"
     "              carte.svg, carte.html)\n"
     "  check       vérifie toutes les entrées et affiche un résumé, sans rien écrire\n"
+    "  init DOSSIER\n"
+    "              crée un dossier de travail (data/ et output/) à partir des\n"
+    "              modèles installés\n"
     "\n"
     "Entrées et sorties :\n"
     "  --data DIR          dossier de l’annuaire, du texte et du style (./data)\n"
-    "  --geo DIR           dossier des contours (./geo)\n"
-    "  --fonts DIR         dossier des polices (./fonts)\n"
+    "  --geo DIR           dossier des contours (./geo, sinon ceux installés)\n"
+    "  --fonts DIR         dossier des polices (./fonts, sinon celles installées)\n"
     "  --out DIR           dossier des sorties (./output)\n"
     "  --centres FICHIER   annuaire CSV à utiliser à la place de DATA/centres.csv\n"
     "  --prose FICHIER     texte Markdown à la place de DATA/brochure.md\n"
@@ -58,6 +63,11 @@ static const char help_text[] =
     "  --format FORMAT     png, svg, pdf ou html\n"
     "  --width PX          largeur de carte.png en pixels (1200)\n"
     "  --scale N           densité de l’image PNG (1 : carte.png, 2 : carte@2x.png…)\n"
+    "  --url-base URL      adresse où le site publie carte.png et carte@2x.png,\n"
+    "                      écrite dans carte.html (par défaut : à côté de la page)\n"
+    "  --centre ID         la carte faite pour un centre, le sien mis en valeur et les\n"
+    "                      autres estompés (carte-ID.png et carte-ID.svg)\n"
+    "  --each              la même chose pour chaque centre de l’annuaire\n"
     "\n"
     "Général :\n"
     "  -q, --quiet         n’affiche pas le résumé\n"
@@ -75,16 +85,28 @@ static const char help_text[] =
     "En cas d’erreur, les fichiers déjà présents dans le dossier de sortie restent\n"
     "intacts.\n";
 
-typedef enum { CMD_BUILD, CMD_BROCHURE, CMD_MAP, CMD_CHECK } command;
+/* The GNU form: program and version, copyright, licence. */
+static const char version_text[] =
+    "crpv " CRPV_VERSION "\n"
+    "Copyright © 2026 les auteurs de crpv\n"
+    "Licence MIT : <https://opensource.org/licenses/MIT>\n"
+    "Ceci est un logiciel libre : vous pouvez le modifier et le redistribuer.\n"
+    "Il n’y a AUCUNE GARANTIE, dans les limites permises par la loi.\n";
+
+typedef enum { CMD_BUILD, CMD_BROCHURE, CMD_MAP, CMD_CHECK, CMD_INIT } command;
 
 typedef struct {
     command cmd;
     char *data, *geo, *fonts, *out;
     char *centres, *prose, *style, *regions, *departements;
     char *format;
+    char *url_base; /* prefix of the images' addresses in carte.html, or NULL */
+    char *init_dir; /* crpv init's folder */
     int width;
     int scale;
     gboolean print, quiet, verbose, version, help;
+    char *centre;     /* map --centre ID */
+    gboolean each;    /* map --each */
 } options;
 
 typedef struct {
@@ -96,6 +118,7 @@ typedef struct {
     crpv_hyphenator *hyph;
     PangoContext *ctx;
     crpv_map *map; /* composed once, shared by the brochure and the web exports */
+    GPtrArray *centre_maps; /* of crpv_map, one per centre asked for, alive until the jobs end */
     GPtrArray *pages; /* the brochure's scenes, alive until the jobs are done */
     crpv_jobs *jobs;  /* the files being rendered on both cores */
     GPtrArray *warnings;
@@ -118,13 +141,17 @@ static void run_clear(run *r)
     if (r->pages)
         g_ptr_array_unref(r->pages);
     crpv_map_free(r->map);
+    if (r->centre_maps)
+        g_ptr_array_unref(r->centre_maps);
+    g_free(r->opt.centre);
     if (r->ctx)
         g_object_unref(r->ctx);
     g_ptr_array_free(r->warnings, TRUE);
     g_string_free(r->errors, TRUE);
     options *o = &r->opt;
     char **strs[] = {&o->data,    &o->geo,     &o->fonts,   &o->out,          &o->centres,
-                     &o->prose,   &o->style,   &o->regions, &o->departements, &o->format};
+                     &o->prose,   &o->style,   &o->regions, &o->departements, &o->format,
+                     &o->url_base, &o->init_dir};
     for (size_t i = 0; i < G_N_ELEMENTS(strs); i++)
         g_free(*strs[i]);
 }
@@ -289,10 +316,10 @@ static bool write_map(run *r, crpv_batch *batch)
     progress(r, "Écriture de la carte");
     if (r->opt.format && strcmp(r->opt.format, "png") == 0 && r->opt.scale != 1) {
         g_autofree char *name = g_strdup_printf("carte@%dx.png", r->opt.scale);
-        crpv_jobs_png(r->jobs, name, scene, px_per_pt * r->opt.scale);
+        crpv_jobs_png_density(r->jobs, name, scene, px_per_pt, r->opt.scale);
     } else if (wants(r, "png") || wants(r, "html")) {
         /* The largest first: it is the longest job. */
-        crpv_jobs_png(r->jobs, "carte@2x.png", scene, 2 * px_per_pt);
+        crpv_jobs_png_density(r->jobs, "carte@2x.png", scene, px_per_pt, 2);
         crpv_jobs_png(r->jobs, "carte.png", scene, px_per_pt);
     }
     if (wants(r, "pdf")) {
@@ -304,14 +331,24 @@ static bool write_map(run *r, crpv_batch *batch)
     }
     bool ok = true;
     if (wants(r, "svg")) {
-        GString *svg = crpv_svgmap_write(scene, title, desc, crpv_fonts_family(r->ctx));
+        int w = 0, h = 0;
+        crpv_output_png_size(scene, px_per_pt, &w, &h);
+        crpv_svgmap_options so = {title, desc, crpv_fonts_family(r->ctx), r->ctx, w, h,
+                                  r->directory};
+        GString *svg = crpv_svgmap_write(scene, &so);
         ok = crpv_batch_add_bytes(batch, "carte.svg", svg->str, svg->len, &error);
         g_string_free(svg, TRUE);
     }
     if (ok && wants(r, "html")) {
         int w = 0, h = 0;
         crpv_output_png_size(scene, px_per_pt, &w, &h);
-        GString *html = crpv_htmlmap_write(scene, "carte.png", "carte@2x.png", w, h, title);
+        /* The base ends with a slash, so that it names a folder. */
+        const char *base = r->opt.url_base ? r->opt.url_base : "";
+        const char *slash = base[0] && !g_str_has_suffix(base, "/") ? "/" : "";
+        g_autofree char *png = g_strconcat(base, slash, "carte.png", NULL);
+        g_autofree char *png2x = g_strconcat(base, slash, "carte@2x.png", NULL);
+        crpv_htmlmap_options ho = {png, png2x, w, h, title, r->directory};
+        GString *html = crpv_htmlmap_write(scene, &ho);
         ok = crpv_batch_add_bytes(batch, "carte.html", html->str, html->len, &error);
         g_string_free(html, TRUE);
     }
@@ -327,6 +364,62 @@ static char *french_number(const char *fmt, double v)
 {
     char *s = g_strdup_printf(fmt, v);
     return g_strdelimit(s, ".", ',');
+}
+
+static bool has_centre(const crpv_directory *dir, const char *id)
+{
+    for (size_t i = 0; i < crpv_directory_count(dir); i++)
+        if (strcmp(crpv_directory_nth(dir, i)->id, id) == 0)
+            return true;
+    return false;
+}
+
+/* map --centre ID, --each: one map per centre, carte-ID.png and
+ * carte-ID.svg, with that centre emphasised. */
+static bool write_centre_maps(run *r, crpv_batch *batch)
+{
+    GError *error = NULL;
+    crpv_map_input in = map_input(r);
+    r->centre_maps = g_ptr_array_new_with_free_func((GDestroyNotify)crpv_map_free);
+    for (size_t i = 0; i < crpv_directory_count(r->directory); i++) {
+        const crpv_centre *c = crpv_directory_nth(r->directory, i);
+        if (!r->opt.each && strcmp(c->id, r->opt.centre) != 0)
+            continue;
+        progress(r, "Composition des cartes des centres");
+        crpv_map *map = crpv_map_compose_for(&in, c->id, crpv_brochure_map_width(r->style),
+                                             map_tolerance, &error);
+        if (!map) {
+            fail(r, error);
+            g_error_free(error);
+            return false;
+        }
+        g_ptr_array_add(r->centre_maps, map);
+        const crpv_scene *scene = crpv_map_scene(map);
+        double px_per_pt = (double)r->opt.width / crpv_scene_width(scene);
+        g_autofree char *png = g_strdup_printf("carte-%s.png", c->id);
+        if (wants(r, "png"))
+            crpv_jobs_png_density(r->jobs, png, scene, px_per_pt, r->opt.scale);
+        if (!wants(r, "svg"))
+            continue;
+        g_autofree char *title = g_strdup_printf("Carte du réseau des centres de ressources "
+                                                 "Politique de la ville : %s (%s)",
+                                                 c->nom, c->territoire);
+        g_autofree char *desc = crpv_map_description(r->directory);
+        int w = 0, h = 0;
+        crpv_output_png_size(scene, px_per_pt, &w, &h);
+        crpv_svgmap_options so = {title, desc, crpv_fonts_family(r->ctx), r->ctx, w, h,
+                                  r->directory};
+        GString *svg = crpv_svgmap_write(scene, &so);
+        g_autofree char *name = g_strdup_printf("carte-%s.svg", c->id);
+        bool ok = crpv_batch_add_bytes(batch, name, svg->str, svg->len, &error);
+        g_string_free(svg, TRUE);
+        if (!ok) {
+            fail(r, error);
+            g_error_free(error);
+            return false;
+        }
+    }
+    return true;
 }
 
 /* Composes the brochure and queues its PDF, SVG pages and PNG previews. */
@@ -495,11 +588,14 @@ static int parse_options(options *o, int argc, char **argv)
         {"format", 0, 0, G_OPTION_ARG_STRING, &o->format, NULL, NULL},
         {"width", 0, 0, G_OPTION_ARG_INT, &o->width, NULL, NULL},
         {"scale", 0, 0, G_OPTION_ARG_INT, &o->scale, NULL, NULL},
+        {"url-base", 0, 0, G_OPTION_ARG_STRING, &o->url_base, NULL, NULL},
         {"print", 0, 0, G_OPTION_ARG_NONE, &o->print, NULL, NULL},
         {"quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, NULL, NULL},
         {"verbose", 'v', 0, G_OPTION_ARG_NONE, &o->verbose, NULL, NULL},
         {"version", 0, 0, G_OPTION_ARG_NONE, &o->version, NULL, NULL},
         {"help", 'h', 0, G_OPTION_ARG_NONE, &o->help, NULL, NULL},
+        {"centre", 0, 0, G_OPTION_ARG_STRING, &o->centre, NULL, NULL},
+        {"each", 0, 0, G_OPTION_ARG_NONE, &o->each, NULL, NULL},
         {NULL, 0, 0, 0, NULL, NULL, NULL},
     };
     o->width = 1200;
@@ -529,10 +625,20 @@ static int parse_options(options *o, int argc, char **argv)
             o->cmd = CMD_MAP;
         else if (strcmp(c, "check") == 0)
             o->cmd = CMD_CHECK;
+        else if (strcmp(c, "init") == 0)
+            o->cmd = CMD_INIT;
         else
-            return usage_error("commande « %s » inconnue (build, brochure, map ou check)", c);
-        if (argc > 2)
-            return usage_error("argument « %s » en trop", argv[2]);
+            return usage_error("commande « %s » inconnue (build, brochure, map, check ou init)",
+                               c);
+        int n_args = o->cmd == CMD_INIT ? 1 : 0;
+        if (argc > 2 + n_args)
+            return usage_error("argument « %s » en trop", argv[2 + n_args]);
+        if (o->cmd == CMD_INIT) {
+            if (argc < 3)
+                return usage_error("init : indiquez le dossier à créer (crpv init DOSSIER)%s",
+                                   "");
+            o->init_dir = g_strdup(argv[2]);
+        }
     }
     if (o->format) {
         const char *allowed = o->cmd == CMD_BROCHURE ? "pdf svg png"
@@ -548,16 +654,145 @@ static int parse_options(options *o, int argc, char **argv)
         return usage_error("--width doit être entre 100 et 10000 pixels%s", "");
     if (o->scale < 1 || o->scale > 4)
         return usage_error("--scale doit être entre 1 et 4%s", "");
+    if (o->url_base) {
+        if (o->cmd != CMD_MAP && o->cmd != CMD_BUILD)
+            return usage_error("--url-base ne vaut que pour map ou build%s", "");
+        for (const unsigned char *c = (const unsigned char *)o->url_base; *c; c++)
+            if (*c <= 0x20 || *c == 0x7f || *c == '"' || *c == '<' || *c == '>' || *c == '\\')
+                return usage_error("--url-base « %s » : une adresse ne contient ni espace ni "
+                                   "guillemet ni chevron",
+                                   o->url_base);
+        if (!g_utf8_validate(o->url_base, -1, NULL))
+            return usage_error("--url-base : adresse mal encodée%s", "");
+    }
     if (o->print && (o->cmd == CMD_MAP || o->cmd == CMD_CHECK))
         return usage_error("--print ne vaut que pour brochure ou build%s", "");
+    if ((o->centre || o->each) && o->cmd != CMD_MAP)
+        return usage_error("--centre et --each ne valent que pour map%s", "");
+    if (o->centre && o->each)
+        return usage_error("--centre ou --each, pas les deux%s", "");
+    if ((o->centre || o->each) && o->format && strcmp(o->format, "png") && strcmp(o->format, "svg"))
+        return usage_error("--centre et --each écrivent carte-ID.png et carte-ID.svg%s", "");
     if (!o->data)
         o->data = g_strdup("data");
+    /* Left NULL when neither here nor installed: see missing_inputs(). */
     if (!o->geo)
-        o->geo = g_strdup("geo");
+        o->geo = crpv_datadir_lookup("geo", NULL);
     if (!o->fonts)
-        o->fonts = g_strdup("fonts");
+        o->fonts = crpv_datadir_lookup("fonts", NULL);
     if (!o->out)
         o->out = g_strdup("output");
+    return 0;
+}
+
+/* PATH quoted for a shell when it needs to be, for a command to copy. */
+static char *shell_word(const char *path)
+{
+    for (const char *p = path; *p; p++)
+        if (!g_ascii_isalnum(*p) && !strchr("._/-+@%", *p))
+            return g_shell_quote(path);
+    return g_strdup(path);
+}
+
+/* How the user can call this program again: "crpv" when that is the one
+ * the shell finds, else its full path. */
+static char *program_for_hint(void)
+{
+    g_autofree char *self = g_file_read_link("/proc/self/exe", NULL);
+    g_autofree char *found = g_find_program_in_path("crpv");
+    GStatBuf a, b;
+    if (!self || (found && g_stat(found, &a) == 0 && g_stat(self, &b) == 0 &&
+                  a.st_dev == b.st_dev && a.st_ino == b.st_ino))
+        return g_strdup("crpv");
+    return shell_word(self);
+}
+
+/* Before reading anything, the folders a run cannot do without. Outside a
+ * working folder, or without the installed data, one line says what was
+ * looked for and how to fix it, rather than one error per missing file.
+ * Returns 0, or the exit status after printing that line. */
+static int missing_inputs(const options *o)
+{
+    bool default_data = strcmp(o->data, "data") == 0;
+    if (!o->centres && (default_data ? !g_file_test("data/centres.csv", G_FILE_TEST_EXISTS)
+                                     : !g_file_test(o->data, G_FILE_TEST_IS_DIR))) {
+        if (default_data) {
+            g_autofree char *cwd = g_get_current_dir();
+            g_printerr("crpv : %s n’est pas un dossier de travail (pas de data/centres.csv) : "
+                       "créez-en un avec « crpv init DOSSIER », ou indiquez vos données avec "
+                       "--data DIR\n",
+                       cwd);
+        } else {
+            g_printerr("crpv : dossier de données « %s » introuvable (--data) ; « crpv init "
+                       "DOSSIER » en crée un\n",
+                       o->data);
+        }
+        return CRPV_EXIT_IO;
+    }
+    struct {
+        const char *name, *option, *what;
+        const char *dir;
+        bool needed;
+    } folders[] = {
+        {"geo", "--geo", "contours", o->geo, !(o->regions && o->departements)},
+        {"fonts", "--fonts", "polices", o->fonts, o->cmd != CMD_CHECK},
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(folders); i++) {
+        if (!folders[i].needed || (folders[i].dir && g_file_test(folders[i].dir,
+                                                                 G_FILE_TEST_IS_DIR)))
+            continue;
+        if (folders[i].dir) {
+            g_printerr("crpv : dossier de %s « %s » introuvable (%s)\n", folders[i].what,
+                       folders[i].dir, folders[i].option);
+        } else {
+            GString *tried = g_string_new(NULL);
+            crpv_datadir_lookup(folders[i].name, tried);
+            g_printerr("crpv : %s introuvables (cherché : %s) : indiquez leur dossier avec %s, "
+                       "ou réinstallez crpv\n",
+                       folders[i].what, tried->str, folders[i].option);
+            g_string_free(tried, TRUE);
+        }
+        return CRPV_EXIT_IO;
+    }
+    return 0;
+}
+
+/* crpv init: the templates copied into a new working folder, and what to
+ * do next. */
+static int run_init(const options *o)
+{
+    GString *tried = g_string_new(NULL);
+    g_autofree char *datadir = crpv_datadir_find(tried);
+    g_autofree char *templates = datadir ? g_build_filename(datadir, "modeles", NULL) : NULL;
+    if (!templates || !g_file_test(templates, G_FILE_TEST_IS_DIR)) {
+        g_printerr("crpv : modèles introuvables (cherché : %s) : réinstallez crpv, ou "
+                   "indiquez son dossier de données dans CRPV_DATADIR\n",
+                   templates ? templates : tried->str);
+        g_string_free(tried, TRUE);
+        return CRPV_EXIT_IO;
+    }
+    g_string_free(tried, TRUE);
+    g_autoptr(GPtrArray) created = g_ptr_array_new_with_free_func(g_free);
+    GError *error = NULL;
+    if (!crpv_init_folder(templates, o->init_dir, created, &error)) {
+        g_printerr("crpv : %s\n", error->message);
+        g_error_free(error);
+        return CRPV_EXIT_IO;
+    }
+    if (o->quiet)
+        return 0;
+    printf("Dossier de travail créé : %s\n", o->init_dir);
+    for (guint i = 0; i < created->len; i++) {
+        const char *what = crpv_init_describe(created->pdata[i]);
+        printf("  %-18s %s\n", (char *)created->pdata[i], what ? what : "");
+    }
+    g_autofree char *dir = shell_word(o->init_dir);
+    g_autofree char *prog = program_for_hint();
+    printf("\nEnsuite :\n"
+           "  cd %s\n"
+           "  %s check    vérifie l’annuaire, le texte et le style\n"
+           "  %s build    écrit la brochure et la carte dans output/\n",
+           dir, prog, prog);
     return 0;
 }
 
@@ -573,9 +808,17 @@ int crpv_cli_main(int argc, char **argv)
     int rc = parse_options(&r.opt, argc, argv);
     if (rc != 0) {
         if (rc < 0) {
-            fputs(r.opt.help ? help_text : "crpv " CRPV_VERSION "\n", stdout);
+            fputs(r.opt.help ? help_text : version_text, stdout);
             rc = 0;
         }
+        run_clear(&r);
+        return rc;
+    }
+    if (r.opt.cmd == CMD_INIT)
+        rc = run_init(&r.opt);
+    else
+        rc = missing_inputs(&r.opt);
+    if (rc != 0 || r.opt.cmd == CMD_INIT) {
         run_clear(&r);
         return rc;
     }
@@ -610,7 +853,14 @@ int crpv_cli_main(int argc, char **argv)
              * them while this one composes the brochure. */
             r.jobs = crpv_jobs_new(r.opt.fonts);
             bool ok = true;
-            if (r.opt.cmd == CMD_BUILD || r.opt.cmd == CMD_MAP)
+            if (r.opt.centre && !has_centre(r.directory, r.opt.centre)) {
+                usage_error("centre « %s » inconnu de l’annuaire (voir la colonne id)",
+                            r.opt.centre);
+                r.status = CRPV_EXIT_USAGE;
+                ok = false;
+            } else if (r.opt.centre || r.opt.each)
+                ok = write_centre_maps(&r, batch);
+            else if (r.opt.cmd == CMD_BUILD || r.opt.cmd == CMD_MAP)
                 ok = write_map(&r, batch);
             if (ok && (r.opt.cmd == CMD_BUILD || r.opt.cmd == CMD_BROCHURE))
                 ok = write_brochure(&r);

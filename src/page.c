@@ -19,12 +19,6 @@ crpv_color crpv_tint(crpv_color c, double t)
     return (crpv_color){1 - t * (1 - c.r), 1 - t * (1 - c.g), 1 - t * (1 - c.b), 1};
 }
 
-char *crpv_color_hex(crpv_color c)
-{
-    return g_strdup_printf("#%02x%02x%02x", (unsigned)lround(c.r * 255),
-                           (unsigned)lround(c.g * 255), (unsigned)lround(c.b * 255));
-}
-
 double crpv_page_text_height(const crpv_page_env *e, const char *font, const char *markup, double width,
                           bool justify, double leading)
 {

@@ -41,7 +41,6 @@ double crpv_page_edge_right(const crpv_page_env *e);
  * the locale's decimal mark. Returns a new string (g_free). */
 char *crpv_page_font(const crpv_page_env *e, const char *face, double size);
 crpv_color crpv_tint(crpv_color c, double t);
-char *crpv_color_hex(crpv_color c); /* "#rrggbb" (g_free) */
 
 double crpv_page_text_height(const crpv_page_env *e, const char *font, const char *markup,
                              double width, bool justify, double leading);
