@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "brochure.h"
+#include "checks.h"
 #include "composite.h"
 #include "config.h"
 #include "content.h"
@@ -19,6 +20,8 @@
 #include "init.h"
 #include "jobs.h"
 #include "output.h"
+#include "paragraph.h"
+#include "recto.h"
 #include "style.h"
 #include "svgmap.h"
 #include "typeset.h"
@@ -68,8 +71,8 @@ static const char help_text[] =
     "  --each              la même chose pour chaque centre de l’annuaire\n"
     "\n"
     "Général :\n"
-    "  -q, --quiet         n’affiche pas le résumé\n"
-    "  -v, --verbose       affiche aussi les avertissements et le détail\n"
+    "  -q, --quiet         n’affiche pas le résumé (les avertissements restent)\n"
+    "  -v, --verbose       affiche aussi le détail de la carte (sommets, étiquettes)\n"
     "  --version           affiche la version\n"
     "  -h, --help          affiche cette aide\n"
     "\n"
@@ -218,6 +221,9 @@ static void load_inputs(run *r, bool need_prose)
         g_clear_error(&error);
     }
 
+    if (r->regions)
+        crpv_check_boundaries(r->regions, r->departements, r->style, r->warnings);
+
     progress(r, "Lecture de l’annuaire");
     g_autofree char *centres_path = input_path(o->centres, o->data, "centres.csv");
     /* Even without boundaries, the directory is checked for everything
@@ -246,6 +252,11 @@ static void load_inputs(run *r, bool need_prose)
         if (!r->content) {
             fail(r, error);
             g_clear_error(&error);
+        } else if (crpv_content_count(r->content) == 0) {
+            g_ptr_array_add(r->warnings,
+                            g_strdup_printf("%s:1: attention : texte vide, le recto de la "
+                                            "brochure restera blanc",
+                                            prose_path));
         }
     }
 }
@@ -260,6 +271,14 @@ static bool load_fonts(run *r)
         return false;
     }
     return true;
+}
+
+/* Every text the outputs print, checked against the fonts once they are
+ * loaded. */
+static void check_glyphs(run *r)
+{
+    g_autofree char *path = input_path(r->opt.centres, r->opt.data, "centres.csv");
+    crpv_check_glyphs(r->ctx, r->directory, path, r->content, r->warnings);
 }
 
 static crpv_map_input map_input(run *r)
@@ -357,6 +376,13 @@ static bool write_map(run *r, crpv_batch *batch)
     return ok;
 }
 
+/* A decimal with a French comma. */
+static char *french_number(const char *fmt, double v)
+{
+    char *s = g_strdup_printf(fmt, v);
+    return g_strdelimit(s, ".", ',');
+}
+
 static bool has_centre(const crpv_directory *dir, const char *id)
 {
     for (size_t i = 0; i < crpv_directory_count(dir); i++)
@@ -423,11 +449,17 @@ static bool write_brochure(run *r)
     if (!map)
         return false;
     crpv_brochure_input bin = {r->content, &in, r->opt.print, map};
-    r->pages = crpv_brochure_compose(&bin, NULL, &error);
+    crpv_brochure_stats stats = {0};
+    r->pages = crpv_brochure_compose(&bin, &stats, &error);
     if (!r->pages) {
         fail(r, error);
         g_error_free(error);
         return false;
+    }
+    if (r->opt.verbose && stats.body_stepped_down) {
+        g_autofree char *from = french_number("%.2g", r->style->body_size);
+        g_autofree char *to = french_number("%.2g", stats.body_size);
+        g_printerr("recto : corps réduit de %s à %s\u00a0pt pour tenir sur la page\n", from, to);
     }
     progress(r, "Écriture de la brochure");
     const char *stem = r->opt.print ? "brochure-impression" : "brochure";
@@ -492,21 +524,64 @@ static void print_check(run *r)
     printf("Annuaire : %zu centres (%zu actifs, %zu en préfiguration), dont %zu en outre-mer\n",
            st.centres, st.actifs, st.prefiguration, st.outremer);
     printf("Régions couvertes : %zu sur %zu\n", st.regions, n_regions);
-    /* A region without a centre is worth a look, not an error. */
+    /* A region without a centre is a fact of the network, not a fault of
+     * the input: it belongs to the summary, not to the warnings. */
+    GString *uncovered = g_string_new(NULL);
     for (size_t i = 0; i < n_regions; i++) {
         const crpv_feature *f = crpv_layer_nth(r->regions, i);
         bool covered = false;
         for (size_t c = 0; c < crpv_directory_count(r->directory) && !covered; c++)
             covered = crpv_centre_serves_region(crpv_directory_nth(r->directory, c), f->code);
         if (!covered)
-            g_ptr_array_add(r->warnings,
-                            g_strdup_printf("%s: attention : région « %s » (%s) sans centre de "
-                                            "ressources",
-                                            crpv_layer_path(r->regions), f->nom, f->code));
+            g_string_append_printf(uncovered, "%s« %s » (%s)", uncovered->len ? ", " : "",
+                                   f->nom, f->code);
     }
-    printf("Avertissements : %u\n", r->warnings->len);
-    for (guint i = 0; i < r->warnings->len; i++)
-        printf("  %s\n", (char *)g_ptr_array_index(r->warnings, i));
+    if (uncovered->len)
+        printf("Régions sans centre de ressources : %s\n", uncovered->str);
+    g_string_free(uncovered, TRUE);
+    printf("Avertissements : %u%s\n", r->warnings->len,
+           r->warnings->len ? " (sur la sortie d’erreur)" : "");
+}
+
+/* The recto's typesetting in figures, for --verbose. */
+static void print_recto_figures(const crpv_recto_report *report)
+{
+    crpv_recto_figures f = crpv_recto_figures_of(report);
+    g_autofree char *size = french_number("%.2g", report->body_size);
+    g_autofree char *leading = french_number("%.2f", report->leading);
+    g_autofree char *share = french_number("%.0f", f.lines ? 100.0 * f.hyphens / f.lines : 0);
+    g_autofree char *spaces = french_number("%.0f", crpv_set_space_percent(f.max_ratio));
+    g_autofree char *measure = french_number("%.0f", report->measure);
+    printf("Recto : %zu lignes de texte courant, %zu terminées par une césure (%s\u00a0%%), "
+           "ligne la plus lâche : espaces à %s\u00a0%% ; corps %s\u00a0pt, interligne "
+           "%s\u00a0pt, justification sur %s\u00a0pt\n",
+           f.lines, f.hyphens, share, spaces, size, leading, measure);
+}
+
+/* Composes the recto alone to report its figures (check --verbose). */
+static void check_recto(run *r)
+{
+    if (!r->content || !load_fonts(r))
+        return;
+    const crpv_style *st = r->style;
+    crpv_page_env e = {.st = st, .ctx = r->ctx, .w = st->page_width * CRPV_MM,
+                       .h = st->page_height * CRPV_MM};
+    crpv_recto_report report = {0};
+    GError *error = NULL;
+    crpv_scene *sc = crpv_recto_compose(&e, r->content, &report, &error);
+    if (!sc) {
+        fail(r, error);
+        g_error_free(error);
+        return;
+    }
+    print_recto_figures(&report);
+    if (report.stepped_down) {
+        g_autofree char *from = french_number("%.2g", st->body_size);
+        g_autofree char *to = french_number("%.2g", report.body_size);
+        printf("Recto : corps réduit de %s à %s\u00a0pt pour tenir sur la page\n", from, to);
+    }
+    crpv_scene_free(sc);
+    crpv_recto_report_clear(&report);
 }
 
 static int usage_error(const char *fmt, const char *arg)
@@ -769,13 +844,17 @@ int crpv_cli_main(int argc, char **argv)
     r.progress = !r.opt.quiet && isatty(STDOUT_FILENO);
     bool prose = r.opt.cmd != CMD_MAP;
     load_inputs(&r, prose);
-    if (r.status == 0 && r.opt.cmd != CMD_CHECK)
-        load_fonts(&r);
+    /* The fonts are an input too: check verifies them and what they must
+     * draw. */
+    if (r.status == 0 && load_fonts(&r))
+        check_glyphs(&r);
 
     if (r.status == 0 && r.opt.cmd == CMD_CHECK) {
         progress_done(&r);
         if (!r.opt.quiet)
             print_check(&r);
+        if (!r.opt.quiet && r.opt.verbose)
+            check_recto(&r);
     } else if (r.status == 0) {
         g_autofree char *p1 = input_path(r.opt.centres, r.opt.data, "centres.csv");
         g_autofree char *p2 = input_path(r.opt.prose, r.opt.data, "brochure.md");
@@ -821,11 +900,12 @@ int crpv_cli_main(int argc, char **argv)
                 print_summary(&r, batch);
             crpv_batch_free(batch);
         }
-        if (r.opt.verbose)
-            for (guint i = 0; i < r.warnings->len; i++)
-                g_printerr("%s\n", (char *)g_ptr_array_index(r.warnings, i));
     }
     progress_done(&r);
+    /* Warnings always show: a missing .prj or an empty prose file changes
+     * the output, and --quiet silences only the summary (DESIGN §3). */
+    for (guint i = 0; i < r.warnings->len; i++)
+        g_printerr("%s\n", (char *)g_ptr_array_index(r.warnings, i));
     if (r.errors->len) {
         fputs(r.errors->str, stderr);
         if (r.status == CRPV_EXIT_INPUT)
