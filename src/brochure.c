@@ -264,13 +264,19 @@ static void draw_entries(crpv_page *p, const crpv_page_env *e, const entry *en, 
         d->center = (crpv_point){x + r, cy};
         d->radius = r;
         d->box = (crpv_rect){x, cy - r, x + 2 * r, cy + r};
-        d->fill = c->statut == CRPV_STATUT_ACTIF ? e->st->marker : crpv_color_rgb(0x8a8fa0);
+        /* In préfiguration, as on the map: a white disc ringed and
+         * numbered in the network's colour, the ring as wide for its size. */
+        bool pref = c->statut != CRPV_STATUT_ACTIF;
+        d->fill = pref ? crpv_color_rgb(0xffffff) : e->st->marker;
+        d->stroke = pref ? e->st->marker : crpv_color_none();
+        d->line_width = r * 1.2 / 5.2;
         d->key = g_strdup(c->id);
         g_autofree char *num = g_strdup_printf("%zu", i + 1);
         double nh = crpv_page_text_height(e, badge_font, num, 2 * r, false, 0);
         crpv_item *t = crpv_scene_add_text(p->scene, CRPV_ROLE_NONE,
                                            (crpv_rect){x, cy - nh / 2, x + 2 * r, cy + nh / 2},
-                                           badge_font, num, e->st->marker_text);
+                                           badge_font, num,
+                                           pref ? e->st->marker : e->st->marker_text);
         t->align = 1;
         t->key = g_strdup(c->id);
         crpv_scene_end_tag(p->scene);

@@ -436,7 +436,8 @@ static bool add_frames(crpv_map *map, const crpv_map_input *in, double k, double
              * own colours, as the main map shows them: the window never
              * reads as sea. Only regions whose box meets Île-de-France's
              * are projected; the window's clip drops what falls out. */
-            const crpv_feature *region = crpv_layer_find(in->regions, IDF_REGION);
+            const crpv_feature *region =
+                idf_deps->len ? crpv_layer_find(in->regions, IDF_REGION) : NULL;
             for (guint j = 0; region && j < metro_features_n; j++) {
                 const crpv_feature *r = g_ptr_array_index(nth_frame(map, 0)->features, j);
                 if (crpv_rect_intersects(crpv_rect_inflate(region->bbox, 0.5), r->bbox))
