@@ -920,11 +920,13 @@ static void draw_legend_and_credit(crpv_map *map, const crpv_map_input *in, doub
     crpv_rect box = corners[0];
     for (guint i = 0; i < cands->len; i++) {
         crpv_rect c = g_array_index(cands, crpv_rect, i);
-        bool clear = !rect_hits_shapes(crpv_rect_inflate(c, 4 * k), metro->shapes,
-                                       metro->features->len);
+        /* The obstacles first: they are few, the coasts long. */
+        bool clear = true;
         for (guint o = 0; clear && o < obstacles->len; o++)
             clear = !crpv_rect_intersects(crpv_rect_inflate(c, 4 * k),
                                           g_array_index(obstacles, crpv_obstacle, o).box);
+        clear = clear && !rect_hits_shapes(crpv_rect_inflate(c, 4 * k), metro->shapes,
+                                           metro->features->len);
         if (clear) {
             box = c;
             break;

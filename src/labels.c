@@ -301,9 +301,9 @@ static int compare_candidates(const void *a, const void *b)
 /* What lies under box B, sampled on a 5 x 2 grid: the share over another
  * territory than the label's own, and the share off the ground most of
  * the box lies on (0 when the box sits on one ground: its territory, or
- * the sea). */
-static void ground_shares(const crpv_label_request *r, crpv_rect b, double *foreign,
-                          double *mixed)
+ * the sea). BOXES: the grounds' bounding boxes. */
+static void ground_shares(const crpv_label_request *r, const crpv_rect *boxes, crpv_rect b,
+                          double *foreign, double *mixed)
 {
     enum { N = 10 };
     const crpv_shape *under[N];
@@ -314,8 +314,7 @@ static void ground_shares(const crpv_label_request *r, crpv_rect b, double *fore
                             b.y0 + (gy + 0.5) / 2 * (b.y1 - b.y0)};
             under[s] = NULL; /* the sea */
             for (size_t g = 0; g < r->n_grounds && !under[s]; g++)
-                if (r->grounds[g].n_rings &&
-                    crpv_rect_contains_point(crpv_shape_bbox(&r->grounds[g]), q) &&
+                if (r->grounds[g].n_rings && crpv_rect_contains_point(boxes[g], q) &&
                     crpv_shape_contains(&r->grounds[g], q))
                     under[s] = &r->grounds[g];
             n_foreign += under[s] && under[s] != r->ground;
@@ -336,6 +335,7 @@ static void ground_shares(const crpv_label_request *r, crpv_rect b, double *fore
  * leader line; a box across a border or a coast, half that. */
 #define FOREIGN_WEIGHT 14.0
 #define MIXED_WEIGHT 5.0
+#define GROUND_RINGS 3
 
 static void build_candidates(placer *p, size_t i)
 {
@@ -373,14 +373,22 @@ static void build_candidates(placer *p, size_t i)
             p->near[p->n_near++] = j;
     }
     size_t usable = 0;
+    /* The grounds' boxes once per label, not per candidate and point. */
+    crpv_rect *boxes = g_new(crpv_rect, r->n_grounds ? r->n_grounds : 1);
+    for (size_t g = 0; g < r->n_grounds; g++)
+        boxes[g] = crpv_shape_bbox(&r->grounds[g]);
     for (k = 0; k < N_CANDIDATES; k++) {
         cs[k].score += crowding_penalty(p, i, &cs[k]);
-        if (r->n_grounds) {
+        cs[k].static_bad = static_conflicts(p, i, &cs[k]);
+        /* Only usable places are weighed by their ground, and only those
+         * near the marker (the classic ones and the first rings): further
+         * ones, behind a leader, already cost more, and the sampling is
+         * the placement's main cost. */
+        if (r->n_grounds && cs[k].static_bad == 0 && k < 8 + GROUND_RINGS * N_ANGLES) {
             double foreign, mixed;
-            ground_shares(r, cs[k].box, &foreign, &mixed);
+            ground_shares(r, boxes, cs[k].box, &foreign, &mixed);
             cs[k].score += FOREIGN_WEIGHT * foreign + MIXED_WEIGHT * mixed;
         }
-        cs[k].static_bad = static_conflicts(p, i, &cs[k]);
         if (cs[k].static_bad == 0)
             usable++;
     }
@@ -390,6 +398,7 @@ static void build_candidates(placer *p, size_t i)
         cs[k].score += (double)k * 1e-9;
     qsort(cs, N_CANDIDATES, sizeof *cs, compare_candidates);
     p->n_usable[i] = usable;
+    g_free(boxes);
 }
 
 /* Does candidate C clash with placed label J (padded boxes, leaders)? */
