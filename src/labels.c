@@ -388,6 +388,10 @@ static void build_candidates(placer *p, size_t i)
             double foreign, mixed;
             ground_shares(r, boxes, cs[k].box, &foreign, &mixed);
             cs[k].score += FOREIGN_WEIGHT * foreign + MIXED_WEIGHT * mixed;
+        } else if (r->n_grounds) {
+            /* Unweighed: counted as over another territory, so that a far
+             * place never wins over a near one by its ground alone. */
+            cs[k].score += FOREIGN_WEIGHT;
         }
         if (cs[k].static_bad == 0)
             usable++;
