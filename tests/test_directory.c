@@ -290,9 +290,9 @@ static void test_missing_columns(void **state)
     expect_error("id,territoire,regions\noriv,Grand Est,44\n", NULL, NULL,
                  "t.csv:1: colonne obligatoire « nom » absente\n"
                  "t.csv:1: colonne obligatoire « statut » absente");
-    expect_error("", NULL, NULL, "t.csv:1: fichier vide (ligne d'en-tête attendue)");
+    expect_error("", NULL, NULL, "t.csv:1: fichier vide (ligne d’en-tête attendue)");
     expect_error("id,nom,territoire,regions,statut,ID\n", NULL, NULL,
-                 "t.csv:1: colonne « id » en double");
+                 "t.csv:1: colonne « id » en double (« id » et « ID »)");
 }
 
 static void test_columns_any_order(void **state)
@@ -397,19 +397,18 @@ static void test_coordinates(void **state)
                         "d,D,Paris,11,75,,,,nan,inf,actif\n"
                         "e,E,Paris,11,75,,,,200,-91,actif\n"
                         "f,F,Paris,11,75,,,,2.35,12.5,actif\n"
-                        "g,G,Paris,11,75,,,,\"2,35\",48.85,actif\n"
+                        "g,G,Paris,11,75,,,,\"2,35\",\"48,85\",actif\n"
                         "h,H,Île-de-France,11,,,,,5.0,45.5,actif\n"
                         "i,I,Essonne,11,91,,,,2.35,48.85,actif\n",
                  l->regions, l->departements,
                  "t.csv:2: longitude « 2.35 » sans latitude\n"
                  "t.csv:3: latitude « 48.85 » sans longitude\n"
-                 "t.csv:4: latitude « abc » n'est pas un nombre\n"
-                 "t.csv:5: longitude « nan » n'est pas un nombre\n"
-                 "t.csv:5: latitude « inf » n'est pas un nombre\n"
+                 "t.csv:4: latitude « abc » n’est pas un nombre\n"
+                 "t.csv:5: longitude « nan » n’est pas un nombre\n"
+                 "t.csv:5: latitude « inf » n’est pas un nombre\n"
                  "t.csv:6: longitude « 200 » hors limites (de -180 à 180)\n"
                  "t.csv:6: latitude « -91 » hors limites (de -90 à 90)\n"
                  "t.csv:7: coordonnées (2.35, 12.5) hors du territoire « Paris »\n"
-                 "t.csv:8: longitude « 2,35 » n'est pas un nombre\n"
                  "t.csv:9: coordonnées (5, 45.5) hors du territoire « Île-de-France »\n"
                  "t.csv:10: coordonnées (2.35, 48.85) hors du territoire « Essonne »");
 
@@ -443,8 +442,8 @@ static void test_decimal_comma_in_semicolon_file(void **state)
     expect_error("id;nom;territoire;regions;lon;lat;statut\n"
                  "a;A;T;84;4,8,3;1.5,2;actif\n",
                  NULL, NULL,
-                 "t.csv:2: longitude « 4,8,3 » n'est pas un nombre\n"
-                 "t.csv:2: latitude « 1.5,2 » n'est pas un nombre");
+                 "t.csv:2: longitude « 4,8,3 » n’est pas un nombre\n"
+                 "t.csv:2: latitude « 1.5,2 » n’est pas un nombre");
 }
 
 static void test_phones(void **state)
@@ -557,7 +556,7 @@ static void test_all_errors_at_once(void **state)
                  "seulement)\n"
                  "t.csv:6: schéma de lien refusé dans « javascript:void(0) » (attendu : http ou "
                  "https)\n"
-                 "t.csv:6: latitude « abc » n'est pas un nombre\n"
+                 "t.csv:6: latitude « abc » n’est pas un nombre\n"
                  "t.csv:6: statut « ouvert » inconnu (attendu : actif ou prefiguration)\n"
                  "t.csv:7: valeur obligatoire « nom » vide\n"
                  "t.csv:7: valeur obligatoire « statut » vide");
