@@ -12,6 +12,7 @@
 #include "config.h"
 #include "content.h"
 #include "directory.h"
+#include "edition.h"
 #include "fonts.h"
 #include "geo.h"
 #include "htmlmap.h"
@@ -20,6 +21,7 @@
 #include "style.h"
 #include "svgmap.h"
 #include "typeset.h"
+#include "watch.h"
 
 static const char help_text[] =
     "Usage : crpv [COMMANDE] [OPTIONS]\n"
@@ -34,14 +36,19 @@ static const char help_text[] =
     "  brochure    la brochure seule (brochure.pdf, brochure-N.svg, brochure-N.png)\n"
     "  map         la carte seule, pour le web (carte.png, carte@2x.png, carte.pdf,\n"
     "              carte.svg, carte.html)\n"
-    "  check       vérifie toutes les entrées et affiche un résumé, sans rien écrire\n"
+    "  check       vérifie toutes les entrées et affiche un résumé, sans rien écrire,\n"
+    "              et ce qui a changé depuis la dernière édition produite\n"
+    "  watch       reconstruit tout à chaque enregistrement d’une entrée et dit ce\n"
+    "              qui a changé (Ctrl+C pour arrêter)\n"
     "\n"
     "Entrées et sorties :\n"
     "  --data DIR          dossier de l’annuaire, du texte et du style (./data)\n"
     "  --geo DIR           dossier des contours (./geo)\n"
     "  --fonts DIR         dossier des polices (./fonts)\n"
     "  --out DIR           dossier des sorties (./output)\n"
-    "  --centres FICHIER   annuaire CSV à utiliser à la place de DATA/centres.csv\n"
+    "  --centres FICHIER   annuaire (.csv, .ods ou .xlsx) à la place de\n"
+    "                      DATA/centres.csv ; « - » : l’entrée standard\n"
+    "  --feuille NOM       feuille du classeur à lire (la première par défaut)\n"
     "  --prose FICHIER     texte Markdown à la place de DATA/brochure.md\n"
     "  --style FICHIER     style à la place de DATA/style.ini\n"
     "  --regions FICHIER.shp       contours des régions\n"
@@ -71,22 +78,34 @@ static const char help_text[] =
     "  3  erreur de lecture ou d’écriture (fichier absent, disque plein, droits)\n"
     "\n"
     "En cas d’erreur, les fichiers déjà présents dans le dossier de sortie restent\n"
-    "intacts.\n";
+    "intacts. Chaque construction réussie enregistre son édition dans\n"
+    "OUT/edition.ini, à laquelle la suivante et check comparent l’annuaire.\n";
 
-typedef enum { CMD_BUILD, CMD_BROCHURE, CMD_MAP, CMD_CHECK } command;
+typedef enum { CMD_BUILD, CMD_BROCHURE, CMD_MAP, CMD_CHECK, CMD_WATCH } command;
+
+static const char *const command_names[] = {"build", "brochure", "map", "check", "watch"};
 
 typedef struct {
     command cmd;
     char *data, *geo, *fonts, *out;
-    char *centres, *prose, *style, *regions, *departements;
+    char *centres, *sheet, *prose, *style, *regions, *departements;
     char *format;
-    int width;
-    int scale;
+    int width;  /* 0 when not given */
+    int scale;  /* 0 when not given */
     gboolean print, quiet, verbose, version, help;
 } options;
 
+static void options_clear(options *o)
+{
+    char **strs[] = {&o->data,    &o->geo,     &o->fonts,   &o->out,          &o->centres,
+                     &o->sheet,   &o->prose,   &o->style,   &o->regions,      &o->departements,
+                     &o->format};
+    for (size_t i = 0; i < G_N_ELEMENTS(strs); i++)
+        g_clear_pointer(strs[i], g_free);
+}
+
 typedef struct {
-    options opt;
+    const options *opt;
     crpv_style *style;
     crpv_layer *regions, *departements;
     crpv_directory *directory;
@@ -120,11 +139,6 @@ static void run_clear(run *r)
         g_object_unref(r->ctx);
     g_ptr_array_free(r->warnings, TRUE);
     g_string_free(r->errors, TRUE);
-    options *o = &r->opt;
-    char **strs[] = {&o->data,    &o->geo,     &o->fonts,   &o->out,          &o->centres,
-                     &o->prose,   &o->style,   &o->regions, &o->departements, &o->format};
-    for (size_t i = 0; i < G_N_ELEMENTS(strs); i++)
-        g_free(*strs[i]);
 }
 
 /* A failure: the input's own errors give 1, reading or writing gives 3. */
@@ -157,9 +171,21 @@ static char *input_path(const char *given, const char *dir, const char *name)
     return given ? g_strdup(given) : g_build_filename(dir, name, NULL);
 }
 
+/* The inputs of a run, as paths (NULL-terminated, new). */
+static char **input_paths(const options *o)
+{
+    char **p = g_new0(char *, 6);
+    p[0] = input_path(o->centres, o->data, "centres.csv");
+    p[1] = input_path(o->prose, o->data, "brochure.md");
+    p[2] = input_path(o->style, o->data, "style.ini");
+    p[3] = input_path(o->regions, o->geo, "regions-avec-outre-mer.shp");
+    p[4] = input_path(o->departements, o->geo, "departements-avec-outre-mer.shp");
+    return p;
+}
+
 static void load_inputs(run *r, bool need_prose)
 {
-    options *o = &r->opt;
+    const options *o = r->opt;
     GError *error = NULL;
 
     progress(r, "Lecture du style");
@@ -195,8 +221,8 @@ static void load_inputs(run *r, bool need_prose)
     g_autofree char *centres_path = input_path(o->centres, o->data, "centres.csv");
     /* Even without boundaries, the directory is checked for everything
      * else, so that every error shows in one run. */
-    r->directory = crpv_directory_load(centres_path, r->regions, r->departements, r->warnings,
-                                       &error);
+    r->directory = crpv_directory_read(centres_path, o->sheet, r->regions, r->departements,
+                                       r->warnings, &error);
     if (!r->directory) {
         fail(r, error);
         g_clear_error(&error);
@@ -215,6 +241,7 @@ static void load_inputs(run *r, bool need_prose)
         crpv_directory_stats stats = {0};
         if (r->directory)
             stats = crpv_directory_get_stats(r->directory);
+        stats.date = r->start;
         r->content = crpv_content_load(prose_path, &stats, r->hyph, &error);
         if (!r->content) {
             fail(r, error);
@@ -226,7 +253,7 @@ static void load_inputs(run *r, bool need_prose)
 static bool load_fonts(run *r)
 {
     GError *error = NULL;
-    r->ctx = crpv_fonts_context_new(r->opt.fonts, &error);
+    r->ctx = crpv_fonts_context_new(r->opt->fonts, &error);
     if (!r->ctx) {
         fail(r, error);
         g_error_free(error);
@@ -240,9 +267,14 @@ static crpv_map_input map_input(run *r)
     return (crpv_map_input){r->regions, r->departements, r->directory, r->style, r->ctx};
 }
 
+static int map_width(const options *o)
+{
+    return o->width ? o->width : 1200;
+}
+
 static bool wants(const run *r, const char *format)
 {
-    return !r->opt.format || strcmp(r->opt.format, format) == 0;
+    return !r->opt->format || strcmp(r->opt->format, format) == 0;
 }
 
 /* Simplification tolerance in points: finer than a device pixel of the
@@ -277,19 +309,25 @@ static bool write_map(run *r, crpv_batch *batch)
         return false;
     const crpv_scene *scene = crpv_map_scene(map);
     crpv_map_stats ms = crpv_map_get_stats(map);
-    if (r->opt.verbose)
-        g_printerr("carte : %zu sommets lus, %zu après simplification, %zu étiquettes sans "
-                   "place libre\n",
-                   ms.vertices_in, ms.vertices_out, ms.labels_unplaced);
-    double px_per_pt = (double)r->opt.width / crpv_scene_width(scene);
+    if (r->opt->verbose)
+        g_printerr("carte : %zu sommets lus, %zu après simplification, %zu %s\n",
+                   ms.vertices_in, ms.vertices_out, ms.labels_unplaced,
+                   ms.labels_unplaced == 1 ? "étiquette sans place libre"
+                                           : "étiquettes sans place libre");
+    const int scale = r->opt->scale ? r->opt->scale : 1;
+    double px_per_pt = (double)map_width(r->opt) / crpv_scene_width(scene);
     g_autofree char *title = crpv_map_title(r->directory);
     g_autofree char *desc = crpv_map_description(r->directory);
     progress(r, "Écriture de la carte");
-    if (r->opt.format && strcmp(r->opt.format, "png") == 0 && r->opt.scale != 1) {
-        g_autofree char *name = g_strdup_printf("carte@%dx.png", r->opt.scale);
-        crpv_jobs_png(r->jobs, name, scene, px_per_pt * r->opt.scale);
+    if (r->opt->format && strcmp(r->opt->format, "png") == 0 && scale != 1) {
+        g_autofree char *name = g_strdup_printf("carte@%dx.png", scale);
+        crpv_jobs_png(r->jobs, name, scene, px_per_pt * scale);
     } else if (wants(r, "png") || wants(r, "html")) {
         /* The largest first: it is the longest job. */
+        if (scale > 2) {
+            g_autofree char *name = g_strdup_printf("carte@%dx.png", scale);
+            crpv_jobs_png(r->jobs, name, scene, px_per_pt * scale);
+        }
         crpv_jobs_png(r->jobs, "carte@2x.png", scene, 2 * px_per_pt);
         crpv_jobs_png(r->jobs, "carte.png", scene, px_per_pt);
     }
@@ -329,15 +367,19 @@ static bool write_brochure(run *r)
     const crpv_map *map = the_map(r);
     if (!map)
         return false;
-    crpv_brochure_input bin = {r->content, &in, r->opt.print, map};
+    crpv_brochure_input bin = {r->content, &in, r->opt->print, map};
     r->pages = crpv_brochure_compose(&bin, NULL, &error);
     if (!r->pages) {
         fail(r, error);
         g_error_free(error);
         return false;
     }
+    if (r->pages->len > 2 && !r->opt->quiet)
+        printf("La brochure passe à %u pages : l’annuaire (%zu centres) ne tient plus au "
+               "verso.\n",
+               r->pages->len, crpv_directory_count(r->directory));
     progress(r, "Écriture de la brochure");
-    const char *stem = r->opt.print ? "brochure-impression" : "brochure";
+    const char *stem = r->opt->print ? "brochure-impression" : "brochure";
     if (wants(r, "pdf")) {
         crpv_pdf_info info = {
             "Réseau national des centres de ressources Politique de la ville",
@@ -375,30 +417,110 @@ static char *human_size(size_t bytes)
 
 static void print_summary(run *r, crpv_batch *batch)
 {
-    if (r->opt.quiet)
+    if (r->opt->quiet)
         return;
     double seconds = (g_get_monotonic_time() - r->start_us) / 1e6;
     GString *s = g_string_new(NULL);
-    size_t total = 0;
-    for (size_t i = 0; i < crpv_batch_count(batch); i++) {
+    size_t n = crpv_batch_count(batch);
+    for (size_t i = 0; i < n; i++) {
         g_autofree char *size = human_size(crpv_batch_size(batch, i));
         g_string_append_printf(s, "%s%s (%s)", i ? ", " : "", crpv_batch_name(batch, i), size);
-        total += crpv_batch_size(batch, i);
     }
     g_autofree char *t = g_strdup_printf("%.2f", seconds);
     g_strdelimit(t, ".", ',');
-    printf("%zu fichiers écrits dans %s en %s s : %s\n", crpv_batch_count(batch), r->opt.out, t,
-           s->str);
+    printf("%zu %s dans %s en %s s : %s\n", n, n == 1 ? "fichier écrit" : "fichiers écrits",
+           r->opt->out, t, s->str);
     g_string_free(s, TRUE);
+}
+
+/* The path of the edition manifest in the output folder (new string). */
+static char *edition_path(const run *r)
+{
+    return g_build_filename(r->opt->out, CRPV_EDITION_FILE, NULL);
+}
+
+/* The edition this run makes, or NULL when the directory did not load. */
+static crpv_edition *this_edition(const run *r)
+{
+    if (!r->directory)
+        return NULL;
+    crpv_directory_stats st = crpv_directory_get_stats(r->directory);
+    st.date = r->start;
+    return crpv_edition_new(r->directory, &st);
+}
+
+/* Prints what changed since the edition recorded in the output folder. */
+static void print_changes(run *r, const crpv_edition *now)
+{
+    if (r->opt->quiet || !now)
+        return;
+    g_autofree char *path = edition_path(r);
+    GError *error = NULL;
+    g_autoptr(crpv_edition) before = crpv_edition_load(path, &error);
+    if (!before) {
+        /* No previous edition is the first build, not a problem. */
+        if (!g_error_matches(error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+            g_ptr_array_add(r->warnings, g_strdup_printf("attention : %s", error->message));
+        g_error_free(error);
+        return;
+    }
+    g_autoptr(GPtrArray) changes = crpv_edition_compare(before, now);
+    g_autofree char *date = crpv_edition_date_text(before);
+    g_autofree char *since = date ? g_strdup_printf("l’édition du %s", date)
+                                  : g_strdup("l’édition précédente");
+    if (changes->len == 0) {
+        printf("Aucun changement depuis %s.\n", since);
+        return;
+    }
+    printf("%u %s depuis %s :\n", changes->len,
+           changes->len == 1 ? "changement" : "changements", since);
+    for (guint i = 0; i < changes->len; i++)
+        printf("  %s\n", (char *)changes->pdata[i]);
+}
+
+static const char *separator_name(char sep)
+{
+    switch (sep) {
+    case ',':
+        return "virgule";
+    case ';':
+        return "point-virgule";
+    case '\t':
+        return "tabulation";
+    default:
+        return "?";
+    }
+}
+
+static const char *encoding_name(const char *enc)
+{
+    if (g_str_equal(enc, "WINDOWS-1252"))
+        return "Windows-1252";
+    if (g_str_equal(enc, "MACINTOSH"))
+        return "MacRoman";
+    return enc;
 }
 
 static void print_check(run *r)
 {
     crpv_directory_stats st = crpv_directory_get_stats(r->directory);
+    crpv_directory_source src = crpv_directory_get_source(r->directory);
     size_t n_regions = r->regions ? crpv_layer_count(r->regions) : 0;
-    printf("Annuaire : %zu centres (%zu actifs, %zu en préfiguration), dont %zu en outre-mer\n",
-           st.centres, st.actifs, st.prefiguration, st.outremer);
-    printf("Régions couvertes : %zu sur %zu\n", st.regions, n_regions);
+    g_autofree char *centres_path = input_path(r->opt->centres, r->opt->data, "centres.csv");
+    if (src.sheet)
+        printf("Lu : %s, classeur %s, feuille « %s »\n",
+               g_str_equal(centres_path, "-") ? "(entrée standard)" : centres_path, src.format,
+               src.sheet);
+    else
+        printf("Lu : %s, CSV en %s, séparateur %s%s%s\n",
+               g_str_equal(centres_path, "-") ? "(entrée standard)" : centres_path,
+               encoding_name(src.encoding), separator_name(src.separator),
+               src.line_ends ? ", fins de ligne " : "", src.line_ends ? src.line_ends : "");
+    printf("Annuaire : %zu %s (%zu %s, %zu en préfiguration), dont %zu en outre-mer\n",
+           st.centres, st.centres == 1 ? "centre" : "centres", st.actifs,
+           st.actifs == 1 ? "actif" : "actifs", st.prefiguration, st.outremer);
+    printf("Régions couvertes : %zu sur %zu (%zu avec un centre actif)\n", st.regions, n_regions,
+           st.regions_actifs);
     /* A region without a centre is worth a look, not an error. */
     for (size_t i = 0; i < n_regions; i++) {
         const crpv_feature *f = crpv_layer_nth(r->regions, i);
@@ -411,6 +533,8 @@ static void print_check(run *r)
                                             "ressources",
                                             crpv_layer_path(r->regions), f->nom, f->code));
     }
+    g_autoptr(crpv_edition) now = this_edition(r);
+    print_changes(r, now);
     printf("Avertissements : %u\n", r->warnings->len);
     for (guint i = 0; i < r->warnings->len; i++)
         printf("  %s\n", (char *)g_ptr_array_index(r->warnings, i));
@@ -424,6 +548,42 @@ static int usage_error(const char *fmt, const char *arg)
     return CRPV_EXIT_USAGE;
 }
 
+/* The options each command takes, beyond the common ones. */
+static const char *const command_options[][5] = {
+    [CMD_BUILD] = {"--print", NULL},
+    [CMD_BROCHURE] = {"--print", "--format", NULL},
+    [CMD_MAP] = {"--format", "--width", "--scale", NULL},
+    [CMD_CHECK] = {NULL},
+    [CMD_WATCH] = {"--print", NULL},
+};
+
+static bool command_takes(command cmd, const char *option)
+{
+    for (const char *const *o = command_options[cmd]; *o; o++)
+        if (g_str_equal(*o, option))
+            return true;
+    return false;
+}
+
+/* An option given to a command that does not take it: exit 2, naming the
+ * ones it takes. */
+static int option_refused(command cmd, const char *option)
+{
+    GString *s = g_string_new(NULL);
+    for (const char *const *o = command_options[cmd]; *o; o++)
+        g_string_append_printf(s, "%s%s", s->len ? ", " : "", *o);
+    g_printerr("crpv : l’option %s ne vaut pas pour « crpv %s » ", option, command_names[cmd]);
+    if (s->len)
+        g_printerr("(ses options propres : %s ; ", s->str);
+    else
+        g_printerr("(elle n’a pas d’option propre ; ");
+    g_printerr("communes : --data, --geo, --fonts, --out, --centres, --feuille, --prose, "
+               "--style, --regions, --departements, --quiet, --verbose)\n"
+               "Essayez « crpv --help ».\n");
+    g_string_free(s, TRUE);
+    return CRPV_EXIT_USAGE;
+}
+
 static int parse_options(options *o, int argc, char **argv)
 {
     GOptionEntry entries[] = {
@@ -432,6 +592,7 @@ static int parse_options(options *o, int argc, char **argv)
         {"fonts", 0, 0, G_OPTION_ARG_FILENAME, &o->fonts, NULL, NULL},
         {"out", 0, 0, G_OPTION_ARG_FILENAME, &o->out, NULL, NULL},
         {"centres", 0, 0, G_OPTION_ARG_FILENAME, &o->centres, NULL, NULL},
+        {"feuille", 0, 0, G_OPTION_ARG_STRING, &o->sheet, NULL, NULL},
         {"prose", 0, 0, G_OPTION_ARG_FILENAME, &o->prose, NULL, NULL},
         {"style", 0, 0, G_OPTION_ARG_FILENAME, &o->style, NULL, NULL},
         {"regions", 0, 0, G_OPTION_ARG_FILENAME, &o->regions, NULL, NULL},
@@ -446,8 +607,6 @@ static int parse_options(options *o, int argc, char **argv)
         {"help", 'h', 0, G_OPTION_ARG_NONE, &o->help, NULL, NULL},
         {NULL, 0, 0, 0, NULL, NULL, NULL},
     };
-    o->width = 1200;
-    o->scale = 1;
     /* GOption's own help is not in French: ours replaces it. */
     GOptionContext *oc = g_option_context_new(NULL);
     g_option_context_set_help_enabled(oc, FALSE);
@@ -456,7 +615,17 @@ static int parse_options(options *o, int argc, char **argv)
     bool ok = g_option_context_parse(oc, &argc, &argv, &error);
     g_option_context_free(oc);
     if (!ok) {
-        int rc = usage_error("%s", error->message);
+        /* GLib's messages follow the locale; ours are French always. */
+        int rc;
+        if (error->code == G_OPTION_ERROR_UNKNOWN_OPTION) {
+            const char *opt = strstr(error->message, "--");
+            g_autofree char *name = opt ? g_strdup(opt) : g_strdup(error->message);
+            rc = usage_error("option inconnue %s", name);
+        } else if (error->code == G_OPTION_ERROR_BAD_VALUE) {
+            rc = usage_error("valeur d’option invalide (%s)", error->message);
+        } else {
+            rc = usage_error("option sans sa valeur (%s)", error->message);
+        }
         g_error_free(error);
         return rc;
     }
@@ -473,27 +642,34 @@ static int parse_options(options *o, int argc, char **argv)
             o->cmd = CMD_MAP;
         else if (strcmp(c, "check") == 0)
             o->cmd = CMD_CHECK;
+        else if (strcmp(c, "watch") == 0)
+            o->cmd = CMD_WATCH;
         else
-            return usage_error("commande « %s » inconnue (build, brochure, map ou check)", c);
+            return usage_error("commande « %s » inconnue (build, brochure, map, check ou watch)",
+                               c);
         if (argc > 2)
             return usage_error("argument « %s » en trop", argv[2]);
     }
+    if (o->format && !command_takes(o->cmd, "--format"))
+        return option_refused(o->cmd, "--format");
+    if (o->width && !command_takes(o->cmd, "--width"))
+        return option_refused(o->cmd, "--width");
+    if (o->scale && !command_takes(o->cmd, "--scale"))
+        return option_refused(o->cmd, "--scale");
+    if (o->print && !command_takes(o->cmd, "--print"))
+        return option_refused(o->cmd, "--print");
     if (o->format) {
-        const char *allowed = o->cmd == CMD_BROCHURE ? "pdf svg png"
-                              : o->cmd == CMD_MAP    ? "png svg pdf html"
-                                                     : NULL;
-        if (!allowed)
-            return usage_error("--format « %s » ne vaut que pour brochure ou map", o->format);
+        const char *allowed = o->cmd == CMD_BROCHURE ? "pdf svg png" : "png svg pdf html";
         g_auto(GStrv) list = g_strsplit(allowed, " ", -1);
         if (!g_strv_contains((const char *const *)list, o->format))
             return usage_error("format « %s » inconnu pour cette commande", o->format);
     }
-    if (o->width < 100 || o->width > 10000)
+    if (o->width && (o->width < 100 || o->width > 10000))
         return usage_error("--width doit être entre 100 et 10000 pixels%s", "");
-    if (o->scale < 1 || o->scale > 4)
+    if (o->scale && (o->scale < 1 || o->scale > 4))
         return usage_error("--scale doit être entre 1 et 4%s", "");
-    if (o->print && (o->cmd == CMD_MAP || o->cmd == CMD_CHECK))
-        return usage_error("--print ne vaut que pour brochure ou build%s", "");
+    if (o->cmd == CMD_WATCH && o->centres && g_str_equal(o->centres, "-"))
+        return usage_error("watch ne peut pas surveiller l’entrée standard (--centres %s)", "-");
     if (!o->data)
         o->data = g_strdup("data");
     if (!o->geo)
@@ -505,85 +681,164 @@ static int parse_options(options *o, int argc, char **argv)
     return 0;
 }
 
-int crpv_cli_main(int argc, char **argv)
+/* Writes the outputs of a build, brochure or map command. */
+static void produce(run *r)
 {
-    setlocale(LC_ALL, "");
-    /* Numbers in files are written the same whatever the user's locale. */
-    setlocale(LC_NUMERIC, "C");
+    GError *error = NULL;
+    crpv_batch *batch = crpv_batch_new(r->opt->out, &error);
+    if (!batch) {
+        fail(r, error);
+        g_error_free(error);
+        return;
+    }
+    command cmd = r->opt->cmd == CMD_WATCH ? CMD_BUILD : r->opt->cmd;
+    /* The map's files are queued first: the second core renders them
+     * while this one composes the brochure. */
+    r->jobs = crpv_jobs_new(r->opt->fonts);
+    bool ok = true;
+    if (cmd == CMD_BUILD || cmd == CMD_MAP)
+        ok = write_map(r, batch);
+    if (ok && (cmd == CMD_BUILD || cmd == CMD_BROCHURE))
+        ok = write_brochure(r);
+    if (ok && !crpv_jobs_finish(r->jobs, r->ctx, batch, &error)) {
+        fail(r, error);
+        g_clear_error(&error);
+        ok = false;
+    }
+    /* The edition is written with the outputs, atomically: it always
+     * describes the files beside it. */
+    g_autoptr(crpv_edition) now = ok ? this_edition(r) : NULL;
+    if (ok) {
+        size_t len = 0;
+        g_autofree char *data = crpv_edition_to_data(now, &len);
+        ok = crpv_batch_add_bytes(batch, CRPV_EDITION_FILE, data, len, &error);
+        if (!ok) {
+            fail(r, error);
+            g_clear_error(&error);
+        }
+    }
+    if (ok)
+        print_changes(r, now);
+    if (ok && !crpv_batch_commit(batch, &error)) {
+        fail(r, error);
+        g_error_free(error);
+        ok = false;
+    }
+    progress_done(r);
+    if (ok)
+        print_summary(r, batch);
+    crpv_batch_free(batch);
+}
+
+/* One run of COMMAND on the inputs: returns its exit status. */
+static int run_once(const options *opt)
+{
     run r = {0};
+    r.opt = opt;
     r.warnings = g_ptr_array_new_with_free_func(g_free);
     r.errors = g_string_new(NULL);
     r.start_us = g_get_monotonic_time();
-    int rc = parse_options(&r.opt, argc, argv);
-    if (rc != 0) {
-        if (rc < 0) {
-            fputs(r.opt.help ? help_text : "crpv " CRPV_VERSION "\n", stdout);
-            rc = 0;
-        }
-        run_clear(&r);
-        return rc;
-    }
-    r.progress = !r.opt.quiet && isatty(STDOUT_FILENO);
-    bool prose = r.opt.cmd != CMD_MAP;
+    r.progress = !opt->quiet && isatty(STDOUT_FILENO);
+    g_auto(GStrv) inputs = input_paths(opt);
+    r.start = crpv_output_date((const char *const *)inputs);
+    bool prose = opt->cmd != CMD_MAP;
     load_inputs(&r, prose);
-    if (r.status == 0 && r.opt.cmd != CMD_CHECK)
+    if (r.status == 0 && opt->cmd != CMD_CHECK)
         load_fonts(&r);
 
-    if (r.status == 0 && r.opt.cmd == CMD_CHECK) {
+    if (r.status == 0 && opt->cmd == CMD_CHECK) {
         progress_done(&r);
-        if (!r.opt.quiet)
+        if (!opt->quiet)
             print_check(&r);
     } else if (r.status == 0) {
-        g_autofree char *p1 = input_path(r.opt.centres, r.opt.data, "centres.csv");
-        g_autofree char *p2 = input_path(r.opt.prose, r.opt.data, "brochure.md");
-        g_autofree char *p3 = input_path(r.opt.style, r.opt.data, "style.ini");
-        g_autofree char *p4 = input_path(r.opt.regions, r.opt.geo, "regions-avec-outre-mer.shp");
-        g_autofree char *p5 =
-            input_path(r.opt.departements, r.opt.geo, "departements-avec-outre-mer.shp");
-        const char *inputs[] = {p1, p2, p3, p4, p5, NULL};
-        r.start = crpv_output_date(inputs);
-        GError *error = NULL;
-        crpv_batch *batch = crpv_batch_new(r.opt.out, &error);
-        if (!batch) {
-            fail(&r, error);
-            g_error_free(error);
-        } else {
-            /* The map's files are queued first: the second core renders
-             * them while this one composes the brochure. */
-            r.jobs = crpv_jobs_new(r.opt.fonts);
-            bool ok = true;
-            if (r.opt.cmd == CMD_BUILD || r.opt.cmd == CMD_MAP)
-                ok = write_map(&r, batch);
-            if (ok && (r.opt.cmd == CMD_BUILD || r.opt.cmd == CMD_BROCHURE))
-                ok = write_brochure(&r);
-            if (ok && !crpv_jobs_finish(r.jobs, r.ctx, batch, &error)) {
-                fail(&r, error);
-                g_clear_error(&error);
-                ok = false;
-            }
-            if (ok && !crpv_batch_commit(batch, &error)) {
-                fail(&r, error);
-                g_error_free(error);
-                ok = false;
-            }
-            progress_done(&r);
-            if (ok)
-                print_summary(&r, batch);
-            crpv_batch_free(batch);
-        }
-        if (r.opt.verbose)
+        produce(&r);
+        if (opt->verbose)
             for (guint i = 0; i < r.warnings->len; i++)
                 g_printerr("%s\n", (char *)g_ptr_array_index(r.warnings, i));
     }
     progress_done(&r);
     if (r.errors->len) {
         fputs(r.errors->str, stderr);
-        if (r.status == CRPV_EXIT_INPUT)
+        /* check writes nothing: only the other commands speak of outputs. */
+        if (opt->cmd == CMD_CHECK)
+            g_printerr("crpv : %s\n", r.status == CRPV_EXIT_INPUT ? "entrées invalides"
+                                                                   : "échec de la lecture");
+        else if (r.status == CRPV_EXIT_INPUT)
             g_printerr("crpv : entrées invalides, rien n’a été écrit\n");
         else
             g_printerr("crpv : échec, les sorties précédentes sont intactes\n");
     }
-    rc = r.status;
+    int rc = r.status;
     run_clear(&r);
+    return rc;
+}
+
+static void rebuild(void *user)
+{
+    const options *o = user;
+    GDateTime *now = g_date_time_new_now_local();
+    g_autofree char *t = g_date_time_format(now, "%H:%M:%S");
+    g_date_time_unref(now);
+    if (!o->quiet)
+        printf("— %s : reconstruction —\n", t);
+    fflush(stdout);
+    int rc = run_once(o);
+    if (rc != 0)
+        printf("Erreurs ci-dessus : les sorties précédentes restent en place.\n");
+    fflush(stdout);
+    fflush(stderr);
+}
+
+/* crpv watch: a first build, then one after each save. */
+static int watch(options *o)
+{
+    o->cmd = CMD_WATCH;
+    rebuild(o);
+    g_auto(GStrv) inputs = input_paths(o);
+    if (!o->quiet)
+        printf("Surveillance de l’annuaire, du texte, du style et des contours "
+               "(Ctrl+C pour arrêter)…\n");
+    fflush(stdout);
+    GError *error = NULL;
+    if (!crpv_watch_run((const char *const *)inputs, 300, rebuild, o, &error)) {
+        g_printerr("crpv : %s\n", error->message);
+        g_error_free(error);
+        return CRPV_EXIT_IO;
+    }
+    return 0;
+}
+
+/* Messages are UTF-8 whatever the locale: GLib would turn « é » into
+ * « ? » under LANG=C, where the console's charset is ASCII. */
+static void print_raw(const char *s)
+{
+    fputs(s, stdout);
+}
+
+static void printerr_raw(const char *s)
+{
+    fputs(s, stderr);
+}
+
+int crpv_cli_main(int argc, char **argv)
+{
+    setlocale(LC_ALL, "");
+    /* Numbers in files are written the same whatever the user's locale. */
+    setlocale(LC_NUMERIC, "C");
+    g_set_print_handler(print_raw);
+    g_set_printerr_handler(printerr_raw);
+    options o = {0};
+    int rc = parse_options(&o, argc, argv);
+    if (rc != 0) {
+        if (rc < 0) {
+            fputs(o.help ? help_text : "crpv " CRPV_VERSION "\n", stdout);
+            rc = 0;
+        }
+    } else if (o.cmd == CMD_WATCH) {
+        rc = watch(&o);
+    } else {
+        rc = run_once(&o);
+    }
+    options_clear(&o);
     return rc;
 }

@@ -691,7 +691,7 @@ static void parse_row(context *ctx, const crpv_csv_row *row, const int *cols, GA
         int k = codes[i];
         if (cell_numeric(row, cols[k]) && v[k][0] >= '1' && v[k][0] <= '9' && v[k][1] == '\0')
             add_warning(ctx, line, k, "code %s enregistré comme le nombre %s, lu « 0%s »",
-                        column_labels[k], v[k], v[k]);
+                        k == COL_REGIONS ? "région" : "département", v[k], v[k]);
     }
 
     if (*v[COL_ID]) {
