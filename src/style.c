@@ -145,6 +145,13 @@ static char *get_string(reader *r, const char *group, const char *key)
     g_autofree char *v = g_key_file_get_string(r->kf, group, key, NULL);
     if (!v)
         return NULL;
+    /* An end-of-line comment, as INI files elsewhere allow and the README's
+     * example has: « 210   ; mm ». A ';' glued to text stays. */
+    for (char *p = v; *p; p++)
+        if (*p == ';' && p > v && (p[-1] == ' ' || p[-1] == '\t')) {
+            *p = '\0';
+            break;
+        }
     return g_strdup(g_strstrip(v));
 }
 
