@@ -421,10 +421,13 @@ static void print_summary(run *r, crpv_batch *batch)
         return;
     double seconds = (g_get_monotonic_time() - r->start_us) / 1e6;
     GString *s = g_string_new(NULL);
-    size_t n = crpv_batch_count(batch);
-    for (size_t i = 0; i < n; i++) {
+    size_t n = 0;
+    for (size_t i = 0; i < crpv_batch_count(batch); i++) {
+        /* The edition manifest is bookkeeping, not an output to hand on. */
+        if (g_str_equal(crpv_batch_name(batch, i), CRPV_EDITION_FILE))
+            continue;
         g_autofree char *size = human_size(crpv_batch_size(batch, i));
-        g_string_append_printf(s, "%s%s (%s)", i ? ", " : "", crpv_batch_name(batch, i), size);
+        g_string_append_printf(s, "%s%s (%s)", n++ ? ", " : "", crpv_batch_name(batch, i), size);
     }
     g_autofree char *t = g_strdup_printf("%.2f", seconds);
     g_strdelimit(t, ".", ',');
