@@ -771,6 +771,13 @@ static void test_readme_examples(void **state)
     g_mkdir(dl, 0755);
     g_autofree char *csv = tu_read_source("data/centres.csv", NULL);
     g_autofree char *annuaire = tu_write_file(dl, "annuaire.csv", csv, strlen(csv));
+    const char *books[] = {"annuaire.ods", "annuaire.xlsx"};
+    for (size_t i = 0; i < G_N_ELEMENTS(books); i++) {
+        g_autofree char *rel = g_strconcat("tests/data/", books[i], NULL);
+        size_t blen = 0;
+        g_autofree char *book = tu_read_source(rel, &blen);
+        g_autofree char *copy = tu_write_file(dl, books[i], book, blen);
+    }
     g_autofree char *style = g_build_filename(dir, "style.ini", NULL);
 
     size_t commands = 0, styles = 0;
