@@ -310,10 +310,14 @@ static bool write_map(run *r, crpv_batch *batch)
     const crpv_scene *scene = crpv_map_scene(map);
     crpv_map_stats ms = crpv_map_get_stats(map);
     if (r->opt->verbose)
-        g_printerr("carte : %zu sommets lus, %zu après simplification, %zu %s\n",
-                   ms.vertices_in, ms.vertices_out, ms.labels_unplaced,
-                   ms.labels_unplaced == 1 ? "étiquette sans place libre"
-                                           : "étiquettes sans place libre");
+        g_printerr("carte : %zu sommets lus, %zu après simplification\n", ms.vertices_in,
+                   ms.vertices_out);
+    /* A label set where it overlaps is worth a word, naming the centre. */
+    for (size_t i = 0; crpv_map_unplaced_label(map, i); i++)
+        g_ptr_array_add(r->warnings,
+                        g_strdup_printf("attention : carte : pas de place libre pour "
+                                        "l’étiquette de « %s »",
+                                        crpv_map_unplaced_label(map, i)));
     const int scale = r->opt->scale ? r->opt->scale : 1;
     double px_per_pt = (double)map_width(r->opt) / crpv_scene_width(scene);
     g_autofree char *title = crpv_map_title(r->directory);
@@ -792,18 +796,23 @@ static void rebuild(void *user)
     fflush(stderr);
 }
 
+static void watching(void *user)
+{
+    const options *o = user;
+    if (!o->quiet)
+        printf("Surveillance de l’annuaire, du texte, du style et des contours "
+               "(Ctrl+C pour arrêter)…\n");
+    fflush(stdout);
+}
+
 /* crpv watch: a first build, then one after each save. */
 static int watch(options *o)
 {
     o->cmd = CMD_WATCH;
     rebuild(o);
     g_auto(GStrv) inputs = input_paths(o);
-    if (!o->quiet)
-        printf("Surveillance de l’annuaire, du texte, du style et des contours "
-               "(Ctrl+C pour arrêter)…\n");
-    fflush(stdout);
     GError *error = NULL;
-    if (!crpv_watch_run((const char *const *)inputs, 300, rebuild, o, &error)) {
+    if (!crpv_watch_run((const char *const *)inputs, 300, rebuild, watching, o, &error)) {
         g_printerr("crpv : %s\n", error->message);
         g_error_free(error);
         return CRPV_EXIT_IO;

@@ -58,7 +58,7 @@ static gboolean on_signal(gpointer data)
 }
 
 gboolean crpv_watch_run(const char *const *paths, guint debounce_ms, crpv_watch_fn rebuild,
-                        void *user, GError **error)
+                        crpv_watch_fn ready, void *user, GError **error)
 {
     watcher w = {.debounce_ms = debounce_ms, .rebuild = rebuild, .user = user};
     w.names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
@@ -95,6 +95,8 @@ gboolean crpv_watch_run(const char *const *paths, guint debounce_ms, crpv_watch_
         w.loop = g_main_loop_new(NULL, FALSE);
         guint s1 = g_unix_signal_add(SIGINT, on_signal, &w);
         guint s2 = g_unix_signal_add(SIGTERM, on_signal, &w);
+        if (ready)
+            ready(user);
         g_main_loop_run(w.loop);
         g_source_remove(s1);
         g_source_remove(s2);

@@ -10,9 +10,11 @@ typedef void (*crpv_watch_fn)(void *user);
 
 /* Calls REBUILD(USER) once each burst of changes to any of PATHS (files,
  * NULL-terminated; "-" and NULL entries are skipped) has been quiet for
- * DEBOUNCE_MS milliseconds. Runs until SIGINT or SIGTERM, then returns
- * true; returns false with ERROR set when no folder can be watched. */
+ * DEBOUNCE_MS milliseconds. READY(USER), when not NULL, is called once the
+ * folders are watched: a save after it is seen. Runs until SIGINT or
+ * SIGTERM, then returns true; returns false with ERROR set when no folder
+ * can be watched. */
 gboolean crpv_watch_run(const char *const *paths, guint debounce_ms, crpv_watch_fn rebuild,
-                        void *user, GError **error);
+                        crpv_watch_fn ready, void *user, GError **error);
 
 #endif

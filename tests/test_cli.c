@@ -903,6 +903,31 @@ static void test_watch(void **state)
     tu_rmtree(dir);
 }
 
+static void test_dropped_label_named(void **state)
+{
+    (void)state;
+    /* Thirty more centres in Paris: some labels find no free place, and
+     * --verbose names each of them. */
+    g_autofree char *csv = tu_read_source("data/centres.csv", NULL);
+    GString *s = g_string_new(csv);
+    for (int i = 0; i < 30; i++)
+        g_string_append_printf(s, "paris-%d,Centre parisien numéro %d au nom très long,,Paris et "
+                                  "sa très longue périphérie %d,11,75,01 00 00 00 %02d,"
+                                  "www.p%d.fr,,Paris,2.35,48.85,actif\n",
+                               i, i, i, i, i);
+    g_autofree char *dir = tu_tmpdir();
+    g_autofree char *path = tu_write_file(dir, "annuaire.csv", s->str, s->len);
+    g_string_free(s, TRUE);
+    g_autofree char *out = NULL, *err = NULL;
+    assert_int_equal(RUN(NULL, &out, &err, "map", "-v", "--format", "svg", "--centres", path,
+                         "--out", dir),
+                     0);
+    if (!strstr(err, "attention : carte : pas de place libre pour l’étiquette de « Centre "
+                     "parisien numéro"))
+        fail_msg("no label named in:\n%s", err);
+    tu_rmtree(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -925,6 +950,7 @@ int main(void)
         cmocka_unit_test(test_more_pages_said),
         cmocka_unit_test(test_readme_examples),
         cmocka_unit_test(test_watch),
+        cmocka_unit_test(test_dropped_label_named),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
