@@ -456,11 +456,13 @@ static crpv_edition *this_edition(const run *r)
     return crpv_edition_new(r->directory, &st);
 }
 
-/* Prints what changed since the edition recorded in the output folder. */
-static void print_changes(run *r, const crpv_edition *now)
+/* The report of what changed since the edition recorded in the output
+ * folder, as printed (new string), or NULL when there is none to compare
+ * with (a first build). */
+static char *changes_report(run *r, const crpv_edition *now)
 {
     if (r->opt->quiet || !now)
-        return;
+        return NULL;
     g_autofree char *path = edition_path(r);
     GError *error = NULL;
     g_autoptr(crpv_edition) before = crpv_edition_load(path, &error);
@@ -469,20 +471,27 @@ static void print_changes(run *r, const crpv_edition *now)
         if (!g_error_matches(error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
             g_ptr_array_add(r->warnings, g_strdup_printf("attention : %s", error->message));
         g_error_free(error);
-        return;
+        return NULL;
     }
     g_autoptr(GPtrArray) changes = crpv_edition_compare(before, now);
     g_autofree char *date = crpv_edition_date_text(before);
     g_autofree char *since = date ? g_strdup_printf("l’édition du %s", date)
                                   : g_strdup("l’édition précédente");
-    if (changes->len == 0) {
-        printf("Aucun changement depuis %s.\n", since);
-        return;
-    }
-    printf("%u %s depuis %s :\n", changes->len,
-           changes->len == 1 ? "changement" : "changements", since);
+    if (changes->len == 0)
+        return g_strdup_printf("Aucun changement depuis %s.\n", since);
+    GString *s = g_string_new(NULL);
+    g_string_append_printf(s, "%u %s depuis %s :\n", changes->len,
+                           changes->len == 1 ? "changement" : "changements", since);
     for (guint i = 0; i < changes->len; i++)
-        printf("  %s\n", (char *)changes->pdata[i]);
+        g_string_append_printf(s, "  %s\n", (char *)changes->pdata[i]);
+    return g_string_free(s, FALSE);
+}
+
+static void print_changes(run *r, const crpv_edition *now)
+{
+    g_autofree char *report = changes_report(r, now);
+    if (report)
+        fputs(report, stdout);
 }
 
 static const char *separator_name(char sep)
@@ -724,14 +733,17 @@ static void produce(run *r)
             g_clear_error(&error);
         }
     }
-    if (ok)
-        print_changes(r, now);
+    /* Compared before the commit replaces the previous edition, told after
+     * it succeeds. */
+    g_autofree char *report = ok ? changes_report(r, now) : NULL;
     if (ok && !crpv_batch_commit(batch, &error)) {
         fail(r, error);
         g_error_free(error);
         ok = false;
     }
     progress_done(r);
+    if (ok && report)
+        fputs(report, stdout);
     if (ok)
         print_summary(r, batch);
     crpv_batch_free(batch);
