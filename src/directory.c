@@ -857,7 +857,8 @@ static bool read_header(context *ctx, const crpv_csv *csv, const crpv_csv_row *h
                  * nobody named: worth a word. */
                 for (size_t r = 1; r < crpv_csv_n_rows(csv); r++) {
                     const crpv_csv_row *row = crpv_csv_nth(csv, r);
-                    if (i < row->n_fields && *g_strstrip(g_strdup(row->fields[i]))) {
+                    g_autofree char *value = i < row->n_fields ? g_strdup(row->fields[i]) : NULL;
+                    if (value && *g_strstrip(value)) {
                         g_autofree char *col = column_letter((int)i);
                         add_warning(ctx, header->line, -1,
                                     "colonne %s sans nom dans la ligne d’en-tête : ignorée",

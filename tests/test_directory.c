@@ -741,10 +741,12 @@ static void test_header_synonyms(void **state)
     assert_true(c->has_coords);
     assert_string_equal(w, "");
 
+    g_autofree char *w2 = NULL;
     g_autoptr(crpv_directory) d2 =
         parse_warned("id,nom,territoire,regions,statut,Courriel,tél,Site web,Code postal\n"
                      "a,A,T,11,actif,a@b.fr,01 00 00 00 00,www.a.fr,75001\n",
-                     &w);
+                     &w2);
+    assert_string_equal(w2, "");
     assert_string_equal(crpv_directory_nth(d2, 0)->courriel, "a@b.fr");
     assert_string_equal(crpv_directory_nth(d2, 0)->telephones[0], "01 00 00 00 00");
     assert_string_equal(crpv_directory_nth(d2, 0)->site, "https://www.a.fr");
