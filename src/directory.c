@@ -1002,6 +1002,10 @@ crpv_directory *crpv_directory_parse_any(const char *data, size_t len, const cha
     if (refuse_other_formats(data, len, filename, error))
         return NULL;
     GError *table_error = NULL;
+    if (sheet && !crpv_spreadsheet_sniff(data, len) && warnings)
+        g_ptr_array_add(warnings, g_strdup_printf("%s: attention : feuille « %s » demandée, mais "
+                                                  "le fichier est un CSV, qui n’en a qu’une",
+                                                  filename, sheet));
     g_autoptr(crpv_csv) csv =
         crpv_spreadsheet_sniff(data, len)
             ? crpv_spreadsheet_parse(data, len, filename, sheet, &table_error)

@@ -286,6 +286,29 @@ static void test_damaged(void **state)
     g_clear_error(&err);
 }
 
+static void test_named_sheet(void **state)
+{
+    (void)state;
+    size_t len = 0;
+    g_autofree char *data = tu_read_source("tests/data/annuaire.xlsx", &len);
+    GError *err = NULL;
+    assert_null(crpv_spreadsheet_parse(data, len, "a.xlsx", "Feuille9", &err));
+    assert_string_equal(err->message, "a.xlsx: feuille « Feuille9 » absente (feuilles : "
+                                      "« annuaire »)");
+    g_clear_error(&err);
+    g_autoptr(crpv_csv) t = crpv_spreadsheet_parse(data, len, "a.xlsx", "annuaire", &err);
+    assert_non_null(t);
+    assert_int_equal(crpv_csv_n_rows(t), 21);
+    /* A sheet asked of a CSV file: said, not silently ignored. */
+    g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(crpv_directory) dir = crpv_directory_read("data/centres.csv", "annuaire", NULL,
+                                                        NULL, warnings, &err);
+    assert_non_null(dir);
+    assert_string_equal(warnings->pdata[0], "data/centres.csv: attention : feuille « annuaire » "
+                                            "demandée, mais le fichier est un CSV, qui n’en a "
+                                            "qu’une");
+}
+
 static void test_directory_from_workbooks(void **state)
 {
     (void)state;
@@ -328,6 +351,7 @@ int main(void)
         cmocka_unit_test(test_ods_unknown_sheet),
         cmocka_unit_test(test_xlsx_cells),
         cmocka_unit_test(test_damaged),
+        cmocka_unit_test(test_named_sheet),
         cmocka_unit_test(test_directory_from_workbooks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
