@@ -11,11 +11,13 @@
 #include "composite.h"
 #include "config.h"
 #include "content.h"
+#include "datadir.h"
 #include "directory.h"
 #include "edition.h"
 #include "fonts.h"
 #include "geo.h"
 #include "htmlmap.h"
+#include "init.h"
 #include "jobs.h"
 #include "output.h"
 #include "style.h"
@@ -40,11 +42,14 @@ static const char help_text[] =
     "              et ce qui a changé depuis la dernière édition produite\n"
     "  watch       reconstruit tout à chaque enregistrement d’une entrée et dit ce\n"
     "              qui a changé (Ctrl+C pour arrêter)\n"
+    "  init DOSSIER\n"
+    "              crée un dossier de travail (data/ et output/) à partir des\n"
+    "              modèles installés\n"
     "\n"
     "Entrées et sorties :\n"
     "  --data DIR          dossier de l’annuaire, du texte et du style (./data)\n"
-    "  --geo DIR           dossier des contours (./geo)\n"
-    "  --fonts DIR         dossier des polices (./fonts)\n"
+    "  --geo DIR           dossier des contours (./geo, sinon ceux installés)\n"
+    "  --fonts DIR         dossier des polices (./fonts, sinon celles installées)\n"
     "  --out DIR           dossier des sorties (./output)\n"
     "  --centres FICHIER   annuaire (.csv, .ods ou .xlsx) à la place de\n"
     "                      DATA/centres.csv ; « - » : l’entrée standard\n"
@@ -81,17 +86,26 @@ static const char help_text[] =
     "intacts. Chaque construction réussie enregistre son édition dans\n"
     "OUT/edition.ini, à laquelle la suivante et check comparent l’annuaire.\n";
 
-typedef enum { CMD_BUILD, CMD_BROCHURE, CMD_MAP, CMD_CHECK, CMD_WATCH } command;
+/* The GNU form: program and version, copyright, licence. */
+static const char version_text[] =
+    "crpv " CRPV_VERSION "\n"
+    "Copyright © 2026 les auteurs de crpv\n"
+    "Licence MIT : <https://opensource.org/licenses/MIT>\n"
+    "Ceci est un logiciel libre : vous pouvez le modifier et le redistribuer.\n"
+    "Il n’y a AUCUNE GARANTIE, dans les limites permises par la loi.\n";
 
-static const char *const command_names[] = {"build", "brochure", "map", "check", "watch"};
+typedef enum { CMD_BUILD, CMD_BROCHURE, CMD_MAP, CMD_CHECK, CMD_WATCH, CMD_INIT } command;
+
+static const char *const command_names[] = {"build", "brochure", "map", "check", "watch", "init"};
 
 typedef struct {
     command cmd;
     char *data, *geo, *fonts, *out;
     char *centres, *sheet, *prose, *style, *regions, *departements;
     char *format;
-    int width;  /* 0 when not given */
-    int scale;  /* 0 when not given */
+    char *init_dir; /* crpv init's folder */
+    int width;      /* 0 when not given */
+    int scale;      /* 0 when not given */
     gboolean print, quiet, verbose, version, help;
 } options;
 
@@ -99,7 +113,7 @@ static void options_clear(options *o)
 {
     char **strs[] = {&o->data,    &o->geo,     &o->fonts,   &o->out,          &o->centres,
                      &o->sheet,   &o->prose,   &o->style,   &o->regions,      &o->departements,
-                     &o->format};
+                     &o->format,  &o->init_dir};
     for (size_t i = 0; i < G_N_ELEMENTS(strs); i++)
         g_clear_pointer(strs[i], g_free);
 }
@@ -571,6 +585,7 @@ static const char *const command_options[][5] = {
     [CMD_MAP] = {"--format", "--width", "--scale", NULL},
     [CMD_CHECK] = {NULL},
     [CMD_WATCH] = {"--print", NULL},
+    [CMD_INIT] = {NULL},
 };
 
 static bool command_takes(command cmd, const char *option)
@@ -660,11 +675,21 @@ static int parse_options(options *o, int argc, char **argv)
             o->cmd = CMD_CHECK;
         else if (strcmp(c, "watch") == 0)
             o->cmd = CMD_WATCH;
+        else if (strcmp(c, "init") == 0)
+            o->cmd = CMD_INIT;
         else
-            return usage_error("commande « %s » inconnue (build, brochure, map, check ou watch)",
+            return usage_error("commande « %s » inconnue (build, brochure, map, check, watch ou "
+                               "init)",
                                c);
-        if (argc > 2)
-            return usage_error("argument « %s » en trop", argv[2]);
+        int n_args = o->cmd == CMD_INIT ? 1 : 0;
+        if (argc > 2 + n_args)
+            return usage_error("argument « %s » en trop", argv[2 + n_args]);
+        if (o->cmd == CMD_INIT) {
+            if (argc < 3)
+                return usage_error("init : indiquez le dossier à créer (crpv init DOSSIER)%s",
+                                   "");
+            o->init_dir = g_strdup(argv[2]);
+        }
     }
     if (o->format && !command_takes(o->cmd, "--format"))
         return option_refused(o->cmd, "--format");
@@ -688,14 +713,127 @@ static int parse_options(options *o, int argc, char **argv)
         return usage_error("watch ne peut pas surveiller l’entrée standard (--centres %s)", "-");
     if (!o->data)
         o->data = g_strdup("data");
+    /* Left NULL when neither here nor installed: see missing_inputs(). */
     if (!o->geo)
-        o->geo = g_strdup("geo");
+        o->geo = crpv_datadir_lookup("geo", NULL);
     if (!o->fonts)
-        o->fonts = g_strdup("fonts");
+        o->fonts = crpv_datadir_lookup("fonts", NULL);
     if (!o->out)
         o->out = g_strdup("output");
     return 0;
 }
+
+/* PATH quoted for a shell when it needs to be, for a command to copy. */
+static char *shell_word(const char *path)
+{
+    for (const char *p = path; *p; p++)
+        if (!g_ascii_isalnum(*p) && !strchr("._/-+@%", *p))
+            return g_shell_quote(path);
+    return g_strdup(path);
+}
+
+/* How the user can call this program again: "crpv" when that is the one
+ * the shell finds, else its full path. */
+static char *program_for_hint(void)
+{
+    g_autofree char *self = g_file_read_link("/proc/self/exe", NULL);
+    g_autofree char *found = g_find_program_in_path("crpv");
+    GStatBuf a, b;
+    if (!self || (found && g_stat(found, &a) == 0 && g_stat(self, &b) == 0 &&
+                  a.st_dev == b.st_dev && a.st_ino == b.st_ino))
+        return g_strdup("crpv");
+    return shell_word(self);
+}
+
+/* Before reading anything, the folders a run cannot do without. Outside a
+ * working folder, or without the installed data, one line says what was
+ * looked for and how to fix it, rather than one error per missing file.
+ * Returns 0, or the exit status after printing that line. */
+static int missing_inputs(const options *o)
+{
+    bool default_data = strcmp(o->data, "data") == 0;
+    if (!o->centres && (default_data ? !g_file_test("data/centres.csv", G_FILE_TEST_EXISTS)
+                                     : !g_file_test(o->data, G_FILE_TEST_IS_DIR))) {
+        if (default_data) {
+            g_autofree char *cwd = g_get_current_dir();
+            g_printerr("crpv : %s n’est pas un dossier de travail (pas de data/centres.csv) : "
+                       "créez-en un avec « crpv init DOSSIER », ou indiquez vos données avec "
+                       "--data DIR\n",
+                       cwd);
+        } else {
+            g_printerr("crpv : dossier de données « %s » introuvable (--data) ; « crpv init "
+                       "DOSSIER » en crée un\n",
+                       o->data);
+        }
+        return CRPV_EXIT_IO;
+    }
+    struct {
+        const char *name, *option, *what;
+        const char *dir;
+        bool needed;
+    } folders[] = {
+        {"geo", "--geo", "contours", o->geo, !(o->regions && o->departements)},
+        {"fonts", "--fonts", "polices", o->fonts, o->cmd != CMD_CHECK},
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(folders); i++) {
+        if (!folders[i].needed || (folders[i].dir && g_file_test(folders[i].dir,
+                                                                 G_FILE_TEST_IS_DIR)))
+            continue;
+        if (folders[i].dir) {
+            g_printerr("crpv : dossier de %s « %s » introuvable (%s)\n", folders[i].what,
+                       folders[i].dir, folders[i].option);
+        } else {
+            GString *tried = g_string_new(NULL);
+            crpv_datadir_lookup(folders[i].name, tried);
+            g_printerr("crpv : %s introuvables (cherché : %s) : indiquez leur dossier avec %s, "
+                       "ou réinstallez crpv\n",
+                       folders[i].what, tried->str, folders[i].option);
+            g_string_free(tried, TRUE);
+        }
+        return CRPV_EXIT_IO;
+    }
+    return 0;
+}
+
+/* crpv init: the templates copied into a new working folder, and what to
+ * do next. */
+static int run_init(const options *o)
+{
+    GString *tried = g_string_new(NULL);
+    g_autofree char *datadir = crpv_datadir_find(tried);
+    g_autofree char *templates = datadir ? g_build_filename(datadir, "modeles", NULL) : NULL;
+    if (!templates || !g_file_test(templates, G_FILE_TEST_IS_DIR)) {
+        g_printerr("crpv : modèles introuvables (cherché : %s) : réinstallez crpv, ou "
+                   "indiquez son dossier de données dans CRPV_DATADIR\n",
+                   templates ? templates : tried->str);
+        g_string_free(tried, TRUE);
+        return CRPV_EXIT_IO;
+    }
+    g_string_free(tried, TRUE);
+    g_autoptr(GPtrArray) created = g_ptr_array_new_with_free_func(g_free);
+    GError *error = NULL;
+    if (!crpv_init_folder(templates, o->init_dir, created, &error)) {
+        g_printerr("crpv : %s\n", error->message);
+        g_error_free(error);
+        return CRPV_EXIT_IO;
+    }
+    if (o->quiet)
+        return 0;
+    printf("Dossier de travail créé : %s\n", o->init_dir);
+    for (guint i = 0; i < created->len; i++) {
+        const char *what = crpv_init_describe(created->pdata[i]);
+        printf("  %-18s %s\n", (char *)created->pdata[i], what ? what : "");
+    }
+    g_autofree char *dir = shell_word(o->init_dir);
+    g_autofree char *prog = program_for_hint();
+    printf("\nEnsuite :\n"
+           "  cd %s\n"
+           "  %s check    vérifie l’annuaire, le texte et le style\n"
+           "  %s build    écrit la brochure et la carte dans output/\n",
+           dir, prog, prog);
+    return 0;
+}
+
 
 /* Writes the outputs of a build, brochure or map command. */
 static void produce(run *r)
@@ -855,9 +993,13 @@ int crpv_cli_main(int argc, char **argv)
     int rc = parse_options(&o, argc, argv);
     if (rc != 0) {
         if (rc < 0) {
-            fputs(o.help ? help_text : "crpv " CRPV_VERSION "\n", stdout);
+            fputs(o.help ? help_text : version_text, stdout);
             rc = 0;
         }
+    } else if (o.cmd == CMD_INIT) {
+        rc = run_init(&o);
+    } else if ((rc = missing_inputs(&o)) != 0) {
+        /* Said in one line already. */
     } else if (o.cmd == CMD_WATCH) {
         rc = watch(&o);
     } else {
