@@ -43,7 +43,7 @@ _crpv()
             compopt -o filenames 2>/dev/null
             return
             ;;
-        --centres) _crpv_files "$cur" "csv|CSV|ods|ODS|xlsx|XLSX|txt|TXT"; return ;;
+        --centres) _crpv_files "$cur" "csv|CSV|ods|ODS|xlsx|XLSX"; return ;;
         --feuille) return ;;
         --prose) _crpv_files "$cur" "md|MD|markdown"; return ;;
         --style) _crpv_files "$cur" "ini|INI"; return ;;
