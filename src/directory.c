@@ -1166,11 +1166,3 @@ crpv_directory_source crpv_directory_get_source(const crpv_directory *dir)
 {
     return dir->source;
 }
-
-const char *crpv_directory_field_label(const char *field)
-{
-    for (int k = 0; k < N_COLUMNS; k++)
-        if (g_str_equal(field, column_names[k]))
-            return column_labels[k];
-    return NULL;
-}

@@ -95,10 +95,6 @@ size_t crpv_directory_count(const crpv_directory *dir);
 const crpv_centre *crpv_directory_nth(const crpv_directory *dir, size_t i); /* borrowed */
 crpv_directory_stats crpv_directory_get_stats(const crpv_directory *dir);
 crpv_directory_source crpv_directory_get_source(const crpv_directory *dir);
-/* The name a column of the directory has in messages and reports
- * (French, accented): "téléphone" for "telephone". FIELD is a canonical
- * column name; NULL for an unknown one. */
-const char *crpv_directory_field_label(const char *field);
 /* True when C serves the region CODE (one of its regions). */
 bool crpv_centre_serves_region(const crpv_centre *c, const char *code);
 /* True when CODE is an overseas region code (01 to 06). */
