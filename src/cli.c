@@ -68,6 +68,11 @@ static const char help_text[] =
     "  --format FORMAT     png, svg, pdf ou html\n"
     "  --width PX          largeur de carte.png en pixels (1200)\n"
     "  --scale N           densité de l’image PNG (1 : carte.png, 2 : carte@2x.png…)\n"
+    "  --url-base URL      adresse où le site publie carte.png et carte@2x.png,\n"
+    "                      écrite dans carte.html (par défaut : à côté de la page)\n"
+    "  --centre ID         la carte faite pour un centre, le sien mis en valeur et les\n"
+    "                      autres estompés (carte-ID.png et carte-ID.svg)\n"
+    "  --each              la même chose pour chaque centre de l’annuaire\n"
     "\n"
     "Général :\n"
     "  -q, --quiet         n’affiche pas le résumé\n"
@@ -103,17 +108,20 @@ typedef struct {
     char *data, *geo, *fonts, *out;
     char *centres, *sheet, *prose, *style, *regions, *departements;
     char *format;
+    char *url_base; /* prefix of the images' addresses in carte.html, or NULL */
     char *init_dir; /* crpv init's folder */
     int width;      /* 0 when not given */
     int scale;      /* 0 when not given */
     gboolean print, quiet, verbose, version, help;
+    char *centre;     /* map --centre ID */
+    gboolean each;    /* map --each */
 } options;
 
 static void options_clear(options *o)
 {
     char **strs[] = {&o->data,    &o->geo,     &o->fonts,   &o->out,          &o->centres,
                      &o->sheet,   &o->prose,   &o->style,   &o->regions,      &o->departements,
-                     &o->format,  &o->init_dir};
+                     &o->format,  &o->init_dir, &o->url_base, &o->centre};
     for (size_t i = 0; i < G_N_ELEMENTS(strs); i++)
         g_clear_pointer(strs[i], g_free);
 }
@@ -127,6 +135,7 @@ typedef struct {
     crpv_hyphenator *hyph;
     PangoContext *ctx;
     crpv_map *map; /* composed once, shared by the brochure and the web exports */
+    GPtrArray *centre_maps; /* of crpv_map, one per centre asked for, alive until the jobs end */
     GPtrArray *pages; /* the brochure's scenes, alive until the jobs are done */
     crpv_jobs *jobs;  /* the files being rendered on both cores */
     GPtrArray *warnings;
@@ -149,6 +158,9 @@ static void run_clear(run *r)
     if (r->pages)
         g_ptr_array_unref(r->pages);
     crpv_map_free(r->map);
+    if (r->centre_maps)
+        g_ptr_array_unref(r->centre_maps);
+    g_free(r->opt->centre);
     if (r->ctx)
         g_object_unref(r->ctx);
     g_ptr_array_free(r->warnings, TRUE);
@@ -339,14 +351,14 @@ static bool write_map(run *r, crpv_batch *batch)
     progress(r, "Écriture de la carte");
     if (r->opt->format && strcmp(r->opt->format, "png") == 0 && scale != 1) {
         g_autofree char *name = g_strdup_printf("carte@%dx.png", scale);
-        crpv_jobs_png(r->jobs, name, scene, px_per_pt * scale);
+        crpv_jobs_png_density(r->jobs, name, scene, px_per_pt, scale);
     } else if (wants(r, "png") || wants(r, "html")) {
         /* The largest first: it is the longest job. */
         if (scale > 2) {
             g_autofree char *name = g_strdup_printf("carte@%dx.png", scale);
-            crpv_jobs_png(r->jobs, name, scene, px_per_pt * scale);
+            crpv_jobs_png_density(r->jobs, name, scene, px_per_pt, scale);
         }
-        crpv_jobs_png(r->jobs, "carte@2x.png", scene, 2 * px_per_pt);
+        crpv_jobs_png_density(r->jobs, "carte@2x.png", scene, px_per_pt, 2);
         crpv_jobs_png(r->jobs, "carte.png", scene, px_per_pt);
     }
     if (wants(r, "pdf")) {
@@ -358,14 +370,24 @@ static bool write_map(run *r, crpv_batch *batch)
     }
     bool ok = true;
     if (wants(r, "svg")) {
-        GString *svg = crpv_svgmap_write(scene, title, desc, crpv_fonts_family(r->ctx));
+        int w = 0, h = 0;
+        crpv_output_png_size(scene, px_per_pt, &w, &h);
+        crpv_svgmap_options so = {title, desc, crpv_fonts_family(r->ctx), r->ctx, w, h,
+                                  r->directory};
+        GString *svg = crpv_svgmap_write(scene, &so);
         ok = crpv_batch_add_bytes(batch, "carte.svg", svg->str, svg->len, &error);
         g_string_free(svg, TRUE);
     }
     if (ok && wants(r, "html")) {
         int w = 0, h = 0;
         crpv_output_png_size(scene, px_per_pt, &w, &h);
-        GString *html = crpv_htmlmap_write(scene, "carte.png", "carte@2x.png", w, h, title);
+        /* The base ends with a slash, so that it names a folder. */
+        const char *base = r->opt->url_base ? r->opt->url_base : "";
+        const char *slash = base[0] && !g_str_has_suffix(base, "/") ? "/" : "";
+        g_autofree char *png = g_strconcat(base, slash, "carte.png", NULL);
+        g_autofree char *png2x = g_strconcat(base, slash, "carte@2x.png", NULL);
+        crpv_htmlmap_options ho = {png, png2x, w, h, title, r->directory};
+        GString *html = crpv_htmlmap_write(scene, &ho);
         ok = crpv_batch_add_bytes(batch, "carte.html", html->str, html->len, &error);
         g_string_free(html, TRUE);
     }
@@ -374,6 +396,62 @@ static bool write_map(run *r, crpv_batch *batch)
         g_error_free(error);
     }
     return ok;
+}
+
+static bool has_centre(const crpv_directory *dir, const char *id)
+{
+    for (size_t i = 0; i < crpv_directory_count(dir); i++)
+        if (strcmp(crpv_directory_nth(dir, i)->id, id) == 0)
+            return true;
+    return false;
+}
+
+/* map --centre ID, --each: one map per centre, carte-ID.png and
+ * carte-ID.svg, with that centre emphasised. */
+static bool write_centre_maps(run *r, crpv_batch *batch)
+{
+    GError *error = NULL;
+    crpv_map_input in = map_input(r);
+    r->centre_maps = g_ptr_array_new_with_free_func((GDestroyNotify)crpv_map_free);
+    for (size_t i = 0; i < crpv_directory_count(r->directory); i++) {
+        const crpv_centre *c = crpv_directory_nth(r->directory, i);
+        if (!r->opt->each && strcmp(c->id, r->opt->centre) != 0)
+            continue;
+        progress(r, "Composition des cartes des centres");
+        crpv_map *map = crpv_map_compose_for(&in, c->id, crpv_brochure_map_width(r->style),
+                                             map_tolerance, &error);
+        if (!map) {
+            fail(r, error);
+            g_error_free(error);
+            return false;
+        }
+        g_ptr_array_add(r->centre_maps, map);
+        const crpv_scene *scene = crpv_map_scene(map);
+        double px_per_pt = (double)r->opt->width / crpv_scene_width(scene);
+        g_autofree char *png = g_strdup_printf("carte-%s.png", c->id);
+        if (wants(r, "png"))
+            crpv_jobs_png_density(r->jobs, png, scene, px_per_pt, r->opt->scale);
+        if (!wants(r, "svg"))
+            continue;
+        g_autofree char *title = g_strdup_printf("Carte du réseau des centres de ressources "
+                                                 "Politique de la ville : %s (%s)",
+                                                 c->nom, c->territoire);
+        g_autofree char *desc = crpv_map_description(r->directory);
+        int w = 0, h = 0;
+        crpv_output_png_size(scene, px_per_pt, &w, &h);
+        crpv_svgmap_options so = {title, desc, crpv_fonts_family(r->ctx), r->ctx, w, h,
+                                  r->directory};
+        GString *svg = crpv_svgmap_write(scene, &so);
+        g_autofree char *name = g_strdup_printf("carte-%s.svg", c->id);
+        bool ok = crpv_batch_add_bytes(batch, name, svg->str, svg->len, &error);
+        g_string_free(svg, TRUE);
+        if (!ok) {
+            fail(r, error);
+            g_error_free(error);
+            return false;
+        }
+    }
+    return true;
 }
 
 /* Composes the brochure and queues its PDF, SVG pages and PNG previews. */
@@ -579,12 +657,12 @@ static int usage_error(const char *fmt, const char *arg)
 }
 
 /* The options each command takes, beyond the common ones. */
-static const char *const command_options[][5] = {
-    [CMD_BUILD] = {"--print", NULL},
+static const char *const command_options[][8] = {
+    [CMD_BUILD] = {"--print", "--url-base", NULL},
     [CMD_BROCHURE] = {"--print", "--format", NULL},
-    [CMD_MAP] = {"--format", "--width", "--scale", NULL},
+    [CMD_MAP] = {"--format", "--width", "--scale", "--url-base", "--centre", "--each", NULL},
     [CMD_CHECK] = {NULL},
-    [CMD_WATCH] = {"--print", NULL},
+    [CMD_WATCH] = {"--print", "--url-base", NULL},
     [CMD_INIT] = {NULL},
 };
 
@@ -631,11 +709,14 @@ static int parse_options(options *o, int argc, char **argv)
         {"format", 0, 0, G_OPTION_ARG_STRING, &o->format, NULL, NULL},
         {"width", 0, 0, G_OPTION_ARG_INT, &o->width, NULL, NULL},
         {"scale", 0, 0, G_OPTION_ARG_INT, &o->scale, NULL, NULL},
+        {"url-base", 0, 0, G_OPTION_ARG_STRING, &o->url_base, NULL, NULL},
         {"print", 0, 0, G_OPTION_ARG_NONE, &o->print, NULL, NULL},
         {"quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, NULL, NULL},
         {"verbose", 'v', 0, G_OPTION_ARG_NONE, &o->verbose, NULL, NULL},
         {"version", 0, 0, G_OPTION_ARG_NONE, &o->version, NULL, NULL},
         {"help", 'h', 0, G_OPTION_ARG_NONE, &o->help, NULL, NULL},
+        {"centre", 0, 0, G_OPTION_ARG_STRING, &o->centre, NULL, NULL},
+        {"each", 0, 0, G_OPTION_ARG_NONE, &o->each, NULL, NULL},
         {NULL, 0, 0, 0, NULL, NULL, NULL},
     };
     /* GOption's own help is not in French: ours replaces it. */
@@ -699,6 +780,12 @@ static int parse_options(options *o, int argc, char **argv)
         return option_refused(o->cmd, "--scale");
     if (o->print && !command_takes(o->cmd, "--print"))
         return option_refused(o->cmd, "--print");
+    if (o->url_base && !command_takes(o->cmd, "--url-base"))
+        return option_refused(o->cmd, "--url-base");
+    if (o->centre && !command_takes(o->cmd, "--centre"))
+        return option_refused(o->cmd, "--centre");
+    if (o->each && !command_takes(o->cmd, "--each"))
+        return option_refused(o->cmd, "--each");
     if (o->format) {
         const char *allowed = o->cmd == CMD_BROCHURE ? "pdf svg png" : "png svg pdf html";
         g_auto(GStrv) list = g_strsplit(allowed, " ", -1);
@@ -711,6 +798,19 @@ static int parse_options(options *o, int argc, char **argv)
         return usage_error("--scale doit être entre 1 et 4%s", "");
     if (o->cmd == CMD_WATCH && o->centres && g_str_equal(o->centres, "-"))
         return usage_error("watch ne peut pas surveiller l’entrée standard (--centres %s)", "-");
+    if (o->url_base) {
+        for (const unsigned char *c = (const unsigned char *)o->url_base; *c; c++)
+            if (*c <= 0x20 || *c == 0x7f || *c == '"' || *c == '<' || *c == '>' || *c == '\\')
+                return usage_error("--url-base « %s » : une adresse ne contient ni espace ni "
+                                   "guillemet ni chevron",
+                                   o->url_base);
+        if (!g_utf8_validate(o->url_base, -1, NULL))
+            return usage_error("--url-base : adresse mal encodée%s", "");
+    }
+    if (o->centre && o->each)
+        return usage_error("--centre ou --each, pas les deux%s", "");
+    if ((o->centre || o->each) && o->format && strcmp(o->format, "png") && strcmp(o->format, "svg"))
+        return usage_error("--centre et --each écrivent carte-ID.png et carte-ID.svg%s", "");
     if (!o->data)
         o->data = g_strdup("data");
     /* Left NULL when neither here nor installed: see missing_inputs(). */
@@ -850,8 +950,15 @@ static void produce(run *r)
      * while this one composes the brochure. */
     r->jobs = crpv_jobs_new(r->opt->fonts);
     bool ok = true;
-    if (cmd == CMD_BUILD || cmd == CMD_MAP)
+    if (r->opt->centre && !has_centre(r->directory, r->opt->centre)) {
+        usage_error("centre « %s » inconnu de l’annuaire (voir la colonne id)", r->opt->centre);
+        r->status = CRPV_EXIT_USAGE;
+        ok = false;
+    } else if (r->opt->centre || r->opt->each) {
+        ok = write_centre_maps(r, batch);
+    } else if (cmd == CMD_BUILD || cmd == CMD_MAP) {
         ok = write_map(r, batch);
+    }
     if (ok && (cmd == CMD_BUILD || cmd == CMD_BROCHURE))
         ok = write_brochure(r);
     if (ok && !crpv_jobs_finish(r->jobs, r->ctx, batch, &error)) {

@@ -1,5 +1,7 @@
 #include "style.h"
 
+#include "color.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -18,8 +20,60 @@ static const struct {
     {"03", "Guyane", "EPSG:2972", {0, 160, 84, 248}},
     {"04", "La Réunion", "EPSG:2975", {0, 256, 84, 328}},
     {"06", "Mayotte", "EPSG:4471", {0, 336, 84, 408}},
-    {"idf", "Île-de-France", "EPSG:2154", {92, 0, 190, 88}},
+    {"idf", "Île-de-France", "EPSG:2154", {92, 214, 200, 352}},
 };
+
+/* The colours not set by the style, derived from the network's colour so
+ * that changing it alone keeps the map readable. The served fill is the
+ * tint of PRIMARY (or shade, for a pale one) that best clears both the
+ * contrast with the neutral fill and with the labels' text; the
+ * préfiguration fill, the lightest shade of PRIMARY that clears the
+ * contrast with both other classes. All under the three visions. With
+ * three classes 3:1 apart and dark labels readable on the served fill,
+ * the préfiguration class has to be the dark one. */
+static void derive_colors(crpv_style *s, bool served_set, bool secondary_set, bool marker_set)
+{
+    const crpv_color white = crpv_color_rgb(0xffffff), black = crpv_color_rgb(0);
+    if (!marker_set)
+        s->marker = s->primary;
+    if (!served_set) {
+        /* A hue that colour-blind eyes see lighter or darker than others
+         * (orange, red) may have no tint that clears both: it is then
+         * greyed a little, as little as needed. */
+        double best = -1;
+        for (int sat = 10; sat >= 0 && best < 1.02; sat -= 2) {
+            double l = crpv_color_luminance(s->primary);
+            double g = l <= 0.0031308 ? l * 12.92 : 1.055 * pow(l, 1 / 2.4) - 0.055;
+            crpv_color base = crpv_color_mix((crpv_color){g, g, g, 1}, s->primary, sat / 10.0);
+            for (int i = -100; i <= 200; i++) {
+                crpv_color c = i < 0 ? crpv_color_mix(base, black, -i / 100.0)
+                                     : crpv_color_mix(base, white, i / 200.0);
+                c = crpv_color_rgb((unsigned)lround(c.r * 255) << 16 |
+                                   (unsigned)lround(c.g * 255) << 8 |
+                                   (unsigned)lround(c.b * 255));
+                double m = fmin(crpv_color_contrast_all(c, s->neutral) / CRPV_CLASS_CONTRAST,
+                                crpv_color_contrast_all(c, s->map_text) / CRPV_TEXT_CONTRAST);
+                if (m > best) {
+                    best = m;
+                    s->served = c;
+                }
+            }
+        }
+    }
+    if (!secondary_set) {
+        s->secondary = crpv_color_mix(s->primary, black, 0.85);
+        for (int i = 0; i <= 100; i++) {
+            crpv_color c = crpv_color_mix(s->primary, black, i / 100.0);
+            c = crpv_color_rgb((unsigned)lround(c.r * 255) << 16 |
+                               (unsigned)lround(c.g * 255) << 8 | (unsigned)lround(c.b * 255));
+            if (crpv_color_contrast_all(c, s->served) >= CRPV_CLASS_CONTRAST + 0.05 &&
+                crpv_color_contrast_all(c, s->neutral) >= CRPV_CLASS_CONTRAST + 0.05) {
+                s->secondary = c;
+                break;
+            }
+        }
+    }
+}
 
 crpv_style *crpv_style_new_default(void)
 {
@@ -32,20 +86,19 @@ crpv_style *crpv_style_new_default(void)
     s->margin_outer = 15;
     s->bleed = 3;
     s->primary = crpv_color_rgb(0xb5174f);   /* a deep raspberry, the network's */
-    s->secondary = crpv_color_rgb(0xeab3c4); /* the same, lighter: being set up */
-    s->neutral = crpv_color_rgb(0xe4e1dc);
+    s->neutral = crpv_color_rgb(0xf8f7f4);   /* nearly white: nothing there */
     s->border = crpv_color_rgb(0xffffff);
     s->text = crpv_color_rgb(0x2b2b2b);
     s->sea = crpv_color_none();
-    s->marker = crpv_color_rgb(0x1f2a44);
     s->marker_text = crpv_color_rgb(0xffffff);
+    s->map_text = crpv_color_rgb(0x111111);
     s->font_family = g_strdup("Lato");
     s->body_size = 9.5;
     s->min_directory_size = 6.5;
     s->map_width = 540;
     s->map_height = 430;
     s->metro_crs = g_strdup("EPSG:2154");
-    s->metro_frame = (crpv_rect){92, 0, 540, 408};
+    s->metro_frame = (crpv_rect){118, 0, 540, 408};
     s->n_insets = G_N_ELEMENTS(default_insets);
     s->insets = g_new0(crpv_inset_style, s->n_insets);
     for (size_t i = 0; i < s->n_insets; i++) {
@@ -62,6 +115,7 @@ crpv_style *crpv_style_new_default(void)
     s->departements_code_field = g_strdup("code");
     s->departements_name_field = g_strdup("nom");
     s->hyphen_dictionary = g_strdup("/usr/share/hyphen/hyph_fr.dic");
+    derive_colors(s, false, false, false);
     return s;
 }
 
@@ -243,8 +297,8 @@ static void read_frame(reader *r, const char *group, const char *key, crpv_rect 
 static const char *const known[][16] = {
     {"page", "largeur", "hauteur", "marge_haut", "marge_bas", "marge_interieure",
      "marge_exterieure", "fond_perdu", NULL},
-    {"couleurs", "principale", "secondaire", "neutre", "frontieres", "texte", "mer", "marqueur",
-     "texte_marqueur", NULL},
+    {"couleurs", "principale", "actif", "secondaire", "neutre", "frontieres", "texte", "mer",
+     "marqueur", "texte_marqueur", "texte_carte", NULL},
     {"polices", "famille", "taille_texte", "taille_min_annuaire", NULL},
     {"carte", "largeur", "hauteur", "projection", "metropole", "etiquette", "legende", "credit",
      NULL},
@@ -313,6 +367,7 @@ crpv_style *crpv_style_parse(const char *text, size_t len, const char *path, GEr
     read_number(&r, "page", "marge_exterieure", &s->margin_outer, 0, 200);
     read_number(&r, "page", "fond_perdu", &s->bleed, 0, 20);
     read_color(&r, "couleurs", "principale", &s->primary);
+    read_color(&r, "couleurs", "actif", &s->served);
     read_color(&r, "couleurs", "secondaire", &s->secondary);
     read_color(&r, "couleurs", "neutre", &s->neutral);
     read_color(&r, "couleurs", "frontieres", &s->border);
@@ -320,6 +375,10 @@ crpv_style *crpv_style_parse(const char *text, size_t len, const char *path, GEr
     read_color(&r, "couleurs", "mer", &s->sea);
     read_color(&r, "couleurs", "marqueur", &s->marker);
     read_color(&r, "couleurs", "texte_marqueur", &s->marker_text);
+    read_color(&r, "couleurs", "texte_carte", &s->map_text);
+    derive_colors(s, g_key_file_has_key(kf, "couleurs", "actif", NULL),
+                  g_key_file_has_key(kf, "couleurs", "secondaire", NULL),
+                  g_key_file_has_key(kf, "couleurs", "marqueur", NULL));
     read_text(&r, "polices", "famille", &s->font_family);
     read_number(&r, "polices", "taille_texte", &s->body_size, 5, 30);
     read_number(&r, "polices", "taille_min_annuaire", &s->min_directory_size, 4, 30);

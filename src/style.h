@@ -22,14 +22,19 @@ typedef struct {
     double margin_top, margin_bottom, margin_inner, margin_outer;
     double bleed;                 /* --print bleed, mm */
     /* [couleurs] */
-    crpv_color primary;           /* the network's colour: active regions, headings */
-    crpv_color secondary;         /* regions being set up */
+    crpv_color primary;           /* the network's colour: markers, served regions' outline,
+                                   * headings */
+    crpv_color served;            /* fill of regions with an active centre: by default a
+                                   * tint of PRIMARY light enough for dark labels */
+    crpv_color secondary;         /* fill of regions with a centre being set up: by default
+                                   * a shade of PRIMARY (see crpv_style_derive_colors) */
     crpv_color neutral;           /* regions without a centre */
     crpv_color border;            /* region borders */
     crpv_color text;
     crpv_color sea;               /* map background (none by default) */
-    crpv_color marker;            /* marker discs */
+    crpv_color marker;            /* marker discs: PRIMARY unless set */
     crpv_color marker_text;
+    crpv_color map_text;          /* the map's labels */
     /* [polices] */
     char *font_family;            /* "Lato" */
     double body_size;             /* points */
@@ -59,6 +64,13 @@ crpv_style *crpv_style_load(const char *path, GError **error);
 /* The same from TEXT (LEN bytes), PATH used in messages only. */
 crpv_style *crpv_style_parse(const char *text, size_t len, const char *path, GError **error);
 void crpv_style_free(crpv_style *style); /* NULL is fine */
+
+/* The thresholds the map's colours are held to (QUALITY.md): contrast
+ * ratio between the fills of two classes, and of a label's text with the
+ * ground under it, under normal vision and the deuteranopia and
+ * protanopia simulations. */
+#define CRPV_CLASS_CONTRAST 3.0
+#define CRPV_TEXT_CONTRAST 4.5
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(crpv_style, crpv_style_free)
 

@@ -112,7 +112,7 @@ static void test_template_states_the_defaults(void **state)
         keys += key;
     }
     g_strfreev(g_steal_pointer(&lines));
-    assert_int_equal(keys, 36);
+    assert_int_equal(keys, 38);
     g_autoptr(crpv_style) s = crpv_style_parse(on->str, on->len, "style.ini", &error);
     g_string_free(on, TRUE);
     if (!s)
@@ -137,6 +137,7 @@ static void test_template_states_the_defaults(void **state)
         {s->primary, d->primary}, {s->secondary, d->secondary}, {s->neutral, d->neutral},
         {s->border, d->border},   {s->text, d->text},           {s->sea, d->sea},
         {s->marker, d->marker},   {s->marker_text, d->marker_text},
+        {s->served, d->served},   {s->map_text, d->map_text},
     };
     for (size_t i = 0; i < G_N_ELEMENTS(colors); i++)
         assert_same_color(colors[i][0], colors[i][1]);
