@@ -427,10 +427,11 @@ static bool write_centre_maps(run *r, crpv_batch *batch)
         }
         g_ptr_array_add(r->centre_maps, map);
         const crpv_scene *scene = crpv_map_scene(map);
-        double px_per_pt = (double)r->opt->width / crpv_scene_width(scene);
+        double px_per_pt = (double)map_width(r->opt) / crpv_scene_width(scene);
         g_autofree char *png = g_strdup_printf("carte-%s.png", c->id);
         if (wants(r, "png"))
-            crpv_jobs_png_density(r->jobs, png, scene, px_per_pt, r->opt->scale);
+            crpv_jobs_png_density(r->jobs, png, scene, px_per_pt,
+                                  r->opt->scale ? r->opt->scale : 1);
         if (!wants(r, "svg"))
             continue;
         g_autofree char *title = g_strdup_printf("Carte du réseau des centres de ressources "
