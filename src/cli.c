@@ -160,7 +160,6 @@ static void run_clear(run *r)
     crpv_map_free(r->map);
     if (r->centre_maps)
         g_ptr_array_unref(r->centre_maps);
-    g_free(r->opt->centre);
     if (r->ctx)
         g_object_unref(r->ctx);
     g_ptr_array_free(r->warnings, TRUE);
