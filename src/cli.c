@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "brochure.h"
+#include "checks.h"
 #include "composite.h"
 #include "config.h"
 #include "content.h"
@@ -75,8 +76,8 @@ static const char help_text[] =
     "  --each              la même chose pour chaque centre de l’annuaire\n"
     "\n"
     "Général :\n"
-    "  -q, --quiet         n’affiche pas le résumé\n"
-    "  -v, --verbose       affiche aussi les avertissements et le détail\n"
+    "  -q, --quiet         n’affiche pas le résumé (les avertissements restent)\n"
+    "  -v, --verbose       affiche aussi le détail de la carte (sommets, étiquettes)\n"
     "  --version           affiche la version\n"
     "  -h, --help          affiche cette aide\n"
     "\n"
@@ -242,6 +243,9 @@ static void load_inputs(run *r, bool need_prose)
         g_clear_error(&error);
     }
 
+    if (r->regions)
+        crpv_check_boundaries(r->regions, r->departements, r->style, r->warnings);
+
     progress(r, "Lecture de l’annuaire");
     g_autofree char *centres_path = input_path(o->centres, o->data, "centres.csv");
     /* Even without boundaries, the directory is checked for everything
@@ -271,6 +275,11 @@ static void load_inputs(run *r, bool need_prose)
         if (!r->content) {
             fail(r, error);
             g_clear_error(&error);
+        } else if (crpv_content_count(r->content) == 0) {
+            g_ptr_array_add(r->warnings,
+                            g_strdup_printf("%s:1: attention : texte vide, le recto de la "
+                                            "brochure restera blanc",
+                                            prose_path));
         }
     }
 }
@@ -285,6 +294,14 @@ static bool load_fonts(run *r)
         return false;
     }
     return true;
+}
+
+/* Every text the outputs print, checked against the fonts once they are
+ * loaded. */
+static void check_glyphs(run *r)
+{
+    g_autofree char *path = input_path(r->opt->centres, r->opt->data, "centres.csv");
+    crpv_check_glyphs(r->ctx, r->directory, path, r->content, r->warnings);
 }
 
 static crpv_map_input map_input(run *r)
@@ -629,23 +646,25 @@ static void print_check(run *r)
            st.actifs == 1 ? "actif" : "actifs", st.prefiguration, st.outremer);
     printf("Régions couvertes : %zu sur %zu (%zu avec un centre actif)\n", st.regions, n_regions,
            st.regions_actifs);
-    /* A region without a centre is worth a look, not an error. */
+    /* A region without a centre is a fact of the network, not a fault of
+     * the input: it belongs to the summary, not to the warnings. */
+    GString *uncovered = g_string_new(NULL);
     for (size_t i = 0; i < n_regions; i++) {
         const crpv_feature *f = crpv_layer_nth(r->regions, i);
         bool covered = false;
         for (size_t c = 0; c < crpv_directory_count(r->directory) && !covered; c++)
             covered = crpv_centre_serves_region(crpv_directory_nth(r->directory, c), f->code);
         if (!covered)
-            g_ptr_array_add(r->warnings,
-                            g_strdup_printf("%s: attention : région « %s » (%s) sans centre de "
-                                            "ressources",
-                                            crpv_layer_path(r->regions), f->nom, f->code));
+            g_string_append_printf(uncovered, "%s« %s » (%s)", uncovered->len ? ", " : "",
+                                   f->nom, f->code);
     }
+    if (uncovered->len)
+        printf("Régions sans centre de ressources : %s\n", uncovered->str);
+    g_string_free(uncovered, TRUE);
     g_autoptr(crpv_edition) now = this_edition(r);
     print_changes(r, now);
-    printf("Avertissements : %u\n", r->warnings->len);
-    for (guint i = 0; i < r->warnings->len; i++)
-        printf("  %s\n", (char *)g_ptr_array_index(r->warnings, i));
+    printf("Avertissements : %u%s\n", r->warnings->len,
+           r->warnings->len ? " (sur la sortie d’erreur)" : "");
 }
 
 static int usage_error(const char *fmt, const char *arg)
@@ -1007,8 +1026,10 @@ static int run_once(const options *opt)
     r.start = crpv_output_date((const char *const *)inputs);
     bool prose = opt->cmd != CMD_MAP;
     load_inputs(&r, prose);
-    if (r.status == 0 && opt->cmd != CMD_CHECK)
-        load_fonts(&r);
+    /* The fonts are an input too: check verifies them and what they must
+     * draw. */
+    if (r.status == 0 && load_fonts(&r))
+        check_glyphs(&r);
 
     if (r.status == 0 && opt->cmd == CMD_CHECK) {
         progress_done(&r);
@@ -1016,11 +1037,12 @@ static int run_once(const options *opt)
             print_check(&r);
     } else if (r.status == 0) {
         produce(&r);
-        if (opt->verbose)
-            for (guint i = 0; i < r.warnings->len; i++)
-                g_printerr("%s\n", (char *)g_ptr_array_index(r.warnings, i));
     }
     progress_done(&r);
+    /* Warnings always show: a missing .prj or an empty prose file changes
+     * the output, and --quiet silences only the summary (DESIGN §3). */
+    for (guint i = 0; i < r.warnings->len; i++)
+        g_printerr("%s\n", (char *)g_ptr_array_index(r.warnings, i));
     if (r.errors->len) {
         fputs(r.errors->str, stderr);
         /* check writes nothing: only the other commands speak of outputs. */
