@@ -316,11 +316,21 @@ GByteArray *crpv_output_pdf(const char *name, const crpv_scene *const *pages, si
                 cairo_pdf_surface_set_metadata(surface, meta[i].key, meta[i].value);
     }
     int parents[8] = {0};
+    bool structured = false;
+    for (size_t p = 0; p < n && !structured; p++)
+        for (size_t i = 0; i < crpv_scene_count(pages[p]) && !structured; i++)
+            structured = crpv_scene_nth(pages[p], i)->kind == CRPV_ITEM_TAG_BEGIN;
     for (size_t p = 0; p < n; p++) {
         cairo_pdf_surface_set_size(surface, crpv_scene_width(pages[p]),
                                    crpv_scene_height(pages[p]));
         cairo_t *cr = cairo_create(surface);
+        /* One Document element holds every page's structure, when the
+         * pages have one. */
+        if (p == 0 && structured)
+            cairo_tag_begin(cr, "Document", "");
         crpv_render_scene(cr, pages[p], ctx);
+        if (p + 1 == n && structured)
+            cairo_tag_end(cr, "Document");
         add_outlines(surface, pages[p], (int)p + 1, parents);
         cairo_show_page(cr);
         cairo_status_t status = cairo_status(cr);

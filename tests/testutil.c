@@ -143,7 +143,7 @@ char *tu_squeeze(const char *text)
     GString *s = g_string_new(NULL);
     for (const char *p = text; *p; p = g_utf8_next_char(p)) {
         gunichar c = g_utf8_get_char(p);
-        if (c == 0xad || c == 0x2060 || c == '-' || c == 0x2010)
+        if (c == 0xad || c == 0x2060 || c == '-' || c == 0x2010 || c == 0x2013)
             continue;
         if (g_unichar_isspace(c) || c == 0xa0 || c == 0x202f) {
             if (s->len && s->str[s->len - 1] != ' ')
