@@ -212,6 +212,13 @@ static char *get_string(reader *r, const char *group, const char *key)
     g_autofree char *v = g_key_file_get_string(r->kf, group, key, NULL);
     if (!v)
         return NULL;
+    /* An end-of-line comment, as INI files elsewhere allow and the README's
+     * example has: « 210   ; mm ». A ';' glued to text stays. */
+    for (char *p = v; *p; p++)
+        if (*p == ';' && p > v && (p[-1] == ' ' || p[-1] == '\t')) {
+            *p = '\0';
+            break;
+        }
     return g_strdup(g_strstrip(v));
 }
 
@@ -437,7 +444,14 @@ crpv_style *crpv_style_parse(const char *text, size_t len, const char *path, GEr
         g_set_error(error, STYLE_ERROR, 1, "%s:1: le fichier n’est pas en UTF-8", path);
         return NULL;
     }
-    if (!g_key_file_load_from_data(kf, text, len, G_KEY_FILE_NONE, &local)) {
+    /* INI files elsewhere take ';' for a comment line; GKeyFile only '#'. */
+    g_autofree char *keyfile_text = g_strndup(text, len);
+    for (char *line = keyfile_text; line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+        char *first = line + strspn(line, " \t");
+        if (*first == ';')
+            *first = '#';
+    }
+    if (!g_key_file_load_from_data(kf, keyfile_text, len, G_KEY_FILE_NONE, &local)) {
         g_set_error(error, STYLE_ERROR, 1, "%s: fichier de style illisible : %s", path,
                     local->message);
         return NULL;
