@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "alttext.h"
 #include "brochure.h"
 #include "composite.h"
 #include "config.h"
@@ -294,10 +295,14 @@ static bool write_map(run *r, crpv_batch *batch)
         crpv_jobs_png(r->jobs, "carte.png", scene, px_per_pt);
     }
     if (wants(r, "pdf")) {
-        crpv_pdf_info info = {title, "Carte du réseau national des centres de ressources",
+        g_autofree char *alt = crpv_map_alt_text(r->directory, r->regions);
+        crpv_pdf_info info = {title,
+                              "Carte du réseau national des centres de ressources",
                               "Réseau national des centres de ressources Politique de la ville",
                               "politique de la ville, centres de ressources, carte",
-                              "crpv " CRPV_VERSION, r->start};
+                              "crpv " CRPV_VERSION,
+                              r->start,
+                              alt};
         crpv_jobs_pdf(r->jobs, "carte.pdf", &scene, 1, &info);
     }
     bool ok = true;
@@ -339,13 +344,15 @@ static bool write_brochure(run *r)
     progress(r, "Écriture de la brochure");
     const char *stem = r->opt.print ? "brochure-impression" : "brochure";
     if (wants(r, "pdf")) {
+        g_autofree char *alt = crpv_map_alt_text(r->directory, r->regions);
         crpv_pdf_info info = {
             "Réseau national des centres de ressources Politique de la ville",
             "Présentation du réseau et annuaire des centres de ressources",
             "Réseau national des centres de ressources Politique de la ville",
             "politique de la ville, centres de ressources, réseau, annuaire",
             "crpv " CRPV_VERSION,
-            r->start};
+            r->start,
+            alt};
         g_autofree char *name = g_strconcat(stem, ".pdf", NULL);
         crpv_jobs_pdf(r->jobs, name, (const crpv_scene *const *)r->pages->pdata, r->pages->len,
                       &info);

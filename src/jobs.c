@@ -36,6 +36,7 @@ static void job_free(gpointer data)
     g_free((char *)j->info.author);
     g_free((char *)j->info.keywords);
     g_free((char *)j->info.creator);
+    g_free((char *)j->info.figure_alt);
     if (j->bytes)
         g_byte_array_free(j->bytes, TRUE);
     g_clear_error(&j->error);
@@ -140,7 +141,8 @@ void crpv_jobs_pdf(crpv_jobs *jobs, const char *name, const crpv_scene *const *p
     job *j = job_new(JOB_PDF, name, pages, n);
     j->info = (crpv_pdf_info){g_strdup(info->title),    g_strdup(info->subject),
                               g_strdup(info->author),   g_strdup(info->keywords),
-                              g_strdup(info->creator),  info->date};
+                              g_strdup(info->creator),  info->date,
+                              g_strdup(info->figure_alt)};
     push(jobs, j);
 }
 

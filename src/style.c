@@ -1,6 +1,7 @@
 #include "style.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <string.h>
 
 #define STYLE_ERROR (g_quark_from_static_string("crpv-style-error"))
@@ -21,6 +22,41 @@ static const struct {
     {"idf", "Île-de-France", "EPSG:2154", {92, 0, 190, 88}},
 };
 
+/* The keys of [couleurs], where each lives in the style, and its print
+ * value when the screen value is the default one: the network's
+ * raspberry as a two-ink red, black text and the markers on the black
+ * plate alone (the white numbers knocked out of them stay sharp whatever
+ * the registration), light tints without black. */
+static const struct {
+    const char *key;
+    size_t offset;
+    bool has_print;
+    crpv_cmyk print;
+} color_keys[] = {
+    {"principale", offsetof(crpv_style, primary), true, {0, 95, 45, 10}},
+    {"secondaire", offsetof(crpv_style, secondary), true, {0, 35, 10, 0}},
+    {"neutre", offsetof(crpv_style, neutral), true, {0, 2, 6, 12}},
+    {"frontieres", offsetof(crpv_style, border), true, {0, 0, 0, 0}},
+    {"texte", offsetof(crpv_style, text), true, {0, 0, 0, 100}},
+    {"mer", offsetof(crpv_style, sea), false, {0, 0, 0, 0}},
+    {"marqueur", offsetof(crpv_style, marker), true, {0, 0, 0, 100}},
+    {"texte_marqueur", offsetof(crpv_style, marker_text), true, {0, 0, 0, 0}},
+    {"marqueur_prefiguration", offsetof(crpv_style, marker_pending), true, {0, 0, 0, 50}},
+};
+
+static crpv_color *color_field(crpv_style *s, size_t i)
+{
+    return (crpv_color *)((char *)s + color_keys[i].offset);
+}
+
+static void refresh_print_colors(crpv_style *s)
+{
+    G_STATIC_ASSERT(G_N_ELEMENTS(color_keys) == G_N_ELEMENTS(s->print_colors));
+    s->n_print_colors = G_N_ELEMENTS(color_keys);
+    for (size_t i = 0; i < s->n_print_colors; i++)
+        s->print_colors[i].screen = *color_field(s, i);
+}
+
 crpv_style *crpv_style_new_default(void)
 {
     crpv_style *s = g_new0(crpv_style, 1);
@@ -39,6 +75,12 @@ crpv_style *crpv_style_new_default(void)
     s->sea = crpv_color_none();
     s->marker = crpv_color_rgb(0x1f2a44);
     s->marker_text = crpv_color_rgb(0xffffff);
+    s->marker_pending = crpv_color_rgb(0x8a8fa0);
+    for (size_t i = 0; i < G_N_ELEMENTS(color_keys); i++)
+        s->print_colors[i] = (crpv_print_color){*color_field(s, i), color_keys[i].print,
+                                                color_keys[i].has_print};
+    refresh_print_colors(s);
+    s->max_ink = 300;
     s->font_family = g_strdup("Lato");
     s->body_size = 9.5;
     s->min_directory_size = 6.5;
@@ -84,6 +126,8 @@ void crpv_style_free(crpv_style *s)
     g_free(s->departements_code_field);
     g_free(s->departements_name_field);
     g_free(s->hyphen_dictionary);
+    g_free(s->icc_profile);
+    g_free(s->output_condition);
     g_free(s);
 }
 
@@ -177,11 +221,68 @@ static bool parse_color(const char *v, crpv_color *out)
     return true;
 }
 
-static void read_color(reader *r, const char *group, const char *key, crpv_color *out)
+/* "0 95 45 10": cyan, magenta, yellow, black in percent. */
+static bool parse_cmyk(const char *v, crpv_cmyk *out)
 {
-    g_autofree char *v = get_string(r, group, key);
-    if (v && !parse_color(v, out))
-        problem(r, group, key, "couleur « %s » invalide (attendu : #rrggbb ou aucune)", v);
+    g_auto(GStrv) parts = g_strsplit_set(v, " \t", -1);
+    double n[4];
+    int count = 0;
+    for (char **p = parts; *p; p++) {
+        if (!**p)
+            continue;
+        if (count == 4)
+            return false;
+        g_strdelimit(*p, ",", '.');
+        char *end = NULL;
+        n[count] = g_ascii_strtod(*p, &end);
+        if (end == *p || *end || !isfinite(n[count]) || n[count] < 0 || n[count] > 100)
+            return false;
+        count++;
+    }
+    if (count != 4)
+        return false;
+    *out = (crpv_cmyk){n[0], n[1], n[2], n[3]};
+    return true;
+}
+
+/* A colour of [couleurs], "#rrggbb", optionally followed by its print
+ * value "/ c m y k". A new screen value without a print value loses the
+ * default print value, which was chosen for the default screen colour. */
+static void read_print_color(reader *r, crpv_style *s, size_t i)
+{
+    const char *key = color_keys[i].key;
+    g_autofree char *v = get_string(r, "couleurs", key);
+    if (!v)
+        return;
+    char *slash = strchr(v, '/');
+    if (slash)
+        *slash = 0;
+    g_autofree char *screen = g_strstrip(g_strdup(v));
+    crpv_print_color *pc = &s->print_colors[i];
+    crpv_color c;
+    if (!parse_color(screen, &c)) {
+        problem(r, "couleurs", key,
+                "couleur « %s » invalide (attendu : #rrggbb ou aucune, suivie au besoin de "
+                "« / C M J N » pour l’impression)",
+                screen);
+        return;
+    }
+    bool same = c.r == pc->screen.r && c.g == pc->screen.g && c.b == pc->screen.b &&
+                c.a == pc->screen.a;
+    *color_field(s, i) = c;
+    if (slash) {
+        g_autofree char *print = g_strstrip(g_strdup(slash + 1));
+        if (!parse_cmyk(print, &pc->print)) {
+            problem(r, "couleurs", key,
+                    "valeurs d’impression « %s » invalides (attendu : quatre pourcentages C M J N "
+                    "entre 0 et 100, comme « 0 95 45 10 »)",
+                    print);
+            return;
+        }
+        pc->has_print = true;
+    } else if (!same) {
+        pc->has_print = false;
+    }
 }
 
 static void read_text(reader *r, const char *group, const char *key, char **out)
@@ -237,13 +338,14 @@ static const char *const known[][16] = {
     {"page", "largeur", "hauteur", "marge_haut", "marge_bas", "marge_interieure",
      "marge_exterieure", "fond_perdu", NULL},
     {"couleurs", "principale", "secondaire", "neutre", "frontieres", "texte", "mer", "marqueur",
-     "texte_marqueur", NULL},
+     "texte_marqueur", "marqueur_prefiguration", NULL},
     {"polices", "famille", "taille_texte", "taille_min_annuaire", NULL},
     {"carte", "largeur", "hauteur", "projection", "metropole", "etiquette", "legende", "credit",
      NULL},
     {"encarts", "01", "02", "03", "04", "06", "idf", NULL},
     {"geo", "regions_code", "regions_nom", "departements_code", "departements_nom", "cesure",
      NULL},
+    {"impression", "profil", "condition", "encrage_max", NULL},
 };
 
 static void check_known(reader *r)
@@ -258,7 +360,7 @@ static void check_known(reader *r)
         if (gi < 0) {
             problem(r, groups[g], NULL,
                     "section [%s] inconnue (connues : page, couleurs, polices, carte, encarts, "
-                    "geo)",
+                    "geo, impression)",
                     groups[g]);
             continue;
         }
@@ -298,14 +400,19 @@ crpv_style *crpv_style_parse(const char *text, size_t len, const char *path, GEr
     read_number(&r, "page", "marge_interieure", &s->margin_inner, 0, 200);
     read_number(&r, "page", "marge_exterieure", &s->margin_outer, 0, 200);
     read_number(&r, "page", "fond_perdu", &s->bleed, 0, 20);
-    read_color(&r, "couleurs", "principale", &s->primary);
-    read_color(&r, "couleurs", "secondaire", &s->secondary);
-    read_color(&r, "couleurs", "neutre", &s->neutral);
-    read_color(&r, "couleurs", "frontieres", &s->border);
-    read_color(&r, "couleurs", "texte", &s->text);
-    read_color(&r, "couleurs", "mer", &s->sea);
-    read_color(&r, "couleurs", "marqueur", &s->marker);
-    read_color(&r, "couleurs", "texte_marqueur", &s->marker_text);
+    for (size_t i = 0; i < G_N_ELEMENTS(color_keys); i++)
+        read_print_color(&r, s, i);
+    refresh_print_colors(s);
+    read_text(&r, "impression", "profil", &s->icc_profile);
+    if (s->icc_profile && !g_path_is_absolute(s->icc_profile)) {
+        /* A profile beside the style file is named as the designer sees it. */
+        g_autofree char *dir = g_path_get_dirname(path);
+        char *full = g_build_filename(dir, s->icc_profile, NULL);
+        g_free(s->icc_profile);
+        s->icc_profile = full;
+    }
+    read_text(&r, "impression", "condition", &s->output_condition);
+    read_number(&r, "impression", "encrage_max", &s->max_ink, 100, 400);
     read_text(&r, "polices", "famille", &s->font_family);
     read_number(&r, "polices", "taille_texte", &s->body_size, 5, 30);
     read_number(&r, "polices", "taille_min_annuaire", &s->min_directory_size, 4, 30);

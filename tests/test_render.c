@@ -109,7 +109,8 @@ static void test_pdf_links_tags_outline(void **state)
     g_autofree char *dir = tu_tmpdir();
     g_autoptr(GError) error = NULL;
     crpv_batch *b = crpv_batch_new(dir, &error);
-    crpv_pdf_info info = {"Titre du document", "Sujet", "Auteur", "mots, clés", "crpv", 1700000000};
+    crpv_pdf_info info = {"Titre du document", "Sujet", "Auteur", "mots, clés", "crpv", 1700000000,
+                          NULL};
     const crpv_scene *pages[] = {sc};
     GByteArray *pdf = crpv_output_pdf("t.pdf", pages, 1, ctx, &info, &error);
     assert_non_null(pdf);
