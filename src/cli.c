@@ -18,6 +18,7 @@
 #include "htmlmap.h"
 #include "jobs.h"
 #include "output.h"
+#include "printpdf.h"
 #include "style.h"
 #include "svgmap.h"
 #include "typeset.h"
@@ -49,8 +50,12 @@ static const char help_text[] =
     "  --departements FICHIER.shp  contours des départements\n"
     "\n"
     "Brochure :\n"
-    "  --print             ajoute 3 mm de fond perdu et les traits de coupe pour\n"
-    "                      l’imprimeur (brochure-impression.pdf)\n"
+    "  --print             fichier pour l’imprimeur (brochure-impression.pdf) : PDF/X-4\n"
+    "                      en CMJN avec 3 mm de fond perdu et traits de coupe,\n"
+    "                      contrôlé avant d’être déclaré prêt (polices, formats,\n"
+    "                      plus petit texte, réserves, encrage) ; demande Ghostscript\n"
+    "  --icc FICHIER       profil ICC CMJN de l’imprimeur pour --print (par défaut :\n"
+    "                      [impression] profil du style, sinon celui de Ghostscript)\n"
     "  --format FORMAT     pdf, svg ou png\n"
     "\n"
     "Carte :\n"
@@ -81,6 +86,7 @@ typedef struct {
     char *data, *geo, *fonts, *out;
     char *centres, *prose, *style, *regions, *departements;
     char *format;
+    char *icc; /* --icc: the print shop's CMYK profile */
     int width;
     int scale;
     gboolean print, quiet, verbose, version, help;
@@ -123,7 +129,8 @@ static void run_clear(run *r)
     g_string_free(r->errors, TRUE);
     options *o = &r->opt;
     char **strs[] = {&o->data,    &o->geo,     &o->fonts,   &o->out,          &o->centres,
-                     &o->prose,   &o->style,   &o->regions, &o->departements, &o->format};
+                     &o->prose,   &o->style,   &o->regions, &o->departements, &o->format,
+                     &o->icc};
     for (size_t i = 0; i < G_N_ELEMENTS(strs); i++)
         g_free(*strs[i]);
 }
@@ -354,8 +361,12 @@ static bool write_brochure(run *r)
             r->start,
             alt};
         g_autofree char *name = g_strconcat(stem, ".pdf", NULL);
-        crpv_jobs_pdf(r->jobs, name, (const crpv_scene *const *)r->pages->pdata, r->pages->len,
-                      &info);
+        if (r->opt.print)
+            crpv_jobs_print_pdf(r->jobs, name, (const crpv_scene *const *)r->pages->pdata,
+                                r->pages->len, &info, r->style, r->opt.icc);
+        else
+            crpv_jobs_pdf(r->jobs, name, (const crpv_scene *const *)r->pages->pdata,
+                          r->pages->len, &info);
     }
     for (guint i = 0; i < r->pages->len; i++) {
         if (wants(r, "svg")) {
@@ -397,6 +408,37 @@ static void print_summary(run *r, crpv_batch *batch)
     printf("%zu fichiers écrits dans %s en %s s : %s\n", crpv_batch_count(batch), r->opt.out, t,
            s->str);
     g_string_free(s, TRUE);
+}
+
+/* What the print preflight found: problems always (a print shop would
+ * reject the file), the figures unless quiet, notes when verbose. */
+static void print_preflight(run *r)
+{
+    const crpv_preflight *p = r->jobs ? crpv_jobs_preflight(r->jobs) : NULL;
+    if (!p)
+        return;
+    fflush(stdout);
+    for (guint i = 0; i < p->problems->len; i++)
+        g_printerr("brochure-impression.pdf : à corriger avant impression : %s\n",
+                   (char *)g_ptr_array_index(p->problems, i));
+    if (!r->opt.quiet) {
+        g_autofree char *size = g_strdup_printf("%.1f", p->min_text_size);
+        g_autofree char *ink = g_strdup_printf("%.0f", p->max_ink);
+        g_strdelimit(size, ".", ',');
+        printf("Contrôle avant impression : %s (PDF/X-4 CMJN, %zu/%zu polices incorporées, "
+               "plus petit texte %s pt, encrage maximal %s %%)\n",
+               p->problems->len ? "problèmes signalés" : "rien à signaler", p->fonts_embedded,
+               p->fonts, size, ink);
+    }
+    if (r->opt.verbose) {
+        for (guint i = 0; i < p->notes->len; i++)
+            g_printerr("brochure-impression.pdf : %s\n", (char *)g_ptr_array_index(p->notes, i));
+        for (size_t i = 0; p->coverage && i < p->pages; i++)
+            g_printerr("brochure-impression.pdf : page %zu : couverture moyenne C %.1f %% M %.1f "
+                       "%% J %.1f %% N %.1f %%\n",
+                       i + 1, p->coverage[4 * i], p->coverage[4 * i + 1], p->coverage[4 * i + 2],
+                       p->coverage[4 * i + 3]);
+    }
 }
 
 static void print_check(run *r)
@@ -447,6 +489,7 @@ static int parse_options(options *o, int argc, char **argv)
         {"width", 0, 0, G_OPTION_ARG_INT, &o->width, NULL, NULL},
         {"scale", 0, 0, G_OPTION_ARG_INT, &o->scale, NULL, NULL},
         {"print", 0, 0, G_OPTION_ARG_NONE, &o->print, NULL, NULL},
+        {"icc", 0, 0, G_OPTION_ARG_FILENAME, &o->icc, NULL, NULL},
         {"quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, NULL, NULL},
         {"verbose", 'v', 0, G_OPTION_ARG_NONE, &o->verbose, NULL, NULL},
         {"version", 0, 0, G_OPTION_ARG_NONE, &o->version, NULL, NULL},
@@ -501,6 +544,8 @@ static int parse_options(options *o, int argc, char **argv)
         return usage_error("--scale doit être entre 1 et 4%s", "");
     if (o->print && (o->cmd == CMD_MAP || o->cmd == CMD_CHECK))
         return usage_error("--print ne vaut que pour brochure ou build%s", "");
+    if (o->icc && !o->print)
+        return usage_error("--icc ne vaut qu’avec --print%s", "");
     if (!o->data)
         o->data = g_strdup("data");
     if (!o->geo)
@@ -574,8 +619,10 @@ int crpv_cli_main(int argc, char **argv)
                 ok = false;
             }
             progress_done(&r);
-            if (ok)
+            if (ok) {
                 print_summary(&r, batch);
+                print_preflight(&r);
+            }
             crpv_batch_free(batch);
         }
         if (r.opt.verbose)

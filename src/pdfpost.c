@@ -318,7 +318,20 @@ void crpv_pdfdoc_make_pdfx(crpv_pdfdoc *doc, const void *icc, size_t len, const 
     qpdf_oh_remove_key(q, cat, "/MarkInfo");
     qpdf_oh_remove_key(q, cat, "/Outlines");
     qpdf_oh_remove_key(q, cat, "/PageMode");
+    /* Transparency blends in the output's CMYK, not in the RGB Cairo
+     * declared: blending in RGB would turn black text into four colours. */
+    GArray *streams = content_streams(doc);
+    for (guint i = 0; i < streams->len; i++) {
+        qpdf_oh d = qpdf_oh_get_dict(q, g_array_index(streams, qpdf_oh, i));
+        qpdf_oh g = qpdf_oh_get_key(q, d, "/Group");
+        if (qpdf_oh_is_dictionary(q, g) && qpdf_oh_has_key(q, g, "/CS"))
+            qpdf_oh_replace_key(q, g, "/CS", qpdf_oh_new_name(q, "/DeviceCMYK"));
+    }
+    g_array_free(streams, TRUE);
     for (size_t i = 0; i < crpv_pdfdoc_page_count(doc); i++) {
+        qpdf_oh g = qpdf_oh_get_key(q, page(doc, i), "/Group");
+        if (qpdf_oh_is_dictionary(q, g) && qpdf_oh_has_key(q, g, "/CS"))
+            qpdf_oh_replace_key(q, g, "/CS", qpdf_oh_new_name(q, "/DeviceCMYK"));
         qpdf_oh_remove_key(q, page(doc, i), "/Annots");
         qpdf_oh_remove_key(q, page(doc, i), "/StructParents");
         qpdf_oh_remove_key(q, page(doc, i), "/Tabs");
