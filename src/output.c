@@ -170,6 +170,8 @@ static void add_outlines(cairo_surface_t *surface, const crpv_scene *scene, int 
 /* What Cairo 1.16 cannot write, added through qpdf: the page boxes for
  * print, and what readers need (language, title, metadata, the map's
  * alternative text, link descriptions). */
+static bool untagged(const crpv_scene *const *pages, size_t n);
+
 static GByteArray *finish_pdf(const char *name, GByteArray *bytes,
                               const crpv_scene *const *pages, size_t n,
                               const crpv_pdf_info *info, GError **error)
@@ -191,6 +193,7 @@ static GByteArray *finish_pdf(const char *name, GByteArray *bytes,
                                  info->keywords, info->creator, info->date};
         crpv_pdfdoc_set_meta(doc, &meta);
         crpv_pdfdoc_make_accessible(doc, "fr-FR", info->figure_alt);
+        crpv_pdfdoc_mark_untagged(doc, info->figure_alt && untagged(pages, n));
     }
     return crpv_pdfdoc_write(doc, error);
 }

@@ -231,6 +231,156 @@ void crpv_pdfdoc_make_accessible(crpv_pdfdoc *doc, const char *lang, const char 
     }
 }
 
+typedef struct {
+    const char *data;   /* the stream being scanned */
+    int depth;          /* marked-content depth of the original stream */
+    int in_text;        /* inside BT ... ET */
+    bool figure;        /* wrap into the figure (MCIDs) rather than as artifacts */
+    bool open;          /* a wrapper of ours is open */
+    bool deferred;      /* an artifact run waits for the end of a text object */
+    int next_mcid;
+    GArray *new_mcids;  /* of int */
+} wrap_state;
+
+static bool has_mcid(const crpv_pdf_op *op)
+{
+    for (size_t i = 0; i < op->n_operands; i++)
+        if (op->operands[i].kind == CRPV_PDF_NAME && op->operands[i].len == 5 &&
+            !memcmp(op->operands[i].text, "/MCID", 5))
+            return true;
+    return false;
+}
+
+static char *max_mcid(void *user, const crpv_pdf_op *op)
+{
+    int *max = user;
+    if (!crpv_pdf_op_is(op, "BDC"))
+        return NULL;
+    for (size_t i = 0; i + 1 < op->n_operands; i++)
+        if (op->operands[i].kind == CRPV_PDF_NAME && op->operands[i].len == 5 &&
+            !memcmp(op->operands[i].text, "/MCID", 5) &&
+            op->operands[i + 1].kind == CRPV_PDF_NUMBER)
+            *max = MAX(*max, (int)op->operands[i + 1].number);
+    return NULL;
+}
+
+/* Wraps content that no marked-content sequence holds: in a document that
+ * is one figure, into that figure (new MCIDs); elsewhere, paths, fills and
+ * images become artifacts (backgrounds, rules, crop marks, decoration),
+ * while text objects are left for the layout to tag. Wrappers open and
+ * close only between graphics objects, never inside a text object. */
+static char *wrap_op(void *user, const crpv_pdf_op *op)
+{
+    wrap_state *w = user;
+    GString *pre = g_string_new(NULL);
+    bool begin = crpv_pdf_op_is(op, "BDC") || crpv_pdf_op_is(op, "BMC");
+    bool text_begin = crpv_pdf_op_is(op, "BT");
+    /* Close ours before a structure element's own sequence, and, for
+     * artifacts, before text. */
+    if (w->open && w->depth == 0 && w->in_text == 0 &&
+        ((begin && has_mcid(op)) || (!w->figure && text_begin))) {
+        g_string_append(pre, "EMC\n");
+        w->open = false;
+    }
+    if (!w->open && w->depth == 0 && w->in_text == 0 && !(begin && has_mcid(op)) &&
+        !crpv_pdf_op_is(op, "EMC") && (w->figure || !text_begin)) {
+        if (w->figure) {
+            g_string_append_printf(pre, "/Figure << /MCID %d >> BDC\n", w->next_mcid);
+            g_array_append_val(w->new_mcids, w->next_mcid);
+            w->next_mcid++;
+        } else {
+            g_string_append(pre, "/Artifact BMC\n");
+        }
+        w->open = true;
+    }
+    if (begin)
+        w->depth++;
+    else if (crpv_pdf_op_is(op, "EMC") && w->depth > 0)
+        w->depth--;
+    else if (text_begin)
+        w->in_text++;
+    else if (crpv_pdf_op_is(op, "ET") && w->in_text > 0)
+        w->in_text--;
+    if (!pre->len) {
+        g_string_free(pre, TRUE);
+        return NULL;
+    }
+    g_string_append_len(pre, w->data + op->start, (gssize)(op->end - op->start));
+    return g_string_free(pre, FALSE);
+}
+
+static void find_figure(crpv_pdfdoc *doc, qpdf_oh elem, void *user)
+{
+    qpdf_oh *found = user;
+    if (!*found && is_name(doc, elem, "/S", "/Figure"))
+        *found = elem;
+}
+
+/* The array of the parent tree that holds page P's marked content. */
+static qpdf_oh parent_tree_entry(crpv_pdfdoc *doc, qpdf_oh p)
+{
+    qpdf_data q = doc->q;
+    qpdf_oh key = qpdf_oh_get_key(q, p, "/StructParents");
+    qpdf_oh nums = qpdf_oh_get_key(q, qpdf_oh_get_key(q, struct_root(doc), "/ParentTree"), "/Nums");
+    if (!qpdf_oh_is_integer(q, key) || !qpdf_oh_is_array(q, nums))
+        return 0;
+    long long k = qpdf_oh_get_int_value(q, key);
+    int n = qpdf_oh_get_array_n_items(q, nums);
+    for (int i = 0; i + 1 < n; i += 2)
+        if (qpdf_oh_get_int_value(q, qpdf_oh_get_array_item(q, nums, i)) == k)
+            return qpdf_oh_get_array_item(q, nums, i + 1);
+    return 0;
+}
+
+void crpv_pdfdoc_mark_untagged(crpv_pdfdoc *doc, bool figure)
+{
+    qpdf_data q = doc->q;
+    qpdf_oh root = struct_root(doc);
+    if (!qpdf_oh_is_dictionary(q, root))
+        return;
+    qpdf_oh fig = 0;
+    if (figure)
+        walk_struct(doc, qpdf_oh_get_key(q, root, "/K"), find_figure, &fig, 0);
+    for (size_t i = 0; i < crpv_pdfdoc_page_count(doc); i++) {
+        qpdf_oh p = page(doc, i);
+        qpdf_oh entry = fig ? parent_tree_entry(doc, p) : 0;
+        GByteArray *c = crpv_pdfdoc_page_content(doc, i);
+        int max = -1;
+        GString *unused = crpv_pdf_content_scan((const char *)c->data, c->len, max_mcid, &max);
+        g_string_free(unused, TRUE);
+        wrap_state w = {.data = (const char *)c->data,
+                        .figure = fig && qpdf_oh_is_array(q, entry) &&
+                                  qpdf_oh_get_array_n_items(q, entry) == max + 1,
+                        .next_mcid = max + 1,
+                        .new_mcids = g_array_new(FALSE, FALSE, sizeof(int))};
+        GString *out = crpv_pdf_content_scan((const char *)c->data, c->len, wrap_op, &w);
+        if (w.open)
+            g_string_append(out, "\nEMC\n");
+        g_byte_array_free(c, TRUE);
+        qpdf_oh stream = qpdf_oh_new_stream(q);
+        qpdf_oh_replace_stream_data(q, stream, (const unsigned char *)out->str, out->len,
+                                    qpdf_oh_new_null(q), qpdf_oh_new_null(q));
+        qpdf_oh_replace_key(q, p, "/Contents", stream);
+        g_string_free(out, TRUE);
+        if (w.figure && w.new_mcids->len) {
+            qpdf_oh kids = qpdf_oh_get_key(q, fig, "/K");
+            if (!qpdf_oh_is_array(q, kids)) {
+                kids = qpdf_oh_is_null(q, kids) ? qpdf_oh_new_array(q) : qpdf_oh_wrap_in_array(q, kids);
+                qpdf_oh_replace_key(q, fig, "/K", kids);
+            }
+            for (guint k = 0; k < w.new_mcids->len; k++) {
+                qpdf_oh mcr = qpdf_oh_parse(q, "<< /Type /MCR >>");
+                qpdf_oh_replace_key(q, mcr, "/Pg", p);
+                qpdf_oh_replace_key(q, mcr, "/MCID",
+                                    qpdf_oh_new_integer(q, g_array_index(w.new_mcids, int, k)));
+                qpdf_oh_append_item(q, kids, mcr);
+                qpdf_oh_append_item(q, entry, fig);
+            }
+        }
+        g_array_free(w.new_mcids, TRUE);
+    }
+}
+
 /* Every stream of the file that holds page content: the pages' own and
  * form XObjects. Returns object handles (as guint in a GArray). */
 static GArray *content_streams(crpv_pdfdoc *doc)
@@ -560,6 +710,9 @@ GByteArray *crpv_pdfdoc_write(crpv_pdfdoc *doc, GError **error)
     qpdf_data q = doc->q;
     if (doc->has_meta)
         write_xmp(doc);
+    /* An /ID read in (Ghostscript's is random) would be kept as the
+     * first half of the new one. */
+    qpdf_oh_remove_key(q, qpdf_get_trailer(q), "/ID");
     if (!(qpdf_init_write_memory(q) & QPDF_ERRORS)) {
         qpdf_set_compress_streams(q, QPDF_TRUE);
         qpdf_set_object_stream_mode(q, qpdf_o_preserve);

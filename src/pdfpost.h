@@ -41,6 +41,11 @@ void crpv_pdfdoc_set_meta(crpv_pdfdoc *doc, const crpv_pdfdoc_meta *meta);
  * annotation (from its URI, in French), /Tabs /S on pages with links. */
 void crpv_pdfdoc_make_accessible(crpv_pdfdoc *doc, const char *lang, const char *figure_alt);
 
+/* Content outside any marked-content sequence: with FIGURE (a document
+ * that is one figure, the map alone), added to its Figure element; else
+ * paths and fills marked as artifacts, text left as it is. */
+void crpv_pdfdoc_mark_untagged(crpv_pdfdoc *doc, bool figure);
+
 /* Passes every content stream (pages, form XObjects) through
  * crpv_pdf_content_scan() with FN, replacing each with the result. */
 void crpv_pdfdoc_rewrite_content(crpv_pdfdoc *doc, crpv_pdf_op_fn fn, void *user);

@@ -71,6 +71,46 @@ static void test_every_error_with_its_line(void **state)
     assert_non_null(strstr(m, "style.ini:7: section [inconnue] inconnue"));
 }
 
+/* Brand colours for print, written beside their screen values. */
+static void test_print_colors(void **state)
+{
+    (void)state;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(crpv_style) s = parse("[couleurs]\n"
+                                    "principale = #b5174f / 0 95 45 10\n"
+                                    "secondaire = #123456\n"
+                                    "texte = #2b2b2b / 0 0 0 100\n"
+                                    "[impression]\n"
+                                    "profil = ISOcoated_v2_eci.icc\n"
+                                    "condition = FOGRA39\n"
+                                    "encrage_max = 280\n",
+                                    &error);
+    assert_non_null(s);
+    assert_int_equal(s->n_print_colors, 9);
+    const crpv_print_color *p = &s->print_colors[0];
+    assert_true(p->has_print);
+    assert_double_near(p->screen.r, 0xb5 / 255.0, 1e-9);
+    assert_double_near(p->print.m, 95, 1e-9);
+    assert_double_near(p->print.k, 10, 1e-9);
+    /* A new screen colour without its print value has none. */
+    assert_false(s->print_colors[1].has_print);
+    /* The defaults keep theirs: the marker on the black plate alone. */
+    assert_true(s->print_colors[6].has_print);
+    assert_double_near(s->print_colors[6].print.k, 100, 1e-9);
+    assert_double_near(s->print_colors[6].print.c, 0, 1e-9);
+    /* The profile is found beside the style file. */
+    assert_string_equal(s->icc_profile, "./ISOcoated_v2_eci.icc");
+    assert_string_equal(s->output_condition, "FOGRA39");
+    assert_double_near(s->max_ink, 280, 1e-9);
+    g_clear_error(&error);
+    crpv_style *bad = parse("[couleurs]\nprincipale = #b5174f / 0 95 45\n"
+                            "neutre = #e4e1dc / 0 0 0 120\n",
+                            &error);
+    assert_null(bad);
+    assert_non_null(strstr(error->message, "style.ini:2: valeurs d’impression « 0 95 45 »"));
+    assert_non_null(strstr(error->message, "style.ini:3: valeurs d’impression « 0 0 0 120 »"));
+}
+
 static void test_broken_syntax(void **state)
 {
     (void)state;
@@ -92,6 +132,7 @@ int main(void)
         cmocka_unit_test(test_overrides),
         cmocka_unit_test(test_every_error_with_its_line),
         cmocka_unit_test(test_broken_syntax),
+        cmocka_unit_test(test_print_colors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
