@@ -240,6 +240,7 @@ typedef struct {
     bool deferred;      /* an artifact run waits for the end of a text object */
     int next_mcid;
     GArray *new_mcids;  /* of int */
+    GArray *dropped;    /* of gboolean, per open sequence: removed by us */
 } wrap_state;
 
 static bool has_mcid(const crpv_pdf_op *op)
@@ -250,6 +251,18 @@ static bool has_mcid(const crpv_pdf_op *op)
             return true;
     return false;
 }
+
+static bool is_actual_text_span(const crpv_pdf_op *op)
+{
+    if (!crpv_pdf_op_is(op, "BDC") || has_mcid(op))
+        return false;
+    for (size_t i = 0; i < op->n_operands; i++)
+        if (op->operands[i].kind == CRPV_PDF_NAME && op->operands[i].len == 11 &&
+            !memcmp(op->operands[i].text, "/ActualText", 11))
+            return true;
+    return false;
+}
+
 
 static char *max_mcid(void *user, const crpv_pdf_op *op)
 {
@@ -272,6 +285,26 @@ static char *max_mcid(void *user, const crpv_pdf_op *op)
 static char *wrap_op(void *user, const crpv_pdf_op *op)
 {
     wrap_state *w = user;
+    /* Cairo gives soft hyphens, word joiners, no-break spaces and
+     * ligatures a Span with /ActualText inside the paragraph's sequence;
+     * poppler's structure reader ends the paragraph's text there ("Les
+     * centres de res"). The fonts' ToUnicode maps say the same: the spans
+     * go, and each paragraph reads whole. */
+    if (crpv_pdf_op_is(op, "BDC") || crpv_pdf_op_is(op, "BMC")) {
+        gboolean drop = w->depth > 0 && is_actual_text_span(op);
+        g_array_append_val(w->dropped, drop);
+        if (drop) {
+            w->depth++;
+            return g_strdup("");
+        }
+    } else if (crpv_pdf_op_is(op, "EMC") && w->dropped->len) {
+        gboolean drop = g_array_index(w->dropped, gboolean, w->dropped->len - 1);
+        g_array_set_size(w->dropped, w->dropped->len - 1);
+        if (drop) {
+            w->depth--;
+            return g_strdup("");
+        }
+    }
     GString *pre = g_string_new(NULL);
     bool begin = crpv_pdf_op_is(op, "BDC") || crpv_pdf_op_is(op, "BMC");
     bool text_begin = crpv_pdf_op_is(op, "BT");
@@ -352,7 +385,8 @@ void crpv_pdfdoc_mark_untagged(crpv_pdfdoc *doc, bool figure)
                         .figure = fig && qpdf_oh_is_array(q, entry) &&
                                   qpdf_oh_get_array_n_items(q, entry) == max + 1,
                         .next_mcid = max + 1,
-                        .new_mcids = g_array_new(FALSE, FALSE, sizeof(int))};
+                        .new_mcids = g_array_new(FALSE, FALSE, sizeof(int)),
+                        .dropped = g_array_new(FALSE, FALSE, sizeof(gboolean))};
         GString *out = crpv_pdf_content_scan((const char *)c->data, c->len, wrap_op, &w);
         if (w.open)
             g_string_append(out, "\nEMC\n");
@@ -378,6 +412,7 @@ void crpv_pdfdoc_mark_untagged(crpv_pdfdoc *doc, bool figure)
             }
         }
         g_array_free(w.new_mcids, TRUE);
+        g_array_free(w.dropped, TRUE);
     }
 }
 
