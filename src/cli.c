@@ -433,11 +433,13 @@ static void print_preflight(run *r)
     if (r->opt.verbose) {
         for (guint i = 0; i < p->notes->len; i++)
             g_printerr("brochure-impression.pdf : %s\n", (char *)g_ptr_array_index(p->notes, i));
-        for (size_t i = 0; p->coverage && i < p->pages; i++)
-            g_printerr("brochure-impression.pdf : page %zu : couverture moyenne C %.1f %% M %.1f "
-                       "%% J %.1f %% N %.1f %%\n",
-                       i + 1, p->coverage[4 * i], p->coverage[4 * i + 1], p->coverage[4 * i + 2],
-                       p->coverage[4 * i + 3]);
+        for (size_t i = 0; p->coverage && i < p->pages; i++) {
+            g_autofree char *line = g_strdup_printf(
+                "couverture moyenne C %.1f %% M %.1f %% J %.1f %% N %.1f %%", p->coverage[4 * i],
+                p->coverage[4 * i + 1], p->coverage[4 * i + 2], p->coverage[4 * i + 3]);
+            g_printerr("brochure-impression.pdf : page %zu : %s\n", i + 1,
+                       g_strdelimit(line, ".", ','));
+        }
     }
 }
 

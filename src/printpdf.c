@@ -201,10 +201,11 @@ static bool run_gs(const char *const *argv, char **out, GError **error)
     return true;
 }
 
-/* Average coverage of each ink per page, from Ghostscript's inkcov device. */
+/* Average amount of each ink per page, from Ghostscript's ink_cov device
+ * (inkcov counts the area an ink touches, not how much of it). */
 static double *ink_coverage(const char *path, size_t pages, GError **error)
 {
-    const char *argv[] = {"gs", "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-sDEVICE=inkcov",
+    const char *argv[] = {"gs", "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-sDEVICE=ink_cov",
                           "-r72", "-o", "-", path, NULL};
     g_autofree char *out = NULL;
     if (!run_gs(argv, &out, error))
@@ -223,7 +224,7 @@ static double *ink_coverage(const char *path, size_t pages, GError **error)
         }
         if (k == 4 && strstr(s, "CMYK")) {
             for (k = 0; k < 4; k++)
-                cov[4 * p + k] = 100 * v[k];
+                cov[4 * p + k] = v[k];
             p++;
         }
     }

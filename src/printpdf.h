@@ -31,7 +31,7 @@ typedef struct {
     size_t fonts, fonts_embedded;
     size_t pages, pages_with_boxes;
     bool output_intent;
-    double *coverage;       /* per page, C M Y K average coverage in percent (inkcov) */
+    double *coverage;       /* per page, C M Y K average amount in percent (ink_cov) */
     GPtrArray *problems;    /* French sentences, what a print shop would reject */
     GPtrArray *notes;       /* French sentences worth knowing */
 } crpv_preflight;

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <tiffio.h>
 
+#include "fonts.h"
 #include "pdfcheck.h"
 #include "pdfcontent.h"
 #include "pdfpost.h"
@@ -99,8 +100,9 @@ static void test_print_structure(void **state)
     g_byte_array_free(bytes, TRUE);
 }
 
-/* Ghostscript's own reading of the ink: every page under 300 % on average
- * (the per-colour maximum is asserted above). */
+/* Ghostscript's inkcov (the share of each page each ink touches): both
+ * pages read, black on every page, total under 300 %. The ink per pixel
+ * is asserted on the separated plates below. */
 static void test_print_inkcov(void **state)
 {
     g_autofree char *path = g_build_filename(out_dir, "brochure-impression.pdf", NULL);
@@ -197,7 +199,9 @@ static void test_print_plates(void **state)
         save_plate(plates[i], w, h, names[i]);
     }
     size_t dark = 0, dark_cyan = 0, black_only = 0;
+    int max_ink = 0;
     for (size_t i = 0; i < (size_t)w * h; i++) {
+        max_ink = MAX(max_ink, plates[0][i] + plates[1][i] + plates[2][i] + plates[3][i]);
         if (plates[3][i] < 128)
             continue;
         dark++;
@@ -208,6 +212,8 @@ static void test_print_plates(void **state)
             "%zu on the black plate alone\n",
             dark, dark_cyan, black_only);
     assert_true(dark > 10000); /* the text is there */
+    /* Total ink, pixel by pixel: under 300 %. */
+    assert_true(max_ink * 100 < 300 * 255);
     assert_true(dark_cyan * 20 < dark);
     for (int i = 0; i < 4; i++)
         g_free(plates[i]);
@@ -371,6 +377,91 @@ static void test_content_scan(void **state)
     assert_int_equal(f.text_multi_ink, 1);
 }
 
+/* A small page with a 6-pt white number on a marker disc and a 5-pt
+ * line, made into a print file. */
+static GByteArray *small_print(const crpv_style *st, crpv_preflight *report)
+{
+    g_autoptr(GError) error = NULL;
+    PangoContext *ctx = crpv_fonts_context_new("fonts", &error);
+    assert_non_null(ctx);
+    crpv_scene *sc = crpv_scene_new(220, 220);
+    crpv_scene_set_trim(sc, (crpv_rect){10, 10, 210, 210}, (crpv_rect){2, 2, 218, 218});
+    crpv_item *d = crpv_scene_add(sc, CRPV_ITEM_DISC, CRPV_ROLE_MARKER);
+    d->center = (crpv_point){60, 60};
+    d->radius = 8;
+    d->fill = st->marker;
+    crpv_scene_add_text(sc, CRPV_ROLE_MARKER, (crpv_rect){56, 56, 64, 64}, "Lato Bold 6", "1",
+                        st->marker_text);
+    crpv_scene_add_text(sc, CRPV_ROLE_BODY, (crpv_rect){20, 120, 200, 140}, "Lato 10",
+                        "Texte courant", st->text);
+    crpv_scene_add_text(sc, CRPV_ROLE_CREDIT, (crpv_rect){20, 160, 200, 170}, "Lato 5",
+                        "Source en petit", crpv_color_rgb(0x555555));
+    const crpv_scene *pages[] = {sc};
+    crpv_pdf_info info = {"Essai", NULL, NULL, NULL, "crpv", 1700000000, NULL};
+    GByteArray *rgb = crpv_output_pdf("essai.pdf", pages, 1, ctx, &info, &error);
+    assert_non_null(rgb);
+    GByteArray *out = crpv_print_pdf("essai.pdf", rgb, pages, 1, st, NULL, &info, report, &error);
+    assert_non_null(out);
+    g_byte_array_free(rgb, TRUE);
+    crpv_scene_free(sc);
+    g_object_unref(ctx);
+    return out;
+}
+
+static bool has_problem(const crpv_preflight *r, const char *what)
+{
+    for (guint i = 0; i < r->problems->len; i++)
+        if (strstr(g_ptr_array_index(r->problems, i), what))
+            return true;
+    return false;
+}
+
+/* The preflight reports what a print shop would reject: the 5-pt line,
+ * and white 6-pt numbers knocked out of discs printed in several inks;
+ * the default marker, on the black plate alone, passes. */
+static void test_preflight(void **state)
+{
+    g_autoptr(crpv_style) st = crpv_style_new_default();
+    crpv_preflight r = {0};
+    GByteArray *pdf = small_print(st, &r);
+    assert_double_near(r.min_text_size, 5, 0.01);
+    assert_true(has_problem(&r, "texte de 5 pt, sous le minimum de 6 pt"));
+    assert_int_equal(r.white_knockouts, 0);
+    assert_int_equal(r.text_multi_ink, 0);
+    assert_int_equal(r.rgb_colors, 0);
+    assert_true(r.output_intent);
+    assert_int_equal(r.pages_with_boxes, 1);
+    assert_int_equal(r.fonts_embedded, r.fonts);
+    assert_non_null(r.coverage);
+    g_byte_array_free(pdf, TRUE);
+    crpv_preflight_clear(&r);
+
+    /* The same markers in a four-colour navy. */
+    g_autoptr(GError) error = NULL;
+    const char *ini = "[couleurs]\nmarqueur = #1f2a44 / 90 75 30 45\n";
+    g_autoptr(crpv_style) navy = crpv_style_parse(ini, strlen(ini), "style.ini", &error);
+    assert_non_null(navy);
+    pdf = small_print(navy, &r);
+    assert_int_equal(r.white_knockouts, 1);
+    assert_true(has_problem(&r, "en réserve dans un aplat de plusieurs encres"));
+    g_byte_array_free(pdf, TRUE);
+    crpv_preflight_clear(&r);
+}
+
+/* A profile that is not a CMYK output profile is refused, in French. */
+static void test_bad_profile(void **state)
+{
+    g_autoptr(crpv_style) st = crpv_style_new_default();
+    g_autoptr(GError) error = NULL;
+    GByteArray fake = {(guint8 *)"%PDF-1.5", 8};
+    crpv_preflight r = {0};
+    assert_null(crpv_print_pdf("x.pdf", &fake, NULL, 0, st,
+                               "/usr/share/color/icc/ghostscript/default_rgb.icc", NULL, &r,
+                               &error));
+    assert_non_null(strstr(error->message, "ce n’est pas un profil ICC de sortie CMJN"));
+    crpv_preflight_clear(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -378,7 +469,8 @@ int main(void)
         cmocka_unit_test(test_print_plates),      cmocka_unit_test(test_print_reproducible),
         cmocka_unit_test(test_map_accessible),    cmocka_unit_test(test_brochure_accessible),
         cmocka_unit_test(test_print_cmyk),        cmocka_unit_test(test_icc_description),
-        cmocka_unit_test(test_content_scan),
+        cmocka_unit_test(test_content_scan),      cmocka_unit_test(test_preflight),
+        cmocka_unit_test(test_bad_profile),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
