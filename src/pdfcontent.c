@@ -3,19 +3,28 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Character classes, looked up: the scanner reads every byte of every
+ * page, on the build's critical path. */
+enum { SPACE = 1, DELIM = 2 };
+static const unsigned char char_class[256] = {
+    [' '] = SPACE, ['\n'] = SPACE, ['\r'] = SPACE, ['\t'] = SPACE, ['\f'] = SPACE, [0] = SPACE,
+    ['('] = DELIM, [')'] = DELIM, ['<'] = DELIM, ['>'] = DELIM, ['['] = DELIM,
+    [']'] = DELIM, ['{'] = DELIM, ['}'] = DELIM, ['/'] = DELIM, ['%'] = DELIM,
+};
+
 static bool is_space(char c)
 {
-    return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == '\0';
+    return char_class[(unsigned char)c] == SPACE;
 }
 
 static bool is_delim(char c)
 {
-    return strchr("()<>[]{}/%", c) != NULL && c != '\0';
+    return char_class[(unsigned char)c] == DELIM;
 }
 
 static bool is_regular(char c)
 {
-    return !is_space(c) && !is_delim(c);
+    return char_class[(unsigned char)c] == 0;
 }
 
 /* The end of the literal string starting at P (on its "("), or END. */
@@ -47,19 +56,37 @@ static const char *skip_inline_image(const char *p, const char *end)
     return end;
 }
 
+/* A PDF number: optional sign, digits, at most one point; read by hand,
+ * as strtod is the scanner's costliest part otherwise. */
 static bool parse_number(const char *s, size_t n, double *out)
 {
-    if (n == 0 || n > 40)
-        return false;
-    char buf[48];
-    memcpy(buf, s, n);
-    buf[n] = 0;
-    for (size_t i = 0; i < n; i++)
-        if (!strchr("0123456789+-.", buf[i]))
+    size_t i = 0;
+    bool neg = false, point = false, digits = false;
+    if (n && (s[0] == '+' || s[0] == '-')) {
+        neg = s[0] == '-';
+        i++;
+    }
+    double v = 0, scale = 1;
+    for (; i < n; i++) {
+        char c = s[i];
+        if (c >= '0' && c <= '9') {
+            digits = true;
+            if (point) {
+                scale /= 10;
+                v += (c - '0') * scale;
+            } else {
+                v = v * 10 + (c - '0');
+            }
+        } else if (c == '.' && !point) {
+            point = true;
+        } else {
             return false;
-    char *e = NULL;
-    *out = g_ascii_strtod(buf, &e);
-    return e == buf + n;
+        }
+    }
+    if (!digits)
+        return false;
+    *out = neg ? -v : v;
+    return true;
 }
 
 bool crpv_pdf_op_is(const crpv_pdf_op *op, const char *name)

@@ -3,6 +3,7 @@
 #include <qpdf/qpdf-c.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "config.h"
 
@@ -264,17 +265,23 @@ static bool is_actual_text_span(const crpv_pdf_op *op)
 }
 
 
-static char *max_mcid(void *user, const crpv_pdf_op *op)
+
+/* A new stream holding LEN bytes at DATA, compressed here at zlib's
+ * fastest level: qpdf then copies it as it is, where it would compress it
+ * at its own, slower, level. */
+static qpdf_oh flate_stream(qpdf_data q, const char *data, size_t len)
 {
-    int *max = user;
-    if (!crpv_pdf_op_is(op, "BDC"))
-        return NULL;
-    for (size_t i = 0; i + 1 < op->n_operands; i++)
-        if (op->operands[i].kind == CRPV_PDF_NAME && op->operands[i].len == 5 &&
-            !memcmp(op->operands[i].text, "/MCID", 5) &&
-            op->operands[i + 1].kind == CRPV_PDF_NUMBER)
-            *max = MAX(*max, (int)op->operands[i + 1].number);
-    return NULL;
+    uLongf n = compressBound((uLong)len);
+    guint8 *z = g_malloc(n);
+    qpdf_oh s = qpdf_oh_new_stream(q);
+    if (compress2(z, &n, (const Bytef *)data, (uLong)len, 1) == Z_OK)
+        qpdf_oh_replace_stream_data(q, s, z, n, qpdf_oh_new_name(q, "/FlateDecode"),
+                                    qpdf_oh_new_null(q));
+    else
+        qpdf_oh_replace_stream_data(q, s, (const unsigned char *)data, len, qpdf_oh_new_null(q),
+                                    qpdf_oh_new_null(q));
+    g_free(z);
+    return s;
 }
 
 /* Wraps content that no marked-content sequence holds: in a document that
@@ -378,23 +385,20 @@ void crpv_pdfdoc_mark_untagged(crpv_pdfdoc *doc, bool figure)
         qpdf_oh p = page(doc, i);
         qpdf_oh entry = fig ? parent_tree_entry(doc, p) : 0;
         GByteArray *c = crpv_pdfdoc_page_content(doc, i);
-        int max = -1;
-        GString *unused = crpv_pdf_content_scan((const char *)c->data, c->len, max_mcid, &max);
-        g_string_free(unused, TRUE);
+        /* Cairo numbers a page's MCIDs from 0, each with its entry in the
+         * parent tree: new ones follow. */
         wrap_state w = {.data = (const char *)c->data,
-                        .figure = fig && qpdf_oh_is_array(q, entry) &&
-                                  qpdf_oh_get_array_n_items(q, entry) == max + 1,
-                        .next_mcid = max + 1,
+                        .figure = fig && qpdf_oh_is_array(q, entry),
+                        .next_mcid = fig && qpdf_oh_is_array(q, entry)
+                                         ? qpdf_oh_get_array_n_items(q, entry)
+                                         : 0,
                         .new_mcids = g_array_new(FALSE, FALSE, sizeof(int)),
                         .dropped = g_array_new(FALSE, FALSE, sizeof(gboolean))};
         GString *out = crpv_pdf_content_scan((const char *)c->data, c->len, wrap_op, &w);
         if (w.open)
             g_string_append(out, "\nEMC\n");
         g_byte_array_free(c, TRUE);
-        qpdf_oh stream = qpdf_oh_new_stream(q);
-        qpdf_oh_replace_stream_data(q, stream, (const unsigned char *)out->str, out->len,
-                                    qpdf_oh_new_null(q), qpdf_oh_new_null(q));
-        qpdf_oh_replace_key(q, p, "/Contents", stream);
+        qpdf_oh_replace_key(q, p, "/Contents", flate_stream(q, out->str, out->len));
         g_string_free(out, TRUE);
         if (w.figure && w.new_mcids->len) {
             qpdf_oh kids = qpdf_oh_get_key(q, fig, "/K");
