@@ -12,10 +12,12 @@
 #include "composite.h"
 #include "config.h"
 #include "content.h"
+#include "datadir.h"
 #include "directory.h"
 #include "fonts.h"
 #include "geo.h"
 #include "htmlmap.h"
+#include "init.h"
 #include "jobs.h"
 #include "output.h"
 #include "printpdf.h"
@@ -37,11 +39,14 @@ static const char help_text[] =
     "  map         la carte seule, pour le web (carte.png, carte@2x.png, carte.pdf,\n"
     "              carte.svg, carte.html)\n"
     "  check       vérifie toutes les entrées et affiche un résumé, sans rien écrire\n"
+    "  init DOSSIER\n"
+    "              crée un dossier de travail (data/ et output/) à partir des\n"
+    "              modèles installés\n"
     "\n"
     "Entrées et sorties :\n"
     "  --data DIR          dossier de l’annuaire, du texte et du style (./data)\n"
-    "  --geo DIR           dossier des contours (./geo)\n"
-    "  --fonts DIR         dossier des polices (./fonts)\n"
+    "  --geo DIR           dossier des contours (./geo, sinon ceux installés)\n"
+    "  --fonts DIR         dossier des polices (./fonts, sinon celles installées)\n"
     "  --out DIR           dossier des sorties (./output)\n"
     "  --centres FICHIER   annuaire CSV à utiliser à la place de DATA/centres.csv\n"
     "  --prose FICHIER     texte Markdown à la place de DATA/brochure.md\n"
@@ -79,7 +84,15 @@ static const char help_text[] =
     "En cas d’erreur, les fichiers déjà présents dans le dossier de sortie restent\n"
     "intacts.\n";
 
-typedef enum { CMD_BUILD, CMD_BROCHURE, CMD_MAP, CMD_CHECK } command;
+/* The GNU form: program and version, copyright, licence. */
+static const char version_text[] =
+    "crpv " CRPV_VERSION "\n"
+    "Copyright © 2026 les auteurs de crpv\n"
+    "Licence MIT : <https://opensource.org/licenses/MIT>\n"
+    "Ceci est un logiciel libre : vous pouvez le modifier et le redistribuer.\n"
+    "Il n’y a AUCUNE GARANTIE, dans les limites permises par la loi.\n";
+
+typedef enum { CMD_BUILD, CMD_BROCHURE, CMD_MAP, CMD_CHECK, CMD_INIT } command;
 
 typedef struct {
     command cmd;
@@ -87,6 +100,7 @@ typedef struct {
     char *centres, *prose, *style, *regions, *departements;
     char *format;
     char *icc; /* --icc: the print shop's CMYK profile */
+    char *init_dir; /* crpv init's folder */
     int width;
     int scale;
     gboolean print, quiet, verbose, version, help;
@@ -130,7 +144,8 @@ static void run_clear(run *r)
     options *o = &r->opt;
     char **strs[] = {&o->data,    &o->geo,     &o->fonts,   &o->out,          &o->centres,
                      &o->prose,   &o->style,   &o->regions, &o->departements, &o->format,
-                     &o->icc};
+                     &o->icc,
+                     &o->init_dir};
     for (size_t i = 0; i < G_N_ELEMENTS(strs); i++)
         g_free(*strs[i]);
 }
@@ -525,10 +540,20 @@ static int parse_options(options *o, int argc, char **argv)
             o->cmd = CMD_MAP;
         else if (strcmp(c, "check") == 0)
             o->cmd = CMD_CHECK;
+        else if (strcmp(c, "init") == 0)
+            o->cmd = CMD_INIT;
         else
-            return usage_error("commande « %s » inconnue (build, brochure, map ou check)", c);
-        if (argc > 2)
-            return usage_error("argument « %s » en trop", argv[2]);
+            return usage_error("commande « %s » inconnue (build, brochure, map, check ou init)",
+                               c);
+        int n_args = o->cmd == CMD_INIT ? 1 : 0;
+        if (argc > 2 + n_args)
+            return usage_error("argument « %s » en trop", argv[2 + n_args]);
+        if (o->cmd == CMD_INIT) {
+            if (argc < 3)
+                return usage_error("init : indiquez le dossier à créer (crpv init DOSSIER)%s",
+                                   "");
+            o->init_dir = g_strdup(argv[2]);
+        }
     }
     if (o->format) {
         const char *allowed = o->cmd == CMD_BROCHURE ? "pdf svg png"
@@ -550,12 +575,124 @@ static int parse_options(options *o, int argc, char **argv)
         return usage_error("--icc ne vaut qu’avec --print%s", "");
     if (!o->data)
         o->data = g_strdup("data");
+    /* Left NULL when neither here nor installed: see missing_inputs(). */
     if (!o->geo)
-        o->geo = g_strdup("geo");
+        o->geo = crpv_datadir_lookup("geo", NULL);
     if (!o->fonts)
-        o->fonts = g_strdup("fonts");
+        o->fonts = crpv_datadir_lookup("fonts", NULL);
     if (!o->out)
         o->out = g_strdup("output");
+    return 0;
+}
+
+/* PATH quoted for a shell when it needs to be, for a command to copy. */
+static char *shell_word(const char *path)
+{
+    for (const char *p = path; *p; p++)
+        if (!g_ascii_isalnum(*p) && !strchr("._/-+@%", *p))
+            return g_shell_quote(path);
+    return g_strdup(path);
+}
+
+/* How the user can call this program again: "crpv" when that is the one
+ * the shell finds, else its full path. */
+static char *program_for_hint(void)
+{
+    g_autofree char *self = g_file_read_link("/proc/self/exe", NULL);
+    g_autofree char *found = g_find_program_in_path("crpv");
+    GStatBuf a, b;
+    if (!self || (found && g_stat(found, &a) == 0 && g_stat(self, &b) == 0 &&
+                  a.st_dev == b.st_dev && a.st_ino == b.st_ino))
+        return g_strdup("crpv");
+    return shell_word(self);
+}
+
+/* Before reading anything, the folders a run cannot do without. Outside a
+ * working folder, or without the installed data, one line says what was
+ * looked for and how to fix it, rather than one error per missing file.
+ * Returns 0, or the exit status after printing that line. */
+static int missing_inputs(const options *o)
+{
+    bool default_data = strcmp(o->data, "data") == 0;
+    if (!o->centres && (default_data ? !g_file_test("data/centres.csv", G_FILE_TEST_EXISTS)
+                                     : !g_file_test(o->data, G_FILE_TEST_IS_DIR))) {
+        if (default_data) {
+            g_autofree char *cwd = g_get_current_dir();
+            g_printerr("crpv : %s n’est pas un dossier de travail (pas de data/centres.csv) : "
+                       "créez-en un avec « crpv init DOSSIER », ou indiquez vos données avec "
+                       "--data DIR\n",
+                       cwd);
+        } else {
+            g_printerr("crpv : dossier de données « %s » introuvable (--data) ; « crpv init "
+                       "DOSSIER » en crée un\n",
+                       o->data);
+        }
+        return CRPV_EXIT_IO;
+    }
+    struct {
+        const char *name, *option, *what;
+        const char *dir;
+        bool needed;
+    } folders[] = {
+        {"geo", "--geo", "contours", o->geo, !(o->regions && o->departements)},
+        {"fonts", "--fonts", "polices", o->fonts, o->cmd != CMD_CHECK},
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(folders); i++) {
+        if (!folders[i].needed || (folders[i].dir && g_file_test(folders[i].dir,
+                                                                 G_FILE_TEST_IS_DIR)))
+            continue;
+        if (folders[i].dir) {
+            g_printerr("crpv : dossier de %s « %s » introuvable (%s)\n", folders[i].what,
+                       folders[i].dir, folders[i].option);
+        } else {
+            GString *tried = g_string_new(NULL);
+            crpv_datadir_lookup(folders[i].name, tried);
+            g_printerr("crpv : %s introuvables (cherché : %s) : indiquez leur dossier avec %s, "
+                       "ou réinstallez crpv\n",
+                       folders[i].what, tried->str, folders[i].option);
+            g_string_free(tried, TRUE);
+        }
+        return CRPV_EXIT_IO;
+    }
+    return 0;
+}
+
+/* crpv init: the templates copied into a new working folder, and what to
+ * do next. */
+static int run_init(const options *o)
+{
+    GString *tried = g_string_new(NULL);
+    g_autofree char *datadir = crpv_datadir_find(tried);
+    g_autofree char *templates = datadir ? g_build_filename(datadir, "modeles", NULL) : NULL;
+    if (!templates || !g_file_test(templates, G_FILE_TEST_IS_DIR)) {
+        g_printerr("crpv : modèles introuvables (cherché : %s) : réinstallez crpv, ou "
+                   "indiquez son dossier de données dans CRPV_DATADIR\n",
+                   templates ? templates : tried->str);
+        g_string_free(tried, TRUE);
+        return CRPV_EXIT_IO;
+    }
+    g_string_free(tried, TRUE);
+    g_autoptr(GPtrArray) created = g_ptr_array_new_with_free_func(g_free);
+    GError *error = NULL;
+    if (!crpv_init_folder(templates, o->init_dir, created, &error)) {
+        g_printerr("crpv : %s\n", error->message);
+        g_error_free(error);
+        return CRPV_EXIT_IO;
+    }
+    if (o->quiet)
+        return 0;
+    printf("Dossier de travail créé : %s\n", o->init_dir);
+    for (guint i = 0; i < created->len; i++) {
+        const char *what = crpv_init_describe(created->pdata[i]);
+        printf("  %-18s %s\n", (char *)created->pdata[i], what ? what : "");
+    }
+    g_autofree char *dir = shell_word(o->init_dir);
+    g_autofree char *prog = program_for_hint();
+    printf("\nEnsuite :\n"
+           "  cd %s\n"
+           "  %s check    vérifie l’annuaire, le texte et le style\n"
+           "  %s build    écrit la brochure et la carte dans output/\n",
+           dir, prog, prog);
     return 0;
 }
 
@@ -571,9 +708,17 @@ int crpv_cli_main(int argc, char **argv)
     int rc = parse_options(&r.opt, argc, argv);
     if (rc != 0) {
         if (rc < 0) {
-            fputs(r.opt.help ? help_text : "crpv " CRPV_VERSION "\n", stdout);
+            fputs(r.opt.help ? help_text : version_text, stdout);
             rc = 0;
         }
+        run_clear(&r);
+        return rc;
+    }
+    if (r.opt.cmd == CMD_INIT)
+        rc = run_init(&r.opt);
+    else
+        rc = missing_inputs(&r.opt);
+    if (rc != 0 || r.opt.cmd == CMD_INIT) {
         run_clear(&r);
         return rc;
     }

@@ -17,10 +17,17 @@ PangoContext *crpv_fonts_context_new(const char *dir, GError **error)
 {
     /* A Fontconfig configuration of our own, holding only DIR's fonts:
      * the system's configuration (and its fonts) is never consulted. */
-    GDir *d = g_dir_open(dir, 0, NULL);
+    GError *local = NULL;
+    GDir *d = g_dir_open(dir, 0, &local);
     if (!d) {
-        g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_NOENT, "%s : dossier de polices illisible",
-                    dir);
+        /* A missing folder is not an unreadable one: the fixes differ. */
+        if (g_error_matches(local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+            g_set_error(error, G_FILE_ERROR, local->code, "%s : dossier de polices introuvable",
+                        dir);
+        else
+            g_set_error(error, G_FILE_ERROR, local->code,
+                        "%s : dossier de polices illisible (%s)", dir, local->message);
+        g_error_free(local);
         return NULL;
     }
     /* Files added one by one, in a fixed order: adding the folder would

@@ -519,6 +519,77 @@ static void test_web_map(void **state)
     tu_rmtree(dir);
 }
 
+static size_t count_lines(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += *s == '\n';
+    return n;
+}
+
+/* Outside a working folder, or without a folder a run needs, one line
+ * that says what was looked for and how to fix it. */
+static void test_working_folder_diagnosis(void **state)
+{
+    (void)state;
+    g_autofree char *empty = tu_tmpdir();
+    const char *commands[] = {"build", "check", "map"};
+    for (size_t i = 0; i < G_N_ELEMENTS(commands); i++) {
+        g_autofree char *out = NULL, *err = NULL;
+        assert_int_equal(RUN(empty, &out, &err, commands[i]), 3);
+        assert_int_equal(count_lines(err), 1);
+        assert_non_null(strstr(err, "n’est pas un dossier de travail"));
+        assert_non_null(strstr(err, "crpv init DOSSIER"));
+        assert_non_null(strstr(err, "--data DIR"));
+        assert_string_equal(out, "");
+    }
+    g_autofree char *out = NULL, *err = NULL;
+    assert_int_equal(RUN(empty, &out, &err, "check", "--data", "ailleurs"), 3);
+    assert_int_equal(count_lines(err), 1);
+    assert_non_null(strstr(err, "« ailleurs » introuvable (--data)"));
+    g_free(out), g_free(err);
+    /* A missing fonts folder is missing, not unreadable. */
+    assert_int_equal(RUN(NULL, &out, &err, "build", "--fonts", "nulle-part", "--out", empty), 3);
+    assert_int_equal(count_lines(err), 1);
+    assert_non_null(strstr(err, "polices « nulle-part » introuvable"));
+    assert_null(strstr(err, "illisible"));
+    g_free(out), g_free(err);
+    assert_int_equal(RUN(NULL, &out, &err, "check", "--geo", "nulle-part"), 3);
+    assert_int_equal(count_lines(err), 1);
+    assert_non_null(strstr(err, "contours « nulle-part » introuvable (--geo)"));
+    g_free(out), g_free(err);
+    /* init needs its folder, and only one. */
+    assert_int_equal(RUN(empty, &out, &err, "init"), 2);
+    assert_non_null(strstr(err, "crpv init DOSSIER"));
+    g_free(out), g_free(err);
+    assert_int_equal(RUN(empty, &out, &err, "init", "a", "b"), 2);
+    assert_non_null(strstr(err, "« b » en trop"));
+    g_free(out), g_free(err);
+    out = err = NULL;
+    /* Nothing was written in the empty folder. */
+    GDir *d = g_dir_open(empty, 0, NULL);
+    assert_non_null(d);
+    assert_null(g_dir_read_name(d));
+    g_dir_close(d);
+    tu_rmtree(empty);
+}
+
+/* The GNU form: program and version, copyright, licence, no warranty. */
+static void test_version(void **state)
+{
+    (void)state;
+    g_autofree char *out = NULL, *err = NULL;
+    assert_int_equal(RUN(NULL, &out, &err, "--version"), 0);
+    g_auto(GStrv) lines = g_strsplit(out, "\n", -1);
+    assert_true(g_strv_length(lines) >= 4);
+    assert_true(g_str_has_prefix(lines[0], "crpv "));
+    assert_true(g_ascii_isdigit(lines[0][5]));
+    assert_true(g_str_has_prefix(lines[1], "Copyright © "));
+    assert_non_null(strstr(out, "Licence MIT"));
+    assert_non_null(strstr(out, "AUCUNE GARANTIE"));
+    assert_string_equal(err, "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -533,6 +604,8 @@ int main(void)
         cmocka_unit_test(test_placeholders_follow_directory),
         cmocka_unit_test(test_print_version),
         cmocka_unit_test(test_web_map),
+        cmocka_unit_test(test_working_folder_diagnosis),
+        cmocka_unit_test(test_version),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

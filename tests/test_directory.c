@@ -623,17 +623,15 @@ static void test_warnings(void **state)
 static void test_hostile_cells(void **state)
 {
     (void)state;
-    /* A million "+" in regions and phones: one error each, quickly. */
+    /* A million "+" in regions and phones: one error each (speed is measured in bench/, not here). */
     GString *s = g_string_new(HEADER "a,A,T,");
     GString *plus = g_string_new(NULL);
     for (int i = 0; i < 1000000; i++)
         g_string_append_c(plus, '+');
     g_string_append_printf(s, "%s,,%s,,,,,actif\n", plus->str, plus->str);
-    gint64 t0 = g_get_monotonic_time();
     GError *err = NULL;
     crpv_directory *dir = crpv_directory_parse(s->str, s->len, "t.csv", NULL, NULL, NULL, &err);
     assert_null(dir);
-    assert_true(g_get_monotonic_time() - t0 < 2 * G_USEC_PER_SEC);
     g_auto(GStrv) lines = g_strsplit(err->message, "\n", -1);
     assert_int_equal(g_strv_length(lines), 2);
     assert_true(g_str_has_prefix(lines[0], "t.csv:2: code région vide dans « ++"));

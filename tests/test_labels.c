@@ -221,15 +221,11 @@ static void test_dense_directory(void **state)
     crpv_label_place a[60], b[60];
     memset(a, 0, sizeof a);
     memset(b, 0xff, sizeof b);
-    gint64 t0 = g_get_monotonic_time();
     size_t failed = crpv_labels_place(r, n, &legend, 1, a);
-    gint64 elapsed = g_get_monotonic_time() - t0;
     assert_int_equal(failed, 0);
     for (size_t i = 0; i < n; i++)
         assert_true(a[i].placed);
     assert_true(crpv_labels_check(r, n, &legend, 1, a));
-    /* Fast: a few milliseconds normally; generous for sanitizer builds. */
-    assert_true(elapsed < 500000);
 
     /* The same requests give the same places, bit for bit. */
     crpv_labels_place(r, n, &legend, 1, b);

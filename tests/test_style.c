@@ -125,6 +125,91 @@ static void test_broken_syntax(void **state)
     assert_true(error->domain == G_FILE_ERROR);
 }
 
+static void assert_same_color(crpv_color a, crpv_color b)
+{
+    assert_memory_equal(&a, &b, sizeof a);
+}
+
+/* data/style.ini, copied by crpv init, lists every key commented out with
+ * its default: uncommented, it must parse, and change nothing. */
+static void test_template_states_the_defaults(void **state)
+{
+    (void)state;
+    g_autofree char *text = tu_read_source("data/style.ini", NULL);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(crpv_style) as_is = parse(text, &error);
+    assert_non_null(as_is);
+    GString *on = g_string_new(NULL);
+    size_t keys = 0;
+    g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+    for (char **l = lines; *l; l++) {
+        /* "# key = value": a key is lower case, digits and underscores. */
+        bool comment = g_str_has_prefix(*l, "# ");
+        const char *k = comment ? *l + 2 : *l;
+        size_t n = strspn(k, "abcdefghijklmnopqrstuvwxyz0123456789_");
+        bool key = comment && n > 0 && g_str_has_prefix(k + n, " = ");
+        g_string_append_printf(on, "%s\n", key ? k : *l);
+        keys += key;
+    }
+    g_strfreev(g_steal_pointer(&lines));
+    assert_int_equal(keys, 38);
+    g_autoptr(crpv_style) s = crpv_style_parse(on->str, on->len, "style.ini", &error);
+    g_string_free(on, TRUE);
+    if (!s)
+        fail_msg("%s", error->message);
+    g_autoptr(crpv_style) d = crpv_style_new_default();
+    const double nums[][2] = {
+        {s->page_width, d->page_width},
+        {s->page_height, d->page_height},
+        {s->margin_top, d->margin_top},
+        {s->margin_bottom, d->margin_bottom},
+        {s->margin_inner, d->margin_inner},
+        {s->margin_outer, d->margin_outer},
+        {s->bleed, d->bleed},
+        {s->body_size, d->body_size},
+        {s->min_directory_size, d->min_directory_size},
+        {s->map_width, d->map_width},
+        {s->map_height, d->map_height},
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(nums); i++)
+        assert_double_near(nums[i][0], nums[i][1], 1e-9);
+    crpv_color colors[][2] = {
+        {s->primary, d->primary}, {s->secondary, d->secondary}, {s->neutral, d->neutral},
+        {s->border, d->border},   {s->text, d->text},           {s->sea, d->sea},
+        {s->marker, d->marker},   {s->marker_text, d->marker_text},
+        {s->marker_pending, d->marker_pending},
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(colors); i++)
+        assert_same_color(colors[i][0], colors[i][1]);
+    /* The print values too: written out, they are the defaults. */
+    assert_int_equal(s->n_print_colors, d->n_print_colors);
+    for (size_t i = 0; i < s->n_print_colors; i++) {
+        assert_int_equal(s->print_colors[i].has_print, d->print_colors[i].has_print);
+        assert_memory_equal(&s->print_colors[i].print, &d->print_colors[i].print,
+                            sizeof(crpv_cmyk));
+    }
+    assert_double_near(s->max_ink, d->max_ink, 1e-9);
+    assert_null(s->icc_profile);
+    assert_memory_equal(&s->metro_frame, &d->metro_frame, sizeof s->metro_frame);
+    assert_int_equal(s->n_insets, d->n_insets);
+    for (size_t i = 0; i < s->n_insets; i++)
+        assert_memory_equal(&s->insets[i].frame, &d->insets[i].frame, sizeof(crpv_rect));
+    const char *strs[][2] = {
+        {s->font_family, d->font_family},
+        {s->metro_crs, d->metro_crs},
+        {s->label_field, d->label_field},
+        {s->credit, d->credit},
+        {s->regions_code_field, d->regions_code_field},
+        {s->regions_name_field, d->regions_name_field},
+        {s->departements_code_field, d->departements_code_field},
+        {s->departements_name_field, d->departements_name_field},
+        {s->hyphen_dictionary, d->hyphen_dictionary},
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(strs); i++)
+        assert_string_equal(strs[i][0], strs[i][1]);
+    assert_int_equal(s->legend, d->legend);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -133,6 +218,7 @@ int main(void)
         cmocka_unit_test(test_every_error_with_its_line),
         cmocka_unit_test(test_broken_syntax),
         cmocka_unit_test(test_print_colors),
+        cmocka_unit_test(test_template_states_the_defaults),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
