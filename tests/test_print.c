@@ -282,6 +282,55 @@ static void test_map_accessible(void **state)
     g_byte_array_free(bytes, TRUE);
 }
 
+/* TEXT without spaces, hyphens (hard or soft) and line breaks: how a
+ * paragraph reads once its lines are joined. New string. */
+static char *squeeze(const char *text)
+{
+    GString *s = g_string_new(NULL);
+    for (const char *p = text; *p; p = g_utf8_next_char(p)) {
+        gunichar c = g_utf8_get_char(p);
+        if (!g_unichar_isspace(c) && c != '-' && c != 0xad && c != 0xa0 && c != 0x202f)
+            g_string_append_unichar(s, c);
+    }
+    return g_string_free(s, FALSE);
+}
+
+/* poppler reads the first paragraph whole from the structure, ligatures
+ * and soft hyphens included (it used to stop at "Les centres de res"). */
+static void test_struct_text_whole(void **state)
+{
+    g_autofree char *path = g_build_filename(out_dir, "brochure.pdf", NULL);
+    const char *argv[] = {"pdfinfo", "-struct-text", path, NULL};
+    g_autofree char *out = NULL;
+    int status = 0;
+    assert_true(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out,
+                             NULL, &status, NULL));
+    assert_true(g_spawn_check_wait_status(status, NULL));
+    g_autofree char *all = squeeze(out);
+    g_autofree char *first = squeeze(
+        "\"Les centres de ressources Politique de la ville, implantés dans 17 régions (dont 5 en "
+        "outre-mer), certains depuis vingt ans, exercent auprès des acteurs des secteurs "
+        "prioritaires de la politique de la ville (cohésion sociale, développement économique "
+        "et rénovation urbaine) une mission de qualification et d’animation de la réflexion "
+        "collective avec le soutien de toutes les institutions concernées, en particulier État "
+        "et collectivités territoriales. Forts de leur expérience, ils ont acquis une véritable "
+        "légitimité.\"");
+    /* The ligatures come back as their letters, "fi" (U+FB01) aside. */
+    g_autofree char *ligatures = g_strdup(all);
+    GString *plain = g_string_new(NULL);
+    for (const char *p = ligatures; *p; p = g_utf8_next_char(p)) {
+        gunichar c = g_utf8_get_char(p);
+        if (c == 0xfb01)
+            g_string_append(plain, "fi");
+        else if (c == 0xfb02)
+            g_string_append(plain, "fl");
+        else
+            g_string_append_unichar(plain, c);
+    }
+    assert_non_null(strstr(plain->str, first));
+    g_string_free(plain, TRUE);
+}
+
 static void test_brochure_accessible(void **state)
 {
     size_t untagged[2] = {0, 0};
@@ -468,6 +517,7 @@ int main(void)
         cmocka_unit_test(test_print_structure),   cmocka_unit_test(test_print_inkcov),
         cmocka_unit_test(test_print_plates),      cmocka_unit_test(test_print_reproducible),
         cmocka_unit_test(test_map_accessible),    cmocka_unit_test(test_brochure_accessible),
+        cmocka_unit_test(test_struct_text_whole),
         cmocka_unit_test(test_print_cmyk),        cmocka_unit_test(test_icc_description),
         cmocka_unit_test(test_content_scan),      cmocka_unit_test(test_preflight),
         cmocka_unit_test(test_bad_profile),
