@@ -186,7 +186,7 @@ static bool run_gs(const char *const *argv, char **out, GError **error)
     GError *local = NULL;
     if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, out, &err,
                       &status, &local)) {
-        g_set_error(error, PRINT_ERROR, 1,
+        g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
                     "Ghostscript (gs) introuvable ou impossible à lancer : %s ; installez le "
                     "paquet ghostscript",
                     local->message);
@@ -194,7 +194,7 @@ static bool run_gs(const char *const *argv, char **out, GError **error)
         return false;
     }
     if (!g_spawn_check_wait_status(status, NULL)) {
-        g_set_error(error, PRINT_ERROR, 1, "échec de Ghostscript : %s",
+        g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "échec de Ghostscript : %s",
                     err && *err ? g_strstrip(err) : "raison inconnue");
         return false;
     }
@@ -452,8 +452,7 @@ GByteArray *crpv_print_pdf(const char *name, const GByteArray *pdf, const crpv_s
     }
     g_free(trims);
     g_hash_table_destroy(rc.unknown);
-    if (!out && error && *error && (*error)->domain == PRINT_ERROR) {
+    if (!out && error && *error && !g_str_has_prefix((*error)->message, name))
         g_prefix_error(error, "%s : ", name);
-    }
     return out;
 }

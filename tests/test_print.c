@@ -511,6 +511,32 @@ static void test_bad_profile(void **state)
     crpv_preflight_clear(&r);
 }
 
+/* The print shop's profile on the command line: a file that cannot be
+ * read is an I/O error (3), a profile that is not CMYK an input error (1),
+ * --icc without --print a usage error (2); nothing is written. */
+static void test_icc_option(void **state)
+{
+    g_autofree char *dir = tu_tmpdir();
+    g_autofree char *err = NULL;
+    const char *missing[] = {"brochure", "--print", "--format", "pdf", "--icc",
+                             "absent.icc", "--out", dir, "-q", NULL};
+    assert_int_equal(tu_run_crpv(NULL, NULL, &err, missing), 3);
+    assert_non_null(strstr(err, "absent.icc : profil ICC illisible"));
+    g_clear_pointer(&err, g_free);
+    const char *rgb[] = {"brochure", "--print", "--format", "pdf", "--icc",
+                         "/usr/share/color/icc/ghostscript/default_rgb.icc", "--out", dir, "-q",
+                         NULL};
+    assert_int_equal(tu_run_crpv(NULL, NULL, &err, rgb), 1);
+    assert_non_null(strstr(err, "ce n’est pas un profil ICC de sortie CMJN"));
+    g_clear_pointer(&err, g_free);
+    const char *usage[] = {"brochure", "--icc", "x.icc", "--out", dir, NULL};
+    assert_int_equal(tu_run_crpv(NULL, NULL, &err, usage), 2);
+    assert_non_null(strstr(err, "--icc ne vaut qu’avec --print"));
+    g_autofree char *pdf = g_build_filename(dir, "brochure-impression.pdf", NULL);
+    assert_false(g_file_test(pdf, G_FILE_TEST_EXISTS));
+    tu_rmtree(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -520,7 +546,7 @@ int main(void)
         cmocka_unit_test(test_struct_text_whole),
         cmocka_unit_test(test_print_cmyk),        cmocka_unit_test(test_icc_description),
         cmocka_unit_test(test_content_scan),      cmocka_unit_test(test_preflight),
-        cmocka_unit_test(test_bad_profile),
+        cmocka_unit_test(test_bad_profile),       cmocka_unit_test(test_icc_option),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
