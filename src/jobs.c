@@ -61,10 +61,9 @@ static void run_job(job *j, PangoContext *ctx)
         j->bytes = crpv_output_pdf(j->name, j->pages, j->n_pages, ctx, &j->info, &j->error);
         break;
     case JOB_PRINT_PDF: {
-        /* The screen file is not wanted: no reader's additions. */
-        crpv_pdf_info info = j->info;
-        info.figure_alt = NULL;
-        GByteArray *rgb = crpv_output_pdf(j->name, j->pages, j->n_pages, ctx, &info, &j->error);
+        /* Only a step to the print file: no metadata nor reader's additions,
+         * which the print file does not keep. */
+        GByteArray *rgb = crpv_output_pdf(j->name, j->pages, j->n_pages, ctx, NULL, &j->error);
         if (rgb) {
             j->bytes = crpv_print_pdf(j->name, rgb, j->pages, j->n_pages, j->style, j->icc_path,
                                       &j->info, &j->preflight, &j->error);
