@@ -20,9 +20,10 @@ _crpv()
     ((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
     local commands="build brochure map check init"
     local options="--data --geo --fonts --out --centres --prose --style --regions
-        --departements --print --icc --format --width --scale --quiet --verbose --version --help"
+        --departements --print --icc --format --width --scale --url-base --quiet --verbose
+        --version --help"
     local with_value=" --data --geo --fonts --out --centres --prose --style --regions
-        --departements --icc --format --width --scale "
+        --departements --icc --format --width --scale --url-base "
 
     # The command is the first word that is neither an option nor an
     # option's value.
@@ -54,7 +55,7 @@ _crpv()
             COMPREPLY=($(compgen -W "$formats" -- "$cur"))
             return
             ;;
-        --width | --scale)
+        --width | --scale | --url-base)
             return
             ;;
     esac

@@ -67,6 +67,8 @@ static const char help_text[] =
     "  --format FORMAT     png, svg, pdf ou html\n"
     "  --width PX          largeur de carte.png en pixels (1200)\n"
     "  --scale N           densité de l’image PNG (1 : carte.png, 2 : carte@2x.png…)\n"
+    "  --url-base URL      adresse où le site publie carte.png et carte@2x.png,\n"
+    "                      écrite dans carte.html (par défaut : à côté de la page)\n"
     "\n"
     "Général :\n"
     "  -q, --quiet         n’affiche pas le résumé\n"
@@ -100,6 +102,7 @@ typedef struct {
     char *centres, *prose, *style, *regions, *departements;
     char *format;
     char *icc; /* --icc: the print shop's CMYK profile */
+    char *url_base; /* prefix of the images' addresses in carte.html, or NULL */
     char *init_dir; /* crpv init's folder */
     int width;
     int scale;
@@ -144,8 +147,7 @@ static void run_clear(run *r)
     options *o = &r->opt;
     char **strs[] = {&o->data,    &o->geo,     &o->fonts,   &o->out,          &o->centres,
                      &o->prose,   &o->style,   &o->regions, &o->departements, &o->format,
-                     &o->icc,
-                     &o->init_dir};
+                     &o->icc,     &o->url_base, &o->init_dir};
     for (size_t i = 0; i < G_N_ELEMENTS(strs); i++)
         g_free(*strs[i]);
 }
@@ -329,14 +331,24 @@ static bool write_map(run *r, crpv_batch *batch)
     }
     bool ok = true;
     if (wants(r, "svg")) {
-        GString *svg = crpv_svgmap_write(scene, title, desc, crpv_fonts_family(r->ctx));
+        int w = 0, h = 0;
+        crpv_output_png_size(scene, px_per_pt, &w, &h);
+        crpv_svgmap_options so = {title, desc, crpv_fonts_family(r->ctx), r->ctx, w, h,
+                                  r->directory};
+        GString *svg = crpv_svgmap_write(scene, &so);
         ok = crpv_batch_add_bytes(batch, "carte.svg", svg->str, svg->len, &error);
         g_string_free(svg, TRUE);
     }
     if (ok && wants(r, "html")) {
         int w = 0, h = 0;
         crpv_output_png_size(scene, px_per_pt, &w, &h);
-        GString *html = crpv_htmlmap_write(scene, "carte.png", "carte@2x.png", w, h, title);
+        /* The base ends with a slash, so that it names a folder. */
+        const char *base = r->opt.url_base ? r->opt.url_base : "";
+        const char *slash = base[0] && !g_str_has_suffix(base, "/") ? "/" : "";
+        g_autofree char *png = g_strconcat(base, slash, "carte.png", NULL);
+        g_autofree char *png2x = g_strconcat(base, slash, "carte@2x.png", NULL);
+        crpv_htmlmap_options ho = {png, png2x, w, h, title, r->directory};
+        GString *html = crpv_htmlmap_write(scene, &ho);
         ok = crpv_batch_add_bytes(batch, "carte.html", html->str, html->len, &error);
         g_string_free(html, TRUE);
     }
@@ -505,6 +517,7 @@ static int parse_options(options *o, int argc, char **argv)
         {"format", 0, 0, G_OPTION_ARG_STRING, &o->format, NULL, NULL},
         {"width", 0, 0, G_OPTION_ARG_INT, &o->width, NULL, NULL},
         {"scale", 0, 0, G_OPTION_ARG_INT, &o->scale, NULL, NULL},
+        {"url-base", 0, 0, G_OPTION_ARG_STRING, &o->url_base, NULL, NULL},
         {"print", 0, 0, G_OPTION_ARG_NONE, &o->print, NULL, NULL},
         {"icc", 0, 0, G_OPTION_ARG_FILENAME, &o->icc, NULL, NULL},
         {"quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, NULL, NULL},
@@ -569,6 +582,17 @@ static int parse_options(options *o, int argc, char **argv)
         return usage_error("--width doit être entre 100 et 10000 pixels%s", "");
     if (o->scale < 1 || o->scale > 4)
         return usage_error("--scale doit être entre 1 et 4%s", "");
+    if (o->url_base) {
+        if (o->cmd != CMD_MAP && o->cmd != CMD_BUILD)
+            return usage_error("--url-base ne vaut que pour map ou build%s", "");
+        for (const unsigned char *c = (const unsigned char *)o->url_base; *c; c++)
+            if (*c <= 0x20 || *c == 0x7f || *c == '"' || *c == '<' || *c == '>' || *c == '\\')
+                return usage_error("--url-base « %s » : une adresse ne contient ni espace ni "
+                                   "guillemet ni chevron",
+                                   o->url_base);
+        if (!g_utf8_validate(o->url_base, -1, NULL))
+            return usage_error("--url-base : adresse mal encodée%s", "");
+    }
     if (o->print && (o->cmd == CMD_MAP || o->cmd == CMD_CHECK))
         return usage_error("--print ne vaut que pour brochure ou build%s", "");
     if (o->icc && !o->print)

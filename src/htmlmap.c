@@ -1,10 +1,14 @@
-/* The HTML fragment of the map: the PNG with an image map. */
+/* The HTML fragment of the map: the PNG under an inline SVG of the same
+ * proportions that holds the links, so that both scale together with
+ * whatever width the page gives them, without a script. */
 #include "htmlmap.h"
 
 #include <math.h>
 #include <string.h>
 
 #include "svgmap.h"
+#include "typeset.h"
+#include "weblinks.h"
 
 /* A marker's area is never smaller than a fingertip. */
 #define MIN_TOUCH_RADIUS 8
@@ -28,61 +32,6 @@ static long to_pixel(double v, double scale, int limit)
     return lround(CLAMP(p, 0, (double)limit));
 }
 
-static void append_area_start(GString *out, const char *shape)
-{
-    g_string_append_printf(out, "<area shape=\"%s\" coords=\"", shape);
-}
-
-/* href, alt and title: the item's title, or its key, or the link. */
-static void append_area_end(GString *out, const crpv_item *item)
-{
-    const char *name = item->title && item->title[0] ? item->title
-                       : item->key && item->key[0]   ? item->key
-                                                     : item->uri;
-    g_string_append(out, "\" href=\"");
-    crpv_svgmap_append_escaped(out, item->uri);
-    g_string_append(out, "\" alt=\"");
-    crpv_svgmap_append_escaped(out, name);
-    g_string_append(out, "\" title=\"");
-    crpv_svgmap_append_escaped(out, name);
-    g_string_append(out, "\">\n");
-}
-
-static void write_circle(GString *out, const crpv_item *item, const pixel_space *px)
-{
-    if (!isfinite(item->center.x) || !isfinite(item->center.y) || !isfinite(item->radius))
-        return;
-    long r = lround(fmax(item->radius * fmin(px->sx, px->sy), MIN_TOUCH_RADIUS));
-    append_area_start(out, "circle");
-    g_string_append_printf(out, "%ld,%ld,%ld", to_pixel(item->center.x, px->sx, px->width),
-                           to_pixel(item->center.y, px->sy, px->height), r);
-    append_area_end(out, item);
-}
-
-static void write_rect(GString *out, const crpv_item *item, const pixel_space *px)
-{
-    crpv_rect b = item->box;
-    long x0 = to_pixel(b.x0, px->sx, px->width), y0 = to_pixel(b.y0, px->sy, px->height);
-    long x1 = to_pixel(b.x1, px->sx, px->width), y1 = to_pixel(b.y1, px->sy, px->height);
-    if (x1 <= x0 || y1 <= y0)
-        return;
-    append_area_start(out, "rect");
-    g_string_append_printf(out, "%ld,%ld,%ld,%ld", x0, y0, x1, y1);
-    append_area_end(out, item);
-}
-
-/* Even-odd containment of P in RING (any closure). */
-static bool ring_contains(const crpv_ring *ring, crpv_point p)
-{
-    bool in = false;
-    for (size_t i = 0, j = ring->n - 1; i < ring->n; j = i++) {
-        crpv_point a = ring->pts[i], b = ring->pts[j];
-        if ((a.y > p.y) != (b.y > p.y) && p.x < (b.x - a.x) * (p.y - a.y) / (b.y - a.y) + a.x)
-            in = !in;
-    }
-    return in;
-}
-
 /* A ring's bounding box, or an empty one when the ring is garbage (a
  * non-finite or absurd coordinate, too few points): garbage gets no area
  * and no say in which rings are holes. */
@@ -101,23 +50,6 @@ static crpv_rect ring_bounds(const crpv_ring *ring)
         r.y1 = fmax(r.y1, p.y);
     }
     return r;
-}
-
-/* A ring is a hole when it lies inside an odd number of the shape's other
- * rings; orientation cannot tell, projections may flip it. */
-static bool is_outer(const crpv_shape *shape, const crpv_rect *bounds, size_t k)
-{
-    if (!(bounds[k].x0 <= bounds[k].x1))
-        return false;
-    crpv_point p = shape->rings[k].pts[0];
-    size_t inside = 0;
-    for (size_t j = 0; j < shape->n_rings; j++) {
-        const crpv_rect *b = &bounds[j];
-        if (j != k && p.x >= b->x0 && p.x <= b->x1 && p.y >= b->y0 && p.y <= b->y1 &&
-            ring_contains(&shape->rings[j], p))
-            inside++;
-    }
-    return inside % 2 == 0;
 }
 
 typedef struct {
@@ -167,20 +99,24 @@ static void simplify_ring(const pixel *p, size_t m, bool *keep)
     g_array_free(stack, TRUE);
 }
 
-static void write_polygons(GString *out, const crpv_item *item, const pixel_space *px)
+static bool finite_point(crpv_point p)
 {
-    size_t n_rings = item->shape.n_rings;
-    crpv_rect *bounds = g_new(crpv_rect, n_rings);
+    return isfinite(p.x) && isfinite(p.y) && fabs(p.x) <= MAX_COORD && fabs(p.y) <= MAX_COORD;
+}
+
+/* The path data of ITEM's rings in pixels, simplified to a pixel, holes
+ * kept (even-odd); empty when nothing is left. */
+static void append_path_data(GString *d, const crpv_item *item, const pixel_space *px)
+{
     size_t most = 0;
-    for (size_t k = 0; k < n_rings; k++) {
-        bounds[k] = ring_bounds(&item->shape.rings[k]);
+    for (size_t k = 0; k < item->shape.n_rings; k++)
         most = MAX(most, item->shape.rings[k].n);
-    }
     pixel *p = g_new(pixel, most + 1);
     bool *keep = g_new(bool, most + 1);
-    for (size_t k = 0; k < n_rings; k++) {
+    for (size_t k = 0; k < item->shape.n_rings; k++) {
         const crpv_ring *ring = &item->shape.rings[k];
-        if (!is_outer(&item->shape, bounds, k))
+        crpv_rect b = ring_bounds(ring);
+        if (!(b.x0 <= b.x1))
             continue;
         size_t m = 0;
         for (size_t i = 0; i < ring->n; i++) {
@@ -207,76 +143,227 @@ static void write_polygons(GString *out, const crpv_item *item, const pixel_spac
             kept += keep[i];
         if (kept < 3)
             continue;
-        append_area_start(out, "poly");
-        bool first = true;
+        /* An absolute first point, then relative moves, with a separator
+         * only where a number does not start with its minus sign. */
+        size_t written = 0;
+        long lx = 0, ly = 0;
         for (size_t i = 0; i < m; i++) {
             if (!keep[i])
                 continue;
-            if (!first)
-                g_string_append_c(out, ',');
-            crpv_svgmap_append_int(out, p[i].x);
-            g_string_append_c(out, ',');
-            crpv_svgmap_append_int(out, p[i].y);
-            first = false;
+            long x = written ? p[i].x - lx : p[i].x, y = written ? p[i].y - ly : p[i].y;
+            if (written == 0)
+                g_string_append_c(d, 'M');
+            else if (written == 1)
+                g_string_append_c(d, 'l');
+            else if (x >= 0)
+                g_string_append_c(d, ' ');
+            crpv_svgmap_append_int(d, x);
+            if (y >= 0)
+                g_string_append_c(d, ' ');
+            crpv_svgmap_append_int(d, y);
+            lx = p[i].x;
+            ly = p[i].y;
+            written++;
         }
-        append_area_end(out, item);
+        g_string_append_c(d, 'z');
     }
     g_free(keep);
     g_free(p);
-    g_free(bounds);
 }
 
-static bool linkable(const crpv_item *item)
+static void append_title(GString *out, const char *title)
 {
-    return crpv_svgmap_uri_allowed(item->uri) &&
-           (item->kind == CRPV_ITEM_SHAPE || item->kind == CRPV_ITEM_DISC ||
-            item->kind == CRPV_ITEM_LINK || item->kind == CRPV_ITEM_TEXT);
+    if (title == NULL || title[0] == '\0')
+        return;
+    g_string_append(out, "<title>");
+    crpv_svgmap_append_escaped(out, title);
+    g_string_append(out, "</title>");
 }
 
-GString *crpv_htmlmap_write(const crpv_scene *scene, const char *image_url,
-                            const char *image_2x_url, int pixel_width, int pixel_height,
-                            const char *alt)
+/* Opens a link to URI. HIDDEN: one that repeats a centre's, for the
+ * pointer only, out of the tab order and of what a screen reader lists. */
+static void open_link(GString *out, const char *uri, const char *name, bool hidden)
+{
+    g_string_append(out, "<a href=\"");
+    crpv_svgmap_append_escaped(out, uri);
+    g_string_append_c(out, '"');
+    if (hidden) {
+        g_string_append(out, " tabindex=\"-1\" aria-hidden=\"true\"");
+    } else if (name && name[0]) {
+        g_string_append(out, " aria-label=\"");
+        crpv_svgmap_append_escaped(out, name);
+        g_string_append_c(out, '"');
+    }
+    g_string_append_c(out, '>');
+}
+
+static void append_rect(GString *out, crpv_rect b, const pixel_space *px)
+{
+    long x0 = to_pixel(b.x0, px->sx, px->width), y0 = to_pixel(b.y0, px->sy, px->height);
+    long x1 = to_pixel(b.x1, px->sx, px->width), y1 = to_pixel(b.y1, px->sy, px->height);
+    if (!isfinite(b.x0 + b.y0 + b.x1 + b.y1) || x1 <= x0 || y1 <= y0)
+        return;
+    g_string_append_printf(out, "<rect x=\"%ld\" y=\"%ld\" width=\"%ld\" height=\"%ld\"/>",
+                           x0, y0, x1 - x0, y1 - y0);
+}
+
+/* A territory, a link box or a disc of its own or repeating a centre's. */
+static void write_other(GString *out, const crpv_item *item, const crpv_web_item *web,
+                        const char *uri, const pixel_space *px)
+{
+    GString *shape = g_string_new(NULL);
+    if (item->kind == CRPV_ITEM_SHAPE) {
+        GString *d = g_string_new(NULL);
+        append_path_data(d, item, px);
+        if (d->len)
+            g_string_append_printf(shape, "<path d=\"%s\">", d->str);
+        g_string_free(d, TRUE);
+    } else if (item->kind == CRPV_ITEM_DISC) {
+        if (finite_point(item->center) && isfinite(item->radius))
+            g_string_append_printf(
+                shape, "<circle cx=\"%ld\" cy=\"%ld\" r=\"%ld\">",
+                to_pixel(item->center.x, px->sx, px->width),
+                to_pixel(item->center.y, px->sy, px->height),
+                lround(fmax(item->radius * fmin(px->sx, px->sy), MIN_TOUCH_RADIUS)));
+    } else if (item->kind == CRPV_ITEM_LINK || item->kind == CRPV_ITEM_TEXT) {
+        append_rect(shape, item->box, px);
+        if (shape->len)
+            g_string_truncate(shape, shape->len - 2), g_string_append_c(shape, '>');
+    }
+    if (shape->len) {
+        const char *name = web->title && web->title[0] ? web->title
+                           : item->key && item->key[0] ? item->key
+                                                       : uri;
+        if (uri)
+            open_link(out, uri, name, web->link == CRPV_WEB_DUPLICATE);
+        g_string_append(out, shape->str);
+        append_title(out, name);
+        const char *tag = item->kind == CRPV_ITEM_SHAPE    ? "path"
+                          : item->kind == CRPV_ITEM_DISC ? "circle"
+                                                         : "rect";
+        g_string_append_printf(out, "</%s>", tag);
+        if (uri)
+            g_string_append(out, "</a>");
+        g_string_append_c(out, '\n');
+    }
+    g_string_free(shape, TRUE);
+}
+
+/* The reach of centre C's marker in pixels: at least a fingertip, but
+ * never past half the way to another marker. */
+static double touch_radius(const crpv_weblinks *links, size_t c, const pixel_space *px)
+{
+    const crpv_web_centre *wc = crpv_weblinks_centre(links, c);
+    double k = fmin(px->sx, px->sy);
+    double drawn = wc->radius * k, reach = fmax(drawn, MIN_TOUCH_RADIUS);
+    for (size_t j = 0; j < crpv_weblinks_centre_count(links); j++) {
+        const crpv_web_centre *o = crpv_weblinks_centre(links, j);
+        if (j == c || !finite_point(o->center))
+            continue;
+        double d = hypot((o->center.x - wc->center.x) * px->sx,
+                         (o->center.y - wc->center.y) * px->sy);
+        reach = fmin(reach, fmax(drawn, d / 2));
+    }
+    return reach;
+}
+
+/* A centre's one link: its marker (disc and number) and its label. */
+static void write_centre(GString *out, const crpv_scene *scene, const crpv_weblinks *links,
+                         size_t c, const pixel_space *px)
+{
+    const crpv_web_centre *wc = crpv_weblinks_centre(links, c);
+    GString *body = g_string_new(NULL);
+    if (finite_point(wc->center) && isfinite(wc->radius) && wc->radius > 0) {
+        g_string_append(body, "<circle cx=\"");
+        crpv_svgmap_append_int(body, to_pixel(wc->center.x, px->sx, px->width));
+        g_string_append(body, "\" cy=\"");
+        crpv_svgmap_append_int(body, to_pixel(wc->center.y, px->sy, px->height));
+        g_string_append_printf(body, "\" r=\"%.1f\"/>", touch_radius(links, c, px));
+    }
+    for (size_t k = 0; k < wc->n_items; k++) {
+        const crpv_item *it = crpv_scene_nth(scene, wc->items[k]);
+        /* The number lies on the disc; a label needs its own box. */
+        if (it->kind == CRPV_ITEM_TEXT && it->role != CRPV_ROLE_MARKER)
+            append_rect(body, it->box, px);
+    }
+    if (body->len) {
+        open_link(out, wc->uri, wc->name, false);
+        append_title(out, wc->name);
+        g_string_append(out, body->str);
+        g_string_append(out, "</a>\n");
+    }
+    g_string_free(body, TRUE);
+}
+
+static void append_src(GString *out, const char *url)
+{
+    crpv_svgmap_append_escaped(out, url);
+}
+
+GString *crpv_htmlmap_write(const crpv_scene *scene, const crpv_htmlmap_options *opt)
 {
     GString *out = g_string_sized_new(16 * 1024);
     double w = crpv_scene_width(scene), h = crpv_scene_height(scene);
     pixel_space px = {
-        .sx = w > 0 ? pixel_width / w : 0,
-        .sy = h > 0 ? pixel_height / h : 0,
-        .width = MAX(pixel_width, 0),
-        .height = MAX(pixel_height, 0),
+        .sx = w > 0 ? opt->pixel_width / w : 0,
+        .sy = h > 0 ? opt->pixel_height / h : 0,
+        .width = MAX(opt->pixel_width, 0),
+        .height = MAX(opt->pixel_height, 0),
     };
 
-    g_string_append(out, "<figure class=\"crpv-carte\">\n<img src=\"");
-    crpv_svgmap_append_escaped(out, image_url);
+    /* The image and the links over it share one box, whose height follows
+     * the width the page gives it. */
+    g_string_append(out, "<figure class=\"crpv-carte\">\n"
+                         "<div style=\"position:relative\">\n<img src=\"");
+    append_src(out, opt->image_url);
     g_string_append_c(out, '"');
-    if (image_2x_url) {
+    if (opt->image_2x_url) {
         g_string_append(out, " srcset=\"");
-        crpv_svgmap_append_escaped(out, image_url);
+        append_src(out, opt->image_url);
         g_string_append(out, " 1x, ");
-        crpv_svgmap_append_escaped(out, image_2x_url);
+        append_src(out, opt->image_2x_url);
         g_string_append(out, " 2x\"");
     }
     g_string_append_printf(out, " width=\"%d\" height=\"%d\" alt=\"", px.width, px.height);
+    g_autofree char *alt = opt->alt ? crpv_typo_french(opt->alt) : NULL;
     crpv_svgmap_append_escaped(out, alt);
-    g_string_append(out, "\" usemap=\"#crpv-carte\">\n<map name=\"crpv-carte\">\n");
+    g_string_append(out, "\" style=\"display:block;width:100%;max-width:100%;height:auto\">\n");
+    g_string_append_printf(out,
+                           "<svg viewBox=\"0 0 %d %d\" preserveAspectRatio=\"none\" "
+                           "role=\"group\" aria-label=\"Sites des centres de ressources\" "
+                           "style=\"position:absolute;left:0;top:0;width:100%%;height:100%%;"
+                           "overflow:hidden\" fill=\"#000\" fill-opacity=\"0\">\n",
+                           px.width, px.height);
+    /* The links are invisible over the image, but show where the keyboard
+     * is. */
+    g_string_append(out, "<style>.crpv-carte a:focus>*{stroke:#000;stroke-width:3px;"
+                         "stroke-opacity:1}</style>\n");
 
-    /* The first area under the pointer wins: markers, then the small
-     * boxes (labels, links), then the territories beneath them. */
+    crpv_weblinks *links = crpv_weblinks_new(scene, opt->directory);
     size_t n = crpv_scene_count(scene);
-    for (int pass = 0; pass < 3; pass++) {
+    /* The first shape under the pointer is the topmost: territories, then
+     * link boxes, then the centres' markers and labels above all. */
+    for (int pass = 0; pass < 2; pass++) {
         for (size_t i = 0; i < n; i++) {
             const crpv_item *item = crpv_scene_nth(scene, i);
-            if (!linkable(item))
+            const crpv_web_item *web = crpv_weblinks_item(links, i);
+            if ((item->kind == CRPV_ITEM_SHAPE) != (pass == 0))
                 continue;
-            if (pass == 0 && item->kind == CRPV_ITEM_DISC)
-                write_circle(out, item, &px);
-            else if (pass == 1 && (item->kind == CRPV_ITEM_LINK || item->kind == CRPV_ITEM_TEXT))
-                write_rect(out, item, &px);
-            else if (pass == 2 && item->kind == CRPV_ITEM_SHAPE)
-                write_polygons(out, item, &px);
+            const char *uri = web->link == CRPV_WEB_DUPLICATE
+                                  ? crpv_weblinks_centre(links, web->centre)->uri
+                              : web->link == CRPV_WEB_OWN ? item->uri
+                                                          : NULL;
+            /* Without a link, a territory is drawn only to say which
+             * centres serve it. */
+            bool named = web->served_by > 1;
+            if (uri || (named && item->kind == CRPV_ITEM_SHAPE))
+                write_other(out, item, web, uri, &px);
         }
     }
-    g_string_append(out, "</map>\n");
+    for (size_t c = 0; c < crpv_weblinks_centre_count(links); c++)
+        write_centre(out, scene, links, c, &px);
+    crpv_weblinks_free(links);
+    g_string_append(out, "</svg>\n</div>\n");
 
     GString *credit = g_string_new(NULL);
     for (size_t i = 0; i < n; i++) {
@@ -292,7 +379,8 @@ GString *crpv_htmlmap_write(const crpv_scene *scene, const char *image_url,
     }
     if (credit->len) {
         g_string_append(out, "<figcaption>");
-        crpv_svgmap_append_escaped(out, credit->str);
+        g_autofree char *typo = crpv_typo_french(credit->str);
+        crpv_svgmap_append_escaped(out, typo);
         g_string_append(out, "</figcaption>\n");
     }
     g_string_free(credit, TRUE);

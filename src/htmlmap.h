@@ -1,19 +1,28 @@
-/* The HTML fragment of the map for sites that prefer an image: the PNG and
- * an image map whose areas link each territory and marker to its centre. */
+/* The HTML fragment of the map for a web page: the PNG (1x and 2x) and,
+ * over it, an inline SVG of the same proportions holding one link per
+ * centre (its marker and its label), so that every link stays on its
+ * marker at whatever width the page gives the figure, without a script. */
 #ifndef CRPV_HTMLMAP_H
 #define CRPV_HTMLMAP_H
 
 #include <glib.h>
+#include "directory.h"
 #include "scene.h"
 
-/* The fragment for SCENE drawn into the image IMAGE_URL of PIXEL_WIDTH x
- * PIXEL_HEIGHT pixels (the scene scaled to that size), with a 2x version
- * IMAGE_2X_URL (may be NULL) and ALT as the image's text. Areas come from
- * the scene's items that carry a URI: polygons for territories, circles
- * for markers, with alt and title. Every value is escaped; only http(s),
- * mailto and tel links are written. Returns a new string. */
-GString *crpv_htmlmap_write(const crpv_scene *scene, const char *image_url,
-                            const char *image_2x_url, int pixel_width, int pixel_height,
-                            const char *alt);
+/* Everything borrowed. */
+typedef struct {
+    const char *image_url;    /* the PNG, as written in src */
+    const char *image_2x_url; /* its 2x version, or NULL */
+    int pixel_width, pixel_height; /* the PNG's size: the scene scaled to it */
+    const char *alt;          /* the image's text */
+    const crpv_directory *directory; /* who serves which territory (weblinks.h); may be NULL */
+} crpv_htmlmap_options;
+
+/* The fragment for SCENE: a <figure> with the image, the links over it
+ * (weblinks.h: one per centre, territories served by one centre repeating
+ * its link for the pointer only) and the credit as caption. Every value is
+ * escaped; only http(s), mailto and tel links are written. Returns a new
+ * string. */
+GString *crpv_htmlmap_write(const crpv_scene *scene, const crpv_htmlmap_options *opt);
 
 #endif

@@ -3,6 +3,10 @@
  * a map of some ten thousand vertices, and cost bytes. */
 #include "svgmap.h"
 
+#include "fontembed.h"
+#include "typeset.h"
+#include "weblinks.h"
+
 #include <math.h>
 #include <pango/pango.h>
 #include <stdint.h>
@@ -229,6 +233,7 @@ typedef struct {
     GString *out;
     GHashTable *ids; /* ids already written, owned keys */
     char *family;    /* the document's font family, already made safe for CSS */
+    PangoContext *ctx; /* lays the texts out as the renderer does; may be NULL */
 } writer;
 
 static void append_identity(writer *w, const crpv_item *item)
@@ -422,6 +427,45 @@ static void append_font_stack(GString *out, const char *family)
     g_string_append(out, "'Helvetica Neue',Arial,sans-serif");
 }
 
+/* A line of text as Pango lays it out: its start and baseline in the
+ * scene, and its words (owned). */
+typedef struct {
+    double x, y;
+    char *text;
+} text_line;
+
+/* The lines of ITEM laid out by CTX exactly as the renderer does (same
+ * layout, same width), so that the SVG's words fall where the PNG's are. */
+static GArray *pango_lines(PangoContext *ctx, const crpv_item *item)
+{
+    double width = item->box.x1 - item->box.x0;
+    if (!item->justify)
+        width += 0.05; /* as render.c: a box measured to fit must not wrap */
+    PangoLayout *layout = crpv_text_layout_new(ctx, item->font, item->text, width, item->align,
+                                               item->justify, item->line_height);
+    GArray *lines = g_array_new(FALSE, FALSE, sizeof(text_line));
+    const char *all = pango_layout_get_text(layout);
+    PangoLayoutIter *it = pango_layout_get_iter(layout);
+    do {
+        PangoLayoutLine *line = pango_layout_iter_get_line_readonly(it);
+        PangoRectangle logical;
+        pango_layout_iter_get_line_extents(it, NULL, &logical);
+        char *text = g_strndup(all + line->start_index, (gsize)line->length);
+        g_strchomp(text);
+        if (text[0] == '\0') {
+            g_free(text);
+            continue;
+        }
+        text_line l = {item->box.x0 + pango_units_to_double(logical.x),
+                       item->box.y0 + pango_units_to_double(pango_layout_iter_get_baseline(it)),
+                       text};
+        g_array_append_val(lines, l);
+    } while (pango_layout_iter_next_line(it));
+    pango_layout_iter_free(it);
+    g_object_unref(layout);
+    return lines;
+}
+
 static void write_text(writer *w, const crpv_item *item)
 {
     crpv_rect b = item->box;
@@ -446,6 +490,17 @@ static void write_text(writer *w, const crpv_item *item)
     double x = align == 1 ? (b.x0 + b.x1) / 2 : align == 2 ? b.x1 : b.x0;
     double y = b.y0 + ASCENT * size;
     double step = (item->line_height > 0 ? item->line_height : 1) * LINE_HEIGHT * size;
+    GArray *lines = w->ctx ? pango_lines(w->ctx, item) : NULL;
+    if (lines && lines->len == 0) {
+        g_array_free(lines, TRUE);
+        lines = NULL;
+    }
+    if (lines) {
+        /* Each line starts where Pango put it. */
+        align = 0;
+        x = g_array_index(lines, text_line, 0).x;
+        y = g_array_index(lines, text_line, 0).y;
+    }
 
     g_string_append(out, "<text");
     append_identity(w, item);
@@ -468,94 +523,247 @@ static void write_text(writer *w, const crpv_item *item)
         g_string_append(out, " text-anchor=\"end\"");
     append_color(out, "fill", item->fill);
     if (item->halo) {
-        g_string_append(out, " paint-order=\"stroke\" stroke=\"#fff\" stroke-linejoin=\"round\"");
-        append_attr_num(out, "stroke-width", MAX(0.8, 0.25 * size), 2);
+        /* As the renderer draws it: white at 90 %, 0.7 pt around each glyph. */
+        g_string_append(out, " paint-order=\"stroke\" stroke=\"#fff\" stroke-opacity=\".9\" "
+                             "stroke-linejoin=\"round\" stroke-width=\"1.4\"");
     }
     g_string_append_c(out, '>');
-    if (strchr(plain, '\n') == NULL) {
+    if (lines) {
+        for (guint i = 0; i < lines->len; i++) {
+            text_line *l = &g_array_index(lines, text_line, i);
+            if (lines->len == 1) {
+                crpv_svgmap_append_escaped(out, l->text);
+            } else {
+                g_string_append(out, "<tspan");
+                append_attr_num(out, "x", l->x, 2);
+                append_attr_num(out, "y", l->y, 2);
+                g_string_append_c(out, '>');
+                crpv_svgmap_append_escaped(out, l->text);
+                g_string_append(out, "</tspan>");
+            }
+            g_free(l->text);
+        }
+        g_array_free(lines, TRUE);
+    } else if (strchr(plain, '\n') == NULL) {
         crpv_svgmap_append_escaped(out, plain);
     } else {
-        char **lines = g_strsplit(plain, "\n", -1);
-        for (size_t i = 0; lines[i]; i++) {
+        char **parts = g_strsplit(plain, "\n", -1);
+        for (size_t i = 0; parts[i]; i++) {
             g_string_append(out, "<tspan");
             append_attr_num(out, "x", x, 2);
             append_attr_num(out, "y", y + (double)i * step, 2);
             g_string_append_c(out, '>');
-            crpv_svgmap_append_escaped(out, lines[i]);
+            crpv_svgmap_append_escaped(out, parts[i]);
             g_string_append(out, "</tspan>");
         }
-        g_strfreev(lines);
+        g_strfreev(parts);
     }
     g_string_append(out, "</text>\n");
     g_free(family);
     g_free(plain);
 }
 
-static void write_item(writer *w, const crpv_item *item)
+/* The element of ITEM, without link. TITLE (may be NULL) becomes its
+ * <title> child, or that of a group around a text, whose content stays the
+ * words alone. */
+static void write_element(writer *w, const crpv_item *item, const char *title)
 {
-    bool link = crpv_svgmap_uri_allowed(item->uri);
-    if (item->kind == CRPV_ITEM_LINK && !link)
-        return;
-    if (item->kind >= CRPV_ITEM_TAG_BEGIN)
-        return;
-    /* A text's title goes on its link or on a group around it, not inside
-     * the <text>, whose content stays the words alone. */
-    bool text_title = item->kind == CRPV_ITEM_TEXT && item->title && item->title[0];
-    const char *wrapper = link ? "a" : text_title ? "g" : NULL;
+    crpv_item copy = *item;
+    copy.title = (char *)title;
+    bool text_title = item->kind == CRPV_ITEM_TEXT && title && title[0];
     size_t start = w->out->len, body = start;
-    if (wrapper) {
-        g_string_append_printf(w->out, "<%s", wrapper);
-        if (link) {
-            append_attr_text(w->out, "href", item->uri);
-            append_attr_text(w->out, "xlink:href", item->uri);
-        }
-        g_string_append(w->out, ">");
-        if (text_title) {
-            g_string_append(w->out, "<title>");
-            crpv_svgmap_append_escaped(w->out, item->title);
-            g_string_append(w->out, "</title>");
-        }
+    if (text_title) {
+        g_string_append(w->out, "<g><title>");
+        crpv_svgmap_append_escaped(w->out, title);
+        g_string_append(w->out, "</title>");
         body = w->out->len;
     }
     switch (item->kind) {
     case CRPV_ITEM_SHAPE:
-        write_path(w, item, true);
+        write_path(w, &copy, true);
         break;
     case CRPV_ITEM_POLYLINE:
-        write_path(w, item, false);
+        write_path(w, &copy, false);
         break;
     case CRPV_ITEM_RECT:
     case CRPV_ITEM_LINK:
-        write_rect(w, item);
+        write_rect(w, &copy);
         break;
     case CRPV_ITEM_DISC:
-        write_disc(w, item);
+        write_disc(w, &copy);
         break;
     case CRPV_ITEM_TEXT:
-        write_text(w, item);
+        write_text(w, &copy);
         break;
     default:
         break;
     }
-    if (wrapper) {
+    if (text_title) {
         if (w->out->len == body) {
-            g_string_truncate(w->out, start); /* nothing to link or name */
+            g_string_truncate(w->out, start);
         } else {
-            /* The element ended its line; the wrapper closes on it. */
-            g_string_truncate(w->out, w->out->len - 1);
-            g_string_append_printf(w->out, "</%s>\n", wrapper);
+            g_string_truncate(w->out, w->out->len - 1); /* the element ended its line */
+            g_string_append(w->out, "</g>\n");
         }
     }
 }
 
-GString *crpv_svgmap_write(const crpv_scene *scene, const char *title, const char *desc,
-                           const char *font_family)
+/* Opens <a> to URI; HIDDEN keeps it from assistive technology and the tab
+ * order, for a link that repeats a centre's. */
+static void open_link(GString *out, const char *uri, bool hidden)
+{
+    g_string_append(out, "<a");
+    append_attr_text(out, "href", uri);
+    append_attr_text(out, "xlink:href", uri);
+    if (hidden)
+        g_string_append(out, " aria-hidden=\"true\" tabindex=\"-1\"");
+}
+
+/* A centre's one link: its disc, number and label, named by its marker's
+ * title. */
+static void write_centre(writer *w, const crpv_scene *scene, const crpv_web_centre *c)
+{
+    GString *out = w->out;
+    size_t start = out->len;
+    open_link(out, c->uri, false);
+    append_attr_text(out, "aria-label", c->name);
+    g_string_append(out, "><title>");
+    crpv_svgmap_append_escaped(out, c->name);
+    g_string_append(out, "</title>\n");
+    size_t body = out->len;
+    for (size_t k = 0; k < c->n_items; k++)
+        write_element(w, crpv_scene_nth(scene, c->items[k]), NULL);
+    if (out->len == body)
+        g_string_truncate(out, start);
+    else
+        g_string_append(out, "</a>\n");
+}
+
+static void write_item(writer *w, const crpv_scene *scene, const crpv_weblinks *links,
+                       size_t i, bool *centre_done)
+{
+    const crpv_item *item = crpv_scene_nth(scene, i);
+    const crpv_web_item *web = crpv_weblinks_item(links, i);
+    if (item->kind >= CRPV_ITEM_TAG_BEGIN)
+        return;
+    if (web->link == CRPV_WEB_CENTRE) {
+        /* The whole link goes where its first item was painted. */
+        if (!centre_done[web->centre])
+            write_centre(w, scene, crpv_weblinks_centre(links, web->centre));
+        centre_done[web->centre] = true;
+        return;
+    }
+    const char *uri = web->link == CRPV_WEB_DUPLICATE
+                          ? crpv_weblinks_centre(links, web->centre)->uri
+                      : web->link == CRPV_WEB_OWN ? item->uri
+                                                  : NULL;
+    if (item->kind == CRPV_ITEM_LINK && uri == NULL)
+        return;
+    if (uri == NULL) {
+        write_element(w, item, web->title);
+        return;
+    }
+    size_t start = w->out->len;
+    open_link(w->out, uri, web->link == CRPV_WEB_DUPLICATE);
+    g_string_append_c(w->out, '>');
+    size_t body = w->out->len;
+    write_element(w, item, web->title);
+    if (w->out->len == body) {
+        g_string_truncate(w->out, start); /* nothing to link */
+    } else {
+        g_string_truncate(w->out, w->out->len - 1);
+        g_string_append(w->out, "</a>\n");
+    }
+}
+
+/* Font embedding: one @font-face per face the texts use. */
+
+typedef struct {
+    char *family; /* CSS-safe */
+    int weight;   /* CSS weight */
+    bool italic;
+    PangoFontDescription *desc;
+    GString *chars;
+} face_use;
+
+static int css_weight(int weight)
+{
+    return CLAMP((weight + 50) / 100 * 100, 100, 900);
+}
+
+static void collect_faces(GArray *faces, const crpv_scene *scene, const char *doc_family)
+{
+    size_t n = crpv_scene_count(scene);
+    for (size_t i = 0; i < n; i++) {
+        const crpv_item *item = crpv_scene_nth(scene, i);
+        if (item->kind != CRPV_ITEM_TEXT)
+            continue;
+        PangoFontDescription *fd =
+            pango_font_description_from_string(item->font ? item->font : "");
+        char *family = css_family(pango_font_description_get_family(fd));
+        if (family == NULL)
+            family = g_strdup(doc_family);
+        int weight = css_weight((int)pango_font_description_get_weight(fd));
+        bool italic = pango_font_description_get_style(fd) != PANGO_STYLE_NORMAL;
+        face_use *use = NULL;
+        for (guint k = 0; k < faces->len && !use; k++) {
+            face_use *f = &g_array_index(faces, face_use, k);
+            if (f->weight == weight && f->italic == italic && g_strcmp0(f->family, family) == 0)
+                use = f;
+        }
+        if (use == NULL && family) {
+            face_use f = {g_strdup(family), weight, italic, pango_font_description_copy(fd),
+                          g_string_new(NULL)};
+            pango_font_description_unset_fields(f.desc, PANGO_FONT_MASK_SIZE);
+            pango_font_description_set_size(f.desc, 10 * PANGO_SCALE);
+            g_array_append_val(faces, f);
+            use = &g_array_index(faces, face_use, faces->len - 1);
+        }
+        if (use) {
+            char *plain = crpv_svgmap_plain_text(item->text);
+            g_string_append(use->chars, plain);
+            g_free(plain);
+        }
+        g_free(family);
+        pango_font_description_free(fd);
+    }
+}
+
+static void append_font_faces(GString *out, const crpv_scene *scene, PangoContext *ctx,
+                              const char *doc_family)
+{
+    GArray *faces = g_array_new(FALSE, FALSE, sizeof(face_use));
+    collect_faces(faces, scene, doc_family);
+    for (guint k = 0; k < faces->len; k++) {
+        face_use *f = &g_array_index(faces, face_use, k);
+        GBytes *font = crpv_fontembed_subset(ctx, f->desc, f->chars->str);
+        if (font) {
+            gsize len = 0;
+            const guchar *data = g_bytes_get_data(font, &len);
+            char *b64 = g_base64_encode(data, len);
+            g_string_append_printf(out, "@font-face{font-family:'%s';font-weight:%d;%s"
+                                        "src:url(data:font/ttf;base64,",
+                                   f->family, f->weight, f->italic ? "font-style:italic;" : "");
+            g_string_append(out, b64);
+            g_string_append(out, ") format('truetype')}\n");
+            g_free(b64);
+            g_bytes_unref(font);
+        }
+        g_free(f->family);
+        pango_font_description_free(f->desc);
+        g_string_free(f->chars, TRUE);
+    }
+    g_array_free(faces, TRUE);
+}
+
+GString *crpv_svgmap_write(const crpv_scene *scene, const crpv_svgmap_options *opt)
 {
     double width = crpv_scene_width(scene), height = crpv_scene_height(scene);
     writer w = {
-        .out = g_string_sized_new(64 * 1024),
+        .out = g_string_sized_new(256 * 1024),
         .ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
-        .family = css_family(font_family),
+        .family = css_family(opt->font_family),
+        .ctx = opt->ctx,
     };
     GString *out = w.out;
     g_string_append(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -566,20 +774,41 @@ GString *crpv_svgmap_write(const crpv_scene *scene, const char *title, const cha
     g_string_append_c(out, ' ');
     append_num(out, height, 2);
     g_string_append_c(out, '"');
-    append_attr_num(out, "width", width, 2);
-    append_attr_num(out, "height", height, 2);
-    g_string_append(out, " role=\"img\" aria-labelledby=\"crpv-title crpv-desc\">\n"
+    /* The intrinsic size is that of the PNG, in CSS pixels; the viewBox
+     * scales everything to whatever box a page gives it. */
+    if (opt->pixel_width > 0 && opt->pixel_height > 0) {
+        g_string_append_printf(out, " width=\"%d\" height=\"%d\"", opt->pixel_width,
+                               opt->pixel_height);
+    } else {
+        append_attr_num(out, "width", width, 2);
+        append_attr_num(out, "height", height, 2);
+    }
+    g_string_append(out, " aria-labelledby=\"crpv-title crpv-desc\">\n"
                          "<title id=\"crpv-title\">");
+    char *title = opt->title ? crpv_typo_french(opt->title) : NULL;
+    char *desc = opt->desc ? crpv_typo_french(opt->desc) : NULL;
     crpv_svgmap_append_escaped(out, title);
     g_string_append(out, "</title>\n<desc id=\"crpv-desc\">");
     crpv_svgmap_append_escaped(out, desc);
-    g_string_append(out, "</desc>\n<style>text{font-family:");
+    g_free(title);
+    g_free(desc);
+    g_string_append(out, "</desc>\n<style>\n");
+    if (opt->ctx)
+        append_font_faces(out, scene, opt->ctx, w.family);
+    /* Chromium lays out SVG text at its unscaled size with rounded
+     * advances unless told to keep the outlines' own geometry. */
+    g_string_append(out, "text{text-rendering:geometricPrecision;font-family:");
     append_font_stack(out, w.family);
-    g_string_append(out, "}a:hover>*{opacity:.85}</style>\n");
+    g_string_append(out, "}a:hover>*{opacity:.85}\n</style>\n");
 
+    crpv_weblinks *links = crpv_weblinks_new(scene, opt->directory);
+    size_t n_centres = crpv_weblinks_centre_count(links);
+    bool *centre_done = g_new0(bool, n_centres ? n_centres : 1);
     size_t n = crpv_scene_count(scene);
     for (size_t i = 0; i < n; i++)
-        write_item(&w, crpv_scene_nth(scene, i));
+        write_item(&w, scene, links, i, centre_done);
+    g_free(centre_done);
+    crpv_weblinks_free(links);
     g_string_append(out, "</svg>\n");
     g_hash_table_destroy(w.ids);
     g_free(w.family);

@@ -9,14 +9,25 @@
 #include <glib.h>
 #include <stdint.h>
 #include <stdbool.h>
+#include <pango/pango.h>
+#include "directory.h"
 #include "scene.h"
 
-/* The SVG document of SCENE, with TITLE and DESC (plain text, escaped here)
- * as the map's <title> and <desc>, and FONT_FAMILY with generic fallbacks
- * for its text. Only http(s), mailto and tel links are written. Returns a
- * new string (g_string_free'd by the caller). */
-GString *crpv_svgmap_write(const crpv_scene *scene, const char *title, const char *desc,
-                           const char *font_family);
+/* What the SVG document says around the scene; everything borrowed. */
+typedef struct {
+    const char *title, *desc;  /* plain text, escaped here: the map's <title> and <desc> */
+    const char *font_family;   /* the texts' family, with generic fallbacks after it */
+    PangoContext *ctx;         /* the fonts embedded as subsets (@font-face); NULL: none */
+    int pixel_width, pixel_height; /* the intrinsic size in CSS pixels (that of the
+                                    * PNG); 0: the scene's size in points */
+    const crpv_directory *directory; /* who serves which territory (weblinks.h); may be NULL */
+} crpv_svgmap_options;
+
+/* The SVG document of SCENE: scalable (viewBox), with real <text> in
+ * embedded subsets of its fonts, one <a> per centre holding its marker's
+ * disc and number and its label (weblinks.h). Only http(s), mailto and tel
+ * links are written. Returns a new string (g_string_free'd by the caller). */
+GString *crpv_svgmap_write(const crpv_scene *scene, const crpv_svgmap_options *opt);
 
 /* Helpers shared with the HTML writer. */
 

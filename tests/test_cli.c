@@ -480,7 +480,9 @@ static void test_web_map(void **state)
 {
     (void)state;
     g_autofree char *dir = tu_tmpdir();
-    assert_int_equal(RUN(NULL, NULL, NULL, "map", "-q", "--out", dir), 0);
+    assert_int_equal(RUN(NULL, NULL, NULL, "map", "-q", "--url-base",
+                         "https://www.exemple.fr/images/carte", "--out", dir),
+                     0);
     g_autofree char *svg = g_build_filename(dir, "carte.svg", NULL);
     g_autofree char *html = g_build_filename(dir, "carte.html", NULL);
     xmlDocPtr sdoc = xmlReadFile(svg, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR);
@@ -489,7 +491,7 @@ static void test_web_map(void **state)
     GPtrArray *texts = xpath_values(sdoc, "//s:text", true);
     htmlDocPtr hdoc = htmlReadFile(html, "UTF-8", HTML_PARSE_NONET | HTML_PARSE_NOERROR);
     assert_non_null(hdoc);
-    GPtrArray *areas = xpath_values(hdoc, "//area/@href", false);
+    GPtrArray *areas = xpath_values(hdoc, "//svg//a/@href", false);
     g_autofree char *csv = tu_read_source("data/centres.csv", NULL);
     g_auto(GStrv) rows = g_strsplit(csv, "\n", -1);
     int number = 0;
@@ -514,9 +516,37 @@ static void test_web_map(void **state)
     g_ptr_array_free(hrefs, TRUE);
     g_ptr_array_free(texts, TRUE);
     g_ptr_array_free(areas, TRUE);
+    /* --url-base puts the images' folder into the fragment. */
+    GPtrArray *src = xpath_values(hdoc, "//img/@src", false);
+    GPtrArray *srcset = xpath_values(hdoc, "//img/@srcset", false);
+    assert_int_equal(src->len, 1);
+    assert_string_equal(g_ptr_array_index(src, 0), "https://www.exemple.fr/images/carte/carte.png");
+    assert_string_equal(g_ptr_array_index(srcset, 0),
+                        "https://www.exemple.fr/images/carte/carte.png 1x, "
+                        "https://www.exemple.fr/images/carte/carte@2x.png 2x");
+    g_ptr_array_free(src, TRUE);
+    g_ptr_array_free(srcset, TRUE);
     xmlFreeDoc(sdoc);
     xmlFreeDoc(hdoc);
     tu_rmtree(dir);
+}
+
+/* A --url-base that would break out of an attribute, or given to a
+ * command without a map, is a usage error. */
+static void test_url_base_refused(void **state)
+{
+    (void)state;
+    g_autofree char *dir = tu_tmpdir();
+    tu_rmtree(dir);
+    g_autofree char *err = NULL;
+    assert_int_equal(RUN(NULL, NULL, &err, "map", "--url-base", "https://a.fr/\"x", "--out", dir),
+                     2);
+    assert_non_null(strstr(err, "--url-base"));
+    assert_false(g_file_test(dir, G_FILE_TEST_EXISTS));
+    g_free(err);
+    err = NULL;
+    assert_int_equal(RUN(NULL, NULL, &err, "brochure", "--url-base", "/img/", "--out", dir), 2);
+    assert_false(g_file_test(dir, G_FILE_TEST_EXISTS));
 }
 
 static size_t count_lines(const char *s)
@@ -604,6 +634,7 @@ int main(void)
         cmocka_unit_test(test_placeholders_follow_directory),
         cmocka_unit_test(test_print_version),
         cmocka_unit_test(test_web_map),
+        cmocka_unit_test(test_url_base_refused),
         cmocka_unit_test(test_working_folder_diagnosis),
         cmocka_unit_test(test_version),
     };

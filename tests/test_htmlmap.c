@@ -142,8 +142,9 @@ static void assert_string_at(parsed *p, const char *expr, const char *expected)
 static GString *write_sample(const char *url_2x)
 {
     crpv_scene *scene = sample_scene();
-    GString *html = crpv_htmlmap_write(scene, "carte.png", url_2x, 800, 600,
-                                       "Carte des centres & de leurs régions");
+    crpv_htmlmap_options o = {"carte.png", url_2x, 800, 600,
+                              "Carte des centres & de leurs régions", NULL};
+    GString *html = crpv_htmlmap_write(scene, &o);
     crpv_scene_free(scene);
     return html;
 }
@@ -152,15 +153,25 @@ static void test_image(void **state)
 {
     (void)state;
     parsed p = parse(write_sample("carte@2x.png"));
-    assert_int_equal(count(&p, "//figure[@class='crpv-carte']/img"), 1);
+    assert_int_equal(count(&p, "//figure[@class='crpv-carte']/div/img"), 1);
     assert_string_at(&p, "//img/@src", "carte.png");
     assert_string_at(&p, "//img/@srcset", "carte.png 1x, carte@2x.png 2x");
     assert_string_at(&p, "//img/@width", "800");
     assert_string_at(&p, "//img/@height", "600");
     assert_string_at(&p, "//img/@alt", "Carte des centres & de leurs régions");
-    assert_string_at(&p, "//img/@usemap", "#crpv-carte");
-    assert_int_equal(count(&p, "//map[@name='crpv-carte']"), 1);
-    assert_string_at(&p, "//figure/figcaption", "Source : IGN, Admin Express — © CRPV");
+    /* The image follows the width it is given; the links lie over it in
+     * an SVG of the same proportions, stretched to the same box. */
+    assert_string_at(&p, "//img/@style", "display:block;width:100%;max-width:100%;height:auto");
+    assert_int_equal(count(&p, "//img/@usemap"), 0);
+    assert_int_equal(count(&p, "//figure/div/svg"), 1);
+    assert_string_at(&p, "//svg/@viewbox", "0 0 800 600");
+    assert_string_at(&p, "//svg/@preserveaspectratio", "none");
+    char *style = string_of(&p, "//figure/div/svg/@style");
+    assert_non_null(strstr(style, "position:absolute;left:0;top:0;width:100%;height:100%"));
+    g_free(style);
+    assert_string_at(&p, "//figure/div/@style", "position:relative");
+    assert_string_at(&p, "//figure/figcaption", "Source\u00a0: IGN, Admin Express — © CRPV");
+    assert_int_equal(count(&p, "//script"), 0);
     parsed_free(&p);
 
     p = parse(write_sample(NULL));
@@ -168,47 +179,35 @@ static void test_image(void **state)
     parsed_free(&p);
 }
 
-static void test_areas(void **state)
+static void test_links(void **state)
 {
     (void)state;
     parsed p = parse(write_sample("carte@2x.png"));
-    /* The marker first, then the phone link, then the two regions (the
-     * hole gets no area); the javascript links none. */
-    assert_int_equal(count(&p, "//map/area"), 4);
-    assert_string_at(&p, "//area[1]/@shape", "circle");
-    assert_string_at(&p, "//area[1]/@href", "https://oriv.fr");
-    assert_string_at(&p, "//area[1]/@alt", "1. ORIV");
-    assert_string_at(&p, "//area[1]/@title", "1. ORIV");
-    assert_string_at(&p, "//area[1]/@coords", "121,141,10");
-    assert_string_at(&p, "//area[2]/@shape", "rect");
-    assert_string_at(&p, "//area[2]/@href", "tel:+33388000000");
-    assert_string_at(&p, "//area[2]/@alt", "tel:+33388000000");
-    assert_string_at(&p, "//area[2]/@coords", "20,440,120,460");
-    assert_string_at(&p, "//area[3]/@shape", "poly");
-    assert_string_at(&p, "//area[3]/@href", "https://exemple.fr/centre?a=1&b=2");
-    assert_string_at(&p, "//area[3]/@alt", "Île-de-France : Centre <Ressources>");
-    assert_string_at(&p, "//area[3]/@coords", "20,40,220,40,220,240,20,240");
-    assert_string_at(&p, "//area[4]/@href", "mailto:contact@exemple.fr");
-    assert_string_at(&p, "//area[4]/@coords", "400,40,600,40,600,240,400,240");
+    /* The territories first (the lowest), then the phone link, then the
+     * centre's one link on top: its marker and both its labels; the
+     * javascript links none. */
+    assert_int_equal(count(&p, "//svg//a"), 4);
+    assert_string_at(&p, "(//a)[1]/@href", "https://exemple.fr/centre?a=1&b=2");
+    /* Titles in French typography. */
+    assert_string_at(&p, "(//a)[1]/path/title", "Île-de-France\u00a0: Centre <Ressources>");
+    assert_string_at(&p, "(//a)[1]/path/@d", "M20 40l200 0 0 200-200 0z");
+    assert_string_at(&p, "(//a)[2]/@href", "mailto:contact@exemple.fr");
+    assert_string_at(&p, "(//a)[2]/path/@d", "M400 40l200 0 0 200-200 0zM460 100l40 0 0 40-40 0z");
+    assert_string_at(&p, "(//a)[3]/@href", "tel:+33388000000");
+    assert_string_at(&p, "(//a)[3]/rect/@x", "20");
+    assert_string_at(&p, "(//a)[3]/rect/@width", "100");
+    assert_string_at(&p, "(//a)[4]/@href", "https://oriv.fr");
+    assert_string_at(&p, "(//a)[4]/@aria-label", "1. ORIV");
+    assert_string_at(&p, "(//a)[4]/title", "1. ORIV");
+    assert_string_at(&p, "(//a)[4]/circle/@cx", "121");
+    assert_string_at(&p, "(//a)[4]/circle/@cy", "141");
+    assert_string_at(&p, "(//a)[4]/circle/@r", "10.0");
+    assert_int_equal(count(&p, "(//a)[4]/rect"), 2);
+    assert_string_at(&p, "(//a)[4]/rect[2]/@x", "400");
+    assert_string_at(&p, "(//a)[4]/rect[2]/@height", "40");
     assert_null(strstr(p.html->str, "avascript"));
-
-    /* Every coordinate is inside the image. */
-    xmlXPathObjectPtr r = query(&p, "//area/@coords");
-    for (int i = 0; i < r->nodesetval->nodeNr; i++) {
-        xmlChar *v = xmlNodeGetContent(r->nodesetval->nodeTab[i]);
-        gchar **parts = g_strsplit((const char *)v, ",", -1);
-        guint n = g_strv_length(parts);
-        assert_true(n >= 3);
-        for (guint k = 0; k < n; k++) {
-            char *end;
-            long c = strtol(parts[k], &end, 10);
-            assert_true(*end == '\0' && end > parts[k]);
-            assert_true(c >= 0 && c <= (k % 2 ? 600 : 800));
-        }
-        g_strfreev(parts);
-        xmlFree(v);
-    }
-    xmlXPathFreeObject(r);
+    /* Nothing repeats the centre's link, so nothing is hidden. */
+    assert_int_equal(count(&p, "//a[@aria-hidden]"), 0);
     parsed_free(&p);
 }
 
@@ -233,17 +232,21 @@ static void test_small_and_hostile(void **state)
     it->center = (crpv_point){NAN, 5};
     it->radius = 5;
     it->uri = g_strdup("https://c.fr");
+    it->key = g_strdup("c");
     crpv_scene_add_link(scene, (crpv_rect){5, 5, 5, 5}, "https://empty.fr");
-    GString *html = crpv_htmlmap_write(scene, "a\"b.png", NULL, 100, 100, NULL);
+    crpv_htmlmap_options o = {"a\"b.png", NULL, 100, 100, NULL, NULL};
+    GString *html = crpv_htmlmap_write(scene, &o);
     crpv_scene_free(scene);
     parsed p = parse(html);
     /* A marker of a tenth of a pixel still gets a fingertip; the islet of
-     * a fifth of a pixel, the garbage ring and the empty link get none. */
-    assert_int_equal(count(&p, "//area"), 2);
-    assert_string_at(&p, "//area[1]/@coords", "50,50,8");
-    assert_string_at(&p, "//area[1]/@href", "https://a.fr/\"><script>");
-    assert_string_at(&p, "//area[1]/@alt", "a");
-    assert_string_at(&p, "//area[2]/@coords", "0,0,50,0,50,50,0,50");
+     * a fifth of a pixel, the garbage ring, the marker nowhere and the
+     * empty link get nothing. */
+    assert_int_equal(count(&p, "//a"), 2);
+    assert_string_at(&p, "(//a)[1]/@href", "http://b.fr");
+    assert_string_at(&p, "(//a)[1]/path/@d", "M0 0l50 0 0 50-50 0z");
+    assert_string_at(&p, "(//a)[2]/@href", "https://a.fr/\"><script>");
+    assert_string_at(&p, "(//a)[2]/circle/@r", "8.0");
+    assert_string_at(&p, "(//a)[2]/@aria-label", "a");
     assert_string_at(&p, "//img/@src", "a\"b.png");
     assert_int_equal(count(&p, "//script"), 0);
     assert_int_equal(count(&p, "//figcaption"), 0);
@@ -254,7 +257,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_image),
-        cmocka_unit_test(test_areas),
+        cmocka_unit_test(test_links),
         cmocka_unit_test(test_small_and_hostile),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

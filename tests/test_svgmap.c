@@ -9,6 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <hb.h>
+
+#include "brochure.h"
+#include "composite.h"
+#include "mapfixture.h"
+#include "output.h"
 #include "scene.h"
 #include "svgmap.h"
 
@@ -75,7 +81,7 @@ static crpv_scene *sample_scene(void)
     it = crpv_scene_add_text(scene, CRPV_ROLE_LABEL, (crpv_rect){200, 140, 300, 160},
                              "Lato Italic 8", "Ligne un\nLigne deux", crpv_color_rgb(0x222222));
     it->uri = g_strdup("javascript:alert(1)");
-    it->key = g_strdup("oriv");
+    it->key = g_strdup("autre"); /* no marker has this key: not a centre's */
     it->title = g_strdup("Deux lignes");
 
     crpv_scene_add_link(scene, (crpv_rect){10, 200, 60, 210}, "JavaScript:alert(2)");
@@ -150,7 +156,8 @@ static void assert_string_at(parsed *p, const char *expr, const char *expected)
 static GString *write_sample(void)
 {
     crpv_scene *scene = sample_scene();
-    GString *svg = crpv_svgmap_write(scene, map_title, map_desc, "Lato");
+    crpv_svgmap_options o = {map_title, map_desc, "Lato", NULL, 800, 600, NULL};
+    GString *svg = crpv_svgmap_write(scene, &o);
     crpv_scene_free(scene);
     return svg;
 }
@@ -161,13 +168,19 @@ static void test_document_head(void **state)
     parsed p = parse(write_sample());
     assert_int_equal(count(&p, "/s:svg"), 1);
     assert_string_at(&p, "/s:svg/@viewBox", "0 0 400 300");
-    assert_string_at(&p, "/s:svg/@role", "img");
+    /* Not role="img", which would hide the links inside from assistive
+     * technology; the size is the PNG's, the viewBox scales the rest. */
+    assert_int_equal(count(&p, "/s:svg/@role"), 0);
+    assert_string_at(&p, "/s:svg/@width", "800");
+    assert_string_at(&p, "/s:svg/@height", "600");
+    assert_null(strstr(p.svg->str, "@font-face")); /* no fonts given */
     /* The title and the description come first, escaped on the way out
      * and read back intact. */
     assert_string_at(&p, "local-name(/s:svg/*[1])", "title");
     assert_string_at(&p, "local-name(/s:svg/*[2])", "desc");
     assert_string_at(&p, "/s:svg/s:title", map_title);
-    assert_string_at(&p, "/s:svg/s:desc", map_desc);
+    /* In French typography. */
+    assert_string_at(&p, "/s:svg/s:desc", "Les régions <servies> & leurs «\u00a0centres\u00a0»");
     assert_string_at(&p, "/s:svg/@aria-labelledby", "crpv-title crpv-desc");
     char *style = string_of(&p, "/s:svg/s:style");
     assert_non_null(strstr(style, "font-family:'Lato','Helvetica Neue',Arial,sans-serif"));
@@ -179,7 +192,7 @@ static void test_links(void **state)
 {
     (void)state;
     parsed p = parse(write_sample());
-    /* Two regions, the marker, the phone link; never the javascript ones. */
+    /* Two regions, the centre, the phone link; never the javascript ones. */
     assert_int_equal(count(&p, "//s:a"), 4);
     assert_string_at(&p, "(//s:a)[1]/@href", "https://exemple.fr/centre?a=1&b=2");
     assert_string_at(&p, "(//s:a)[1]/@xl:href", "https://exemple.fr/centre?a=1&b=2");
@@ -187,13 +200,21 @@ static void test_links(void **state)
     assert_string_at(&p, "(//s:a)[3]/@href", "https://oriv.fr");
     assert_string_at(&p, "(//s:a)[4]/@href", "tel:+33388000000");
     assert_int_equal(count(&p, "//s:a/s:path[@class='region']"), 2);
+    /* The centre's one link holds its disc, its number and its label,
+     * named by the marker's title. */
     assert_int_equal(count(&p, "//s:a/s:circle[@class='marker']"), 1);
+    assert_int_equal(count(&p, "(//s:a)[3]/s:text[@class='marker'][.='1']"), 1);
+    assert_int_equal(count(&p, "(//s:a)[3]/s:text[@class='label'][.='Centre Val & Loire']"), 1);
+    assert_string_at(&p, "(//s:a)[3]/s:title", "1. ORIV");
+    assert_string_at(&p, "(//s:a)[3]/@aria-label", "1. ORIV");
+    assert_int_equal(count(&p, "//s:a[@aria-hidden]"), 0);
     assert_int_equal(count(&p, "//s:a/s:rect"), 1);
     assert_null(strstr(p.svg->str, "avascript"));
     assert_null(strstr(p.svg->str, "alert"));
     /* Titles are the items' children. */
-    assert_string_at(&p, "//s:path[@data-key='11']/s:title", "Île-de-France : Centre <Ressources>");
-    assert_string_at(&p, "//s:circle/s:title", "1. ORIV");
+    assert_string_at(&p, "//s:path[@data-key='11']/s:title",
+                     "Île-de-France\u00a0: Centre <Ressources>");
+    assert_int_equal(count(&p, "//s:circle/s:title"), 0);
     parsed_free(&p);
 }
 
@@ -239,8 +260,9 @@ static void test_texts(void **state)
     g_free(y1);
     g_free(y2);
     assert_int_equal(count(&p, "//s:a//s:tspan"), 0);
-    /* A text's title sits beside it, in a group, not in its words. */
-    assert_string_at(&p, "//s:g[s:text[@id='label-oriv']]/s:title", "Observatoire régional");
+    /* A text's title sits beside it, in a group, not in its words; inside
+     * a centre's link, the link's title names it. */
+    assert_int_equal(count(&p, "//s:g[s:text[@id='label-oriv']]"), 0);
     assert_string_at(&p, "//s:g[s:text/s:tspan]/s:title", "Deux lignes");
     assert_int_equal(count(&p, "//s:text//s:title"), 0);
     parsed_free(&p);
@@ -356,7 +378,7 @@ static void test_ids_unique_and_deterministic(void **state)
     }
     g_hash_table_destroy(seen);
     xmlXPathFreeObject(r);
-    assert_int_equal(count(&p, "//s:text[@class='label'][@data-key='oriv']"), 2);
+    assert_int_equal(count(&p, "//s:text[@class='label'][@data-key='oriv']"), 1);
 
     GString *again = write_sample();
     assert_string_equal(again->str, p.svg->str);
@@ -383,7 +405,8 @@ static void test_hostile_values(void **state)
                              crpv_color_rgb(0));
     crpv_scene_add_link(scene, (crpv_rect){0, 0, 10, 10}, " https://x.fr");
     crpv_scene_add_link(scene, (crpv_rect){0, 0, 10, 10}, "https://");
-    GString *svg = crpv_svgmap_write(scene, "t\x03", NULL, "Bad'}</style><x>");
+    crpv_svgmap_options o = {"t\x03", NULL, "Bad'}</style><x>", NULL, 0, 0, NULL};
+    GString *svg = crpv_svgmap_write(scene, &o);
     crpv_scene_free(scene);
     parsed p = parse(svg);
     /* A quote in a URI is escaped; spaces or nothing after the scheme
@@ -421,7 +444,8 @@ static void test_size_of_a_dense_shape(void **state)
     crpv_shape_add_ring(&it->shape, pts, N + 1);
     g_free(pts);
     it->fill = crpv_color_rgb(0xeeeeee);
-    GString *svg = crpv_svgmap_write(scene, "t", "d", "Lato");
+    crpv_svgmap_options o = {"t", "d", "Lato", NULL, 0, 0, NULL};
+    GString *svg = crpv_svgmap_write(scene, &o);
     crpv_scene_free(scene);
     assert_true(svg->len < 9 * N);
     parsed p = parse(svg);
@@ -434,6 +458,173 @@ static void test_size_of_a_dense_shape(void **state)
     parsed_free(&p);
 }
 
+/* The @font-face rules of SVG: weight, style and the decoded font of each. */
+typedef struct {
+    int weight;
+    bool italic;
+    hb_face_t *face;
+    hb_blob_t *blob;
+} embedded;
+
+static GArray *embedded_fonts(const char *svg)
+{
+    GArray *fonts = g_array_new(FALSE, TRUE, sizeof(embedded));
+    for (const char *s = strstr(svg, "@font-face{"); s; s = strstr(s + 1, "@font-face{")) {
+        const char *end = strchr(s, '}');
+        assert_non_null(end);
+        g_autofree char *rule = g_strndup(s, (gsize)(end - s));
+        embedded e = {0};
+        const char *w = strstr(rule, "font-weight:");
+        assert_non_null(w);
+        e.weight = atoi(w + strlen("font-weight:"));
+        e.italic = strstr(rule, "font-style:italic") != NULL;
+        const char *b = strstr(rule, "base64,");
+        assert_non_null(b);
+        b += strlen("base64,");
+        g_autofree char *b64 = g_strndup(b, (gsize)(strchr(b, ')') - b));
+        gsize len = 0;
+        guchar *data = g_base64_decode(b64, &len);
+        assert_true(len > 100);
+        e.blob = hb_blob_create((const char *)data, (unsigned)len, HB_MEMORY_MODE_READONLY, data,
+                                g_free);
+        e.face = hb_face_create(e.blob, 0);
+        assert_true(hb_face_get_glyph_count(e.face) > 1);
+        g_array_append_val(fonts, e);
+    }
+    return fonts;
+}
+
+static void embedded_free(GArray *fonts)
+{
+    for (guint i = 0; i < fonts->len; i++) {
+        hb_face_destroy(g_array_index(fonts, embedded, i).face);
+        hb_blob_destroy(g_array_index(fonts, embedded, i).blob);
+    }
+    g_array_free(fonts, TRUE);
+}
+
+/* The characters of TEXT are all in FACE, and FACE holds no others. */
+static void assert_face_holds(hb_face_t *face, const char *text)
+{
+    hb_set_t *have = hb_set_create();
+    hb_face_collect_unicodes(face, have);
+    hb_set_t *want = hb_set_create();
+    for (const char *s = text; *s; s = g_utf8_next_char(s))
+        if (*s != '\n')
+            hb_set_add(want, g_utf8_get_char(s));
+    assert_true(hb_set_is_equal(have, want));
+    hb_set_destroy(have);
+    hb_set_destroy(want);
+}
+
+static void test_fonts_embedded(void **state)
+{
+    (void)state;
+    mapfix *f = mapfix_load();
+    crpv_scene *scene = sample_scene();
+    crpv_svgmap_options o = {map_title, map_desc, "Lato", f->ctx, 800, 600, NULL};
+    GString *svg = crpv_svgmap_write(scene, &o);
+    /* One subset per face the texts use: Bold (numbers and a label),
+     * Italic, Regular (the credit), each holding just their characters. */
+    GArray *fonts = embedded_fonts(svg->str);
+    assert_int_equal(fonts->len, 3);
+    embedded *bold = &g_array_index(fonts, embedded, 0);
+    assert_int_equal(bold->weight, 700);
+    assert_false(bold->italic);
+    assert_face_holds(bold->face, "1Centre Val & Loire");
+    embedded *italic = &g_array_index(fonts, embedded, 1);
+    assert_int_equal(italic->weight, 400);
+    assert_true(italic->italic);
+    assert_face_holds(italic->face, "Ligne unLigne deux");
+    embedded *regular = &g_array_index(fonts, embedded, 2);
+    assert_false(regular->italic);
+    assert_face_holds(regular->face, "Source : IGN, Admin Express — © CRPV");
+    embedded_free(fonts);
+    /* The CSS still parses as part of the document, and the subsets are
+     * the same bytes from run to run. */
+    parsed p = parse(svg);
+    assert_int_equal(count(&p, "/s:svg/s:style"), 1);
+    GString *again = crpv_svgmap_write(scene, &o);
+    assert_string_equal(again->str, p.svg->str);
+    g_string_free(again, TRUE);
+    parsed_free(&p);
+    crpv_scene_free(scene);
+    mapfix_free(f);
+}
+
+/* The shipped map's SVG: self-contained, small, one link per centre. */
+static void test_shipped_map(void **state)
+{
+    (void)state;
+    mapfix *f = mapfix_load();
+    GError *error = NULL;
+    g_autoptr(crpv_map) map =
+        crpv_map_compose(&f->in, crpv_brochure_map_width(f->style), 0.2, &error);
+    assert_non_null(map);
+    const crpv_scene *scene = crpv_map_scene(map);
+    int w = 0, h = 0;
+    crpv_output_png_size(scene, 1200 / crpv_scene_width(scene), &w, &h);
+    crpv_svgmap_options o = {"Carte", "Description", "Lato", f->ctx, w, h, f->directory};
+    GString *svg = crpv_svgmap_write(scene, &o);
+    assert_true(svg->len < 200 * 1000);
+    GArray *fonts = embedded_fonts(svg->str);
+    assert_true(fonts->len >= 2);
+    embedded_free(fonts);
+    parsed p = parse(svg);
+    assert_string_at(&p, "/s:svg/@width", "1200");
+    /* The centres with a link, from the scene: each has one <a> that a
+     * screen reader lists, holding its disc, its number and its label. */
+    GHashTable *uris = g_hash_table_new(g_str_hash, g_str_equal);
+    size_t linked = 0;
+    for (size_t i = 0; i < crpv_scene_count(scene); i++) {
+        const crpv_item *it = crpv_scene_nth(scene, i);
+        if (it->kind != CRPV_ITEM_DISC || it->role != CRPV_ROLE_MARKER || !it->uri)
+            continue;
+        linked++;
+        g_hash_table_add(uris, it->uri);
+        g_autofree char *expr = g_strdup_printf(
+            "//s:a[not(@aria-hidden)][s:circle[@class='marker'][@data-key='%s']]", it->key);
+        assert_int_equal(count(&p, expr), 1);
+        g_free(expr);
+        expr = g_strdup_printf("//s:a[not(@aria-hidden)][s:circle[@data-key='%s']]/"
+                               "s:text[@class='marker'][.='%s']",
+                               it->key, it->text);
+        assert_int_equal(count(&p, expr), 1);
+    }
+    assert_int_equal(linked, 19);
+    assert_int_equal(g_hash_table_size(uris), 19);
+    assert_int_equal(count(&p, "//s:a[not(@aria-hidden)]"), 19);
+    g_hash_table_destroy(uris);
+    /* Numbers and labels outside any link: those of centres without one. */
+    for (size_t i = 0; i < crpv_scene_count(scene); i++) {
+        const crpv_item *it = crpv_scene_nth(scene, i);
+        if (it->kind != CRPV_ITEM_DISC || it->role != CRPV_ROLE_MARKER || it->uri)
+            continue;
+        g_autofree char *expr =
+            g_strdup_printf("//s:text[@data-key='%s'][not(ancestor::s:a)]", it->key);
+        assert_true(count(&p, expr) >= 1);
+    }
+    size_t unlinked = (size_t)count(&p, "//s:circle[@class='marker'][not(ancestor::s:a)]");
+    assert_int_equal(unlinked, 1);
+    assert_int_equal(count(&p, "//s:text[@class='marker'][not(ancestor::s:a)]"), (int)unlinked);
+    /* Every other link repeats a centre's, out of the tab order. */
+    assert_int_equal(count(&p, "//s:a[@aria-hidden='true'][@tabindex='-1']"),
+                     count(&p, "//s:a[@aria-hidden]"));
+    /* Regions served by several centres link to none and name them all. */
+    assert_int_equal(count(&p, "//s:path[@class='region'][@data-key='76'][ancestor::s:a]"), 0);
+    g_autofree char *occ = string_of(&p, "//s:path[@class='region'][@data-key='76']/s:title");
+    assert_non_null(strstr(occ, "Occitanie\u00a0: 2 centres de ressources"));
+    assert_non_null(strstr(occ, "Villes et Territoires (18)"));
+    assert_non_null(strstr(occ, "Ressources & Territoires (7)"));
+    g_autofree char *idf = string_of(&p, "//s:path[@class='region'][@data-key='11']/s:title");
+    assert_non_null(strstr(idf, "4 centres de ressources"));
+    /* A département served by one centre repeats its link. */
+    assert_string_at(&p, "//s:a[s:path[@class='departement'][@data-key='93']]/@href",
+                     "https://www.professionbanlieue.org");
+    parsed_free(&p);
+    mapfix_free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -444,6 +635,8 @@ int main(void)
         cmocka_unit_test(test_ids_unique_and_deterministic),
         cmocka_unit_test(test_hostile_values),
         cmocka_unit_test(test_size_of_a_dense_shape),
+        cmocka_unit_test(test_fonts_embedded),
+        cmocka_unit_test(test_shipped_map),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
