@@ -69,6 +69,9 @@ static const char help_text[] =
     "  --scale N           densité de l’image PNG (1 : carte.png, 2 : carte@2x.png…)\n"
     "  --url-base URL      adresse où le site publie carte.png et carte@2x.png,\n"
     "                      écrite dans carte.html (par défaut : à côté de la page)\n"
+    "  --centre ID         la carte faite pour un centre, le sien mis en valeur et les\n"
+    "                      autres estompés (carte-ID.png et carte-ID.svg)\n"
+    "  --each              la même chose pour chaque centre de l’annuaire\n"
     "\n"
     "Général :\n"
     "  -q, --quiet         n’affiche pas le résumé\n"
@@ -107,6 +110,8 @@ typedef struct {
     int width;
     int scale;
     gboolean print, quiet, verbose, version, help;
+    char *centre;     /* map --centre ID */
+    gboolean each;    /* map --each */
 } options;
 
 typedef struct {
@@ -118,6 +123,7 @@ typedef struct {
     crpv_hyphenator *hyph;
     PangoContext *ctx;
     crpv_map *map; /* composed once, shared by the brochure and the web exports */
+    GPtrArray *centre_maps; /* of crpv_map, one per centre asked for, alive until the jobs end */
     GPtrArray *pages; /* the brochure's scenes, alive until the jobs are done */
     crpv_jobs *jobs;  /* the files being rendered on both cores */
     GPtrArray *warnings;
@@ -140,6 +146,9 @@ static void run_clear(run *r)
     if (r->pages)
         g_ptr_array_unref(r->pages);
     crpv_map_free(r->map);
+    if (r->centre_maps)
+        g_ptr_array_unref(r->centre_maps);
+    g_free(r->opt.centre);
     if (r->ctx)
         g_object_unref(r->ctx);
     g_ptr_array_free(r->warnings, TRUE);
@@ -312,10 +321,10 @@ static bool write_map(run *r, crpv_batch *batch)
     progress(r, "Écriture de la carte");
     if (r->opt.format && strcmp(r->opt.format, "png") == 0 && r->opt.scale != 1) {
         g_autofree char *name = g_strdup_printf("carte@%dx.png", r->opt.scale);
-        crpv_jobs_png(r->jobs, name, scene, px_per_pt * r->opt.scale);
+        crpv_jobs_png_density(r->jobs, name, scene, px_per_pt, r->opt.scale);
     } else if (wants(r, "png") || wants(r, "html")) {
         /* The largest first: it is the longest job. */
-        crpv_jobs_png(r->jobs, "carte@2x.png", scene, 2 * px_per_pt);
+        crpv_jobs_png_density(r->jobs, "carte@2x.png", scene, px_per_pt, 2);
         crpv_jobs_png(r->jobs, "carte.png", scene, px_per_pt);
     }
     if (wants(r, "pdf")) {
@@ -357,6 +366,62 @@ static bool write_map(run *r, crpv_batch *batch)
         g_error_free(error);
     }
     return ok;
+}
+
+static bool has_centre(const crpv_directory *dir, const char *id)
+{
+    for (size_t i = 0; i < crpv_directory_count(dir); i++)
+        if (strcmp(crpv_directory_nth(dir, i)->id, id) == 0)
+            return true;
+    return false;
+}
+
+/* map --centre ID, --each: one map per centre, carte-ID.png and
+ * carte-ID.svg, with that centre emphasised. */
+static bool write_centre_maps(run *r, crpv_batch *batch)
+{
+    GError *error = NULL;
+    crpv_map_input in = map_input(r);
+    r->centre_maps = g_ptr_array_new_with_free_func((GDestroyNotify)crpv_map_free);
+    for (size_t i = 0; i < crpv_directory_count(r->directory); i++) {
+        const crpv_centre *c = crpv_directory_nth(r->directory, i);
+        if (!r->opt.each && strcmp(c->id, r->opt.centre) != 0)
+            continue;
+        progress(r, "Composition des cartes des centres");
+        crpv_map *map = crpv_map_compose_for(&in, c->id, crpv_brochure_map_width(r->style),
+                                             map_tolerance, &error);
+        if (!map) {
+            fail(r, error);
+            g_error_free(error);
+            return false;
+        }
+        g_ptr_array_add(r->centre_maps, map);
+        const crpv_scene *scene = crpv_map_scene(map);
+        double px_per_pt = (double)r->opt.width / crpv_scene_width(scene);
+        g_autofree char *png = g_strdup_printf("carte-%s.png", c->id);
+        if (wants(r, "png"))
+            crpv_jobs_png_density(r->jobs, png, scene, px_per_pt, r->opt.scale);
+        if (!wants(r, "svg"))
+            continue;
+        g_autofree char *title = g_strdup_printf("Carte du réseau des centres de ressources "
+                                                 "Politique de la ville : %s (%s)",
+                                                 c->nom, c->territoire);
+        g_autofree char *desc = crpv_map_description(r->directory);
+        int w = 0, h = 0;
+        crpv_output_png_size(scene, px_per_pt, &w, &h);
+        crpv_svgmap_options so = {title, desc, crpv_fonts_family(r->ctx), r->ctx, w, h,
+                                  r->directory};
+        GString *svg = crpv_svgmap_write(scene, &so);
+        g_autofree char *name = g_strdup_printf("carte-%s.svg", c->id);
+        bool ok = crpv_batch_add_bytes(batch, name, svg->str, svg->len, &error);
+        g_string_free(svg, TRUE);
+        if (!ok) {
+            fail(r, error);
+            g_error_free(error);
+            return false;
+        }
+    }
+    return true;
 }
 
 /* Composes the brochure and queues its PDF, SVG pages and PNG previews. */
@@ -524,6 +589,8 @@ static int parse_options(options *o, int argc, char **argv)
         {"verbose", 'v', 0, G_OPTION_ARG_NONE, &o->verbose, NULL, NULL},
         {"version", 0, 0, G_OPTION_ARG_NONE, &o->version, NULL, NULL},
         {"help", 'h', 0, G_OPTION_ARG_NONE, &o->help, NULL, NULL},
+        {"centre", 0, 0, G_OPTION_ARG_STRING, &o->centre, NULL, NULL},
+        {"each", 0, 0, G_OPTION_ARG_NONE, &o->each, NULL, NULL},
         {NULL, 0, 0, 0, NULL, NULL, NULL},
     };
     o->width = 1200;
@@ -597,6 +664,12 @@ static int parse_options(options *o, int argc, char **argv)
         return usage_error("--print ne vaut que pour brochure ou build%s", "");
     if (o->icc && !o->print)
         return usage_error("--icc ne vaut qu’avec --print%s", "");
+    if ((o->centre || o->each) && o->cmd != CMD_MAP)
+        return usage_error("--centre et --each ne valent que pour map%s", "");
+    if (o->centre && o->each)
+        return usage_error("--centre ou --each, pas les deux%s", "");
+    if ((o->centre || o->each) && o->format && strcmp(o->format, "png") && strcmp(o->format, "svg"))
+        return usage_error("--centre et --each écrivent carte-ID.png et carte-ID.svg%s", "");
     if (!o->data)
         o->data = g_strdup("data");
     /* Left NULL when neither here nor installed: see missing_inputs(). */
@@ -775,7 +848,14 @@ int crpv_cli_main(int argc, char **argv)
              * them while this one composes the brochure. */
             r.jobs = crpv_jobs_new(r.opt.fonts);
             bool ok = true;
-            if (r.opt.cmd == CMD_BUILD || r.opt.cmd == CMD_MAP)
+            if (r.opt.centre && !has_centre(r.directory, r.opt.centre)) {
+                usage_error("centre « %s » inconnu de l’annuaire (voir la colonne id)",
+                            r.opt.centre);
+                r.status = CRPV_EXIT_USAGE;
+                ok = false;
+            } else if (r.opt.centre || r.opt.each)
+                ok = write_centre_maps(&r, batch);
+            else if (r.opt.cmd == CMD_BUILD || r.opt.cmd == CMD_MAP)
                 ok = write_map(&r, batch);
             if (ok && (r.opt.cmd == CMD_BUILD || r.opt.cmd == CMD_BROCHURE))
                 ok = write_brochure(&r);

@@ -3,6 +3,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "color.h"
 #include "labels.h"
 #include "projection.h"
 #include "simplify.h"
@@ -21,7 +22,8 @@ typedef struct {
     crpv_rect rect;            /* the frame on the map */
     crpv_projection *proj;     /* WGS 84 to the frame's CRS, borrowed from the map */
     double scale, ox, oy;      /* map x = ox + X * scale, y = oy - Y * scale */
-    bool departements;         /* the features are départements */
+    guint first_dep;           /* features from this index on are départements */
+    crpv_rect content;         /* where its territories are drawn: under the caption */
     GPtrArray *features;       /* borrowed crpv_feature pointers */
     crpv_shape *shapes;        /* projected, simplified, in map points; owned */
 } frame;
@@ -31,6 +33,10 @@ struct crpv_map {
     GArray *frames;      /* of frame */
     GHashTable *projections; /* CRS -> owned crpv_projection: frames in one CRS share it */
     crpv_map_stats stats;
+    const crpv_centre *emph; /* the centre a map is made for, borrowed; NULL for the network */
+    bool classes_used[3];    /* the fills drawn, by status */
+    bool marks_used[3];      /* the markers drawn, by mark_kind */
+    bool locator;            /* the box round Île-de-France on the mainland is drawn */
 };
 
 static void frame_clear(frame *f)
@@ -85,6 +91,24 @@ const char *crpv_map_frame_code(const crpv_map *map, size_t i)
 crpv_rect crpv_map_frame_rect(const crpv_map *map, size_t i)
 {
     return nth_frame(map, i)->rect;
+}
+
+double crpv_map_frame_scale(const crpv_map *map, size_t i)
+{
+    return nth_frame(map, i)->scale * 1000; /* the frames' CRSs are in metres */
+}
+
+static bool is_dep(const frame *f, guint j)
+{
+    return j >= f->first_dep;
+}
+
+/* Does C serve feature J of frame F? */
+static bool serves_feature(const frame *f, guint j, const crpv_centre *c)
+{
+    const crpv_feature *feat = g_ptr_array_index(f->features, j);
+    return is_dep(f, j) ? g_strcmp0(c->departement, feat->code) == 0
+                        : crpv_centre_serves_region(c, feat->code);
 }
 
 const crpv_shape *crpv_map_frame_shapes(const crpv_map *map, size_t i, size_t *n)
@@ -180,42 +204,74 @@ static void idf_departements(const crpv_layer *regions, const crpv_layer *depart
     }
 }
 
-/* Projects the frame's features and fits them in its rectangle, keeping
- * proportions, centred, PAD points inside. */
-static bool frame_project(frame *f, double pad, double top, double tolerance,
-                          crpv_map_stats *stats, GError **error)
+/* Projects the frame's features into its CRS (metres). */
+static bool frame_project(frame *f, GError **error)
 {
     size_t n = f->features->len;
     f->shapes = g_new0(crpv_shape, n);
-    crpv_rect extent = crpv_rect_empty();
     for (size_t i = 0; i < n; i++) {
         const crpv_feature *feat = g_ptr_array_index(f->features, i);
         f->shapes[i] = crpv_shape_copy(&feat->shape);
         if (!crpv_projection_apply_shape(f->proj, &f->shapes[i], error))
             return false;
-        extent = crpv_rect_union(extent, crpv_shape_bbox(&f->shapes[i]));
     }
-    if (crpv_rect_is_empty(extent) || crpv_rect_width(extent) <= 0 ||
-        crpv_rect_height(extent) <= 0) {
-        g_set_error(error, MAP_ERROR, 1, "cadre « %s » : aucun contour à dessiner", f->code);
-        return false;
-    }
-    /* TOP keeps a strip free for the frame's caption. */
-    double w = crpv_rect_width(f->rect) - 2 * pad, h = crpv_rect_height(f->rect) - 2 * pad - top;
-    f->scale = fmin(w / crpv_rect_width(extent), h / crpv_rect_height(extent));
-    double used_w = crpv_rect_width(extent) * f->scale;
-    double used_h = crpv_rect_height(extent) * f->scale;
-    f->ox = f->rect.x0 + pad + (w - used_w) / 2 - extent.x0 * f->scale;
-    f->oy = f->rect.y0 + pad + top + (h - used_h) / 2 + extent.y1 * f->scale;
+    return true;
+}
+
+static crpv_rect shapes_extent(const crpv_shape *shapes, size_t n)
+{
+    crpv_rect extent = crpv_rect_empty();
+    for (size_t i = 0; i < n; i++)
+        extent = crpv_rect_union(extent, crpv_shape_bbox(&shapes[i]));
+    return extent;
+}
+
+/* Scales the projected shapes by SCALE so that the point MID of the CRS
+ * falls at the middle of the frame's content, simplifies them to
+ * TOLERANCE, and cuts what falls outside the content when CLIP. */
+static void frame_place(frame *f, double scale, crpv_point mid, double tolerance, bool clip,
+                        crpv_map_stats *stats)
+{
+    size_t n = f->features->len;
+    crpv_rect c = f->content;
+    f->scale = scale;
+    f->ox = (c.x0 + c.x1) / 2 - mid.x * scale;
+    f->oy = (c.y0 + c.y1) / 2 + mid.y * scale;
     for (size_t i = 0; i < n; i++)
         for (size_t r = 0; r < f->shapes[i].n_rings; r++) {
             crpv_ring *ring = &f->shapes[i].rings[r];
             for (size_t k = 0; k < ring->n; k++)
                 ring->pts[k] = to_map(f, ring->pts[k]);
         }
-    crpv_simplify_stats s = crpv_simplify_shapes(f->shapes, n, tolerance);
-    stats->vertices_in += s.vertices_in;
-    stats->vertices_out += s.vertices_out;
+    crpv_simplify_stats st = crpv_simplify_shapes(f->shapes, n, tolerance);
+    stats->vertices_in += st.vertices_in;
+    stats->vertices_out += st.vertices_out;
+    if (!clip)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        if (crpv_rect_contains_rect(c, crpv_shape_bbox(&f->shapes[i])))
+            continue;
+        crpv_shape cut = crpv_shape_clip_rect(&f->shapes[i], c);
+        crpv_shape_clear(&f->shapes[i]);
+        f->shapes[i] = cut;
+    }
+}
+
+/* Fits the frame's whole extent in its content, keeping proportions,
+ * centred, PAD points inside. */
+static bool frame_fit(frame *f, double pad, double tolerance, crpv_map_stats *stats,
+                      GError **error)
+{
+    crpv_rect extent = shapes_extent(f->shapes, f->features->len);
+    if (crpv_rect_is_empty(extent) || crpv_rect_width(extent) <= 0 ||
+        crpv_rect_height(extent) <= 0) {
+        g_set_error(error, MAP_ERROR, 1, "cadre « %s » : aucun contour à dessiner", f->code);
+        return false;
+    }
+    double w = crpv_rect_width(f->content) - 2 * pad, h = crpv_rect_height(f->content) - 2 * pad;
+    double scale = fmin(w / crpv_rect_width(extent), h / crpv_rect_height(extent));
+    crpv_point mid = {(extent.x0 + extent.x1) / 2, (extent.y0 + extent.y1) / 2};
+    frame_place(f, scale, mid, tolerance, false, stats);
     return true;
 }
 
@@ -275,56 +331,158 @@ static crpv_projection *projection_to(crpv_map *map, const char *crs, GError **e
 }
 
 /* The strip at the top of an inset that its caption takes, in points. */
-static const double caption_height = 8;
+static const double caption_height = 9;
+static const double marker_radius = 5.2; /* points */
+
+/* A label names the territory; when two centres share one (Occitanie),
+ * their cities tell them apart. */
+static char *label_text(const crpv_map_input *in, const crpv_centre *c)
+{
+    if (strcmp(in->style->label_field, "nom") == 0)
+        return g_strdup(c->nom);
+    for (size_t i = 0; i < crpv_directory_count(in->directory); i++) {
+        const crpv_centre *o = crpv_directory_nth(in->directory, i);
+        if (o != c && strcmp(o->territoire, c->territoire) == 0 && c->ville)
+            return g_strdup_printf("%s (%s)", c->territoire, c->ville);
+    }
+    return g_strdup(c->territoire);
+}
+
+static const char *const label_font = "Bold 6.5";
+static const double label_wrap = 92; /* points: longer labels go on two lines */
+
+static char *font_desc(const crpv_style *st, const char *rest)
+{
+    return g_strdup_printf("%s %s", st->font_family, rest);
+}
+
+/* Where the centres of Île-de-France's départements and their labels
+ * are, in the inset's CRS: their cities, or for those without, their
+ * département's inner point, with their label's width on the right at
+ * the scale SCALE. The inset is centred on them. */
+static crpv_rect idf_focus(const frame *f, const crpv_map_input *in, double scale, double k)
+{
+    crpv_rect focus = crpv_rect_empty();
+    g_autofree char *font = font_desc(in->style, label_font);
+    for (size_t i = 0; i < crpv_directory_count(in->directory); i++) {
+        const crpv_centre *c = crpv_directory_nth(in->directory, i);
+        for (guint j = 0; j < f->features->len; j++) {
+            if (!serves_feature(f, j, c))
+                continue;
+            crpv_point p = {c->lon, c->lat};
+            if (!c->has_coords || !crpv_projection_apply(f->proj, &p, 1, NULL)) {
+                crpv_rect b = crpv_shape_bbox(&f->shapes[j]);
+                /* Roughly is enough to centre the window: the marker
+                 * itself is placed on the clipped, simplified shape. */
+                p = crpv_shape_pole(&f->shapes[j], fmin(crpv_rect_width(b), crpv_rect_height(b)) / 8);
+            }
+            focus = crpv_rect_add_point(focus, p);
+            g_autofree char *label = label_text(in, c);
+            g_autofree char *markup = crpv_markup_escape(label);
+            double w = 0, h = 0;
+            crpv_text_size(in->ctx, font, markup, -1, false, 0, &w, &h);
+            p.x += (w + (marker_radius + 2) * k) / scale;
+            focus = crpv_rect_add_point(focus, p);
+        }
+    }
+    return focus;
+}
+
+/* Frames must lie wholly inside the image, their strokes included. */
+static crpv_rect inside_image(crpv_rect r, double w, double h, double stroke)
+{
+    double m = stroke / 2 + 0.25;
+    return (crpv_rect){fmax(r.x0, m), fmax(r.y0, m), fmin(r.x1, w - m), fmin(r.y1, h - m)};
+}
 
 static bool add_frames(crpv_map *map, const crpv_map_input *in, double k, double tolerance,
                        GError **error)
 {
     const crpv_style *st = in->style;
+    double W = crpv_scene_width(map->scene), H = crpv_scene_height(map->scene);
+    GPtrArray *idf_deps = g_ptr_array_new();
+    if (in->departements && is_inset_region(st, IDF_INSET))
+        idf_departements(in->regions, in->departements, idf_deps);
     frame metro = {0};
     metro.code = g_strdup("metro");
     metro.rect = scale_rect(st->metro_frame, k);
+    metro.content = metro.rect;
     metro.features = g_ptr_array_new();
     for (size_t i = 0; i < crpv_layer_count(in->regions); i++) {
         const crpv_feature *f = crpv_layer_nth(in->regions, i);
-        if (!is_inset_region(st, f->code))
+        /* Île-de-France shows its départements, as its inset does, so
+         * that both say which are served. */
+        if (!is_inset_region(st, f->code) &&
+            !(idf_deps->len && strcmp(f->code, IDF_REGION) == 0))
             g_ptr_array_add(metro.features, (gpointer)f);
     }
+    metro.first_dep = metro.features->len;
+    for (guint i = 0; i < idf_deps->len; i++)
+        g_ptr_array_add(metro.features, g_ptr_array_index(idf_deps, i));
     metro.proj = projection_to(map, st->metro_crs, error);
     g_array_append_val(map->frames, metro);
-    if (!metro.proj ||
-        !frame_project(nth_frame(map, 0), 2 * k, 0, tolerance, &map->stats, error))
+    if (!metro.proj || !frame_project(nth_frame(map, 0), error) ||
+        !frame_fit(nth_frame(map, 0), (marker_radius + 1) * k, tolerance, &map->stats, error)) {
+        g_ptr_array_free(idf_deps, TRUE);
         return false;
+    }
+    double metro_scale = nth_frame(map, 0)->scale;
 
     for (size_t i = 0; i < st->n_insets; i++) {
         const crpv_inset_style *is = &st->insets[i];
         frame f = {0};
         f.features = g_ptr_array_new();
-        if (strcmp(is->code, IDF_INSET) == 0) {
-            if (!in->departements)
-                goto skip;
-            idf_departements(in->regions, in->departements, f.features);
-            f.departements = true;
+        bool idf = strcmp(is->code, IDF_INSET) == 0;
+        if (idf) {
+            for (guint j = 0; j < idf_deps->len; j++)
+                g_ptr_array_add(f.features, g_ptr_array_index(idf_deps, j));
+            f.first_dep = 0;
         } else {
             const crpv_feature *r = crpv_layer_find(in->regions, is->code);
             if (r)
                 g_ptr_array_add(f.features, (gpointer)r);
+            f.first_dep = 1;
         }
-        if (f.features->len == 0)
-            goto skip; /* boundaries without this territory: no inset */
+        if (f.features->len == 0) { /* boundaries without this territory: no inset */
+            g_ptr_array_free(f.features, TRUE);
+            continue;
+        }
         f.code = g_strdup(is->code);
         f.title = g_strdup(is->title);
-        f.rect = scale_rect(is->frame, k);
+        f.rect = inside_image(scale_rect(is->frame, k), W, H, 0.5 * k);
+        f.content = (crpv_rect){f.rect.x0, f.rect.y0 + caption_height * k, f.rect.x1, f.rect.y1};
         f.proj = projection_to(map, is->crs, error);
         g_array_append_val(map->frames, f);
-        if (!f.proj ||
-            !frame_project(nth_frame(map, map->frames->len - 1), 4 * k, caption_height * k,
-                           tolerance, &map->stats, error))
+        frame *fp = nth_frame(map, map->frames->len - 1);
+        if (!f.proj || !frame_project(fp, error)) {
+            g_ptr_array_free(idf_deps, TRUE);
             return false;
-        continue;
-    skip:
-        g_ptr_array_free(f.features, TRUE);
+        }
+        /* Markers sit at cities, which may be on the coast: the territory
+         * keeps a marker's width from the edges and the caption. */
+        double pad = (marker_radius + 1.5) * k;
+        if (!idf) {
+            if (!frame_fit(fp, pad, tolerance, &map->stats, error)) {
+                g_ptr_array_free(idf_deps, TRUE);
+                return false;
+            }
+            continue;
+        }
+        /* Île-de-France: a window on its centres, CRPV_MAP_IDF_ZOOM times
+         * the mainland's scale, less only if they would not fit. */
+        double scale = CRPV_MAP_IDF_ZOOM * metro_scale;
+        crpv_rect focus = idf_focus(fp, in, scale, k);
+        if (crpv_rect_is_empty(focus))
+            focus = shapes_extent(fp->shapes, fp->features->len);
+        double w = crpv_rect_width(fp->content) - 2 * pad, h = crpv_rect_height(fp->content) - 2 * pad;
+        if (crpv_rect_width(focus) * scale > w)
+            scale = w / crpv_rect_width(focus);
+        if (crpv_rect_height(focus) * scale > h)
+            scale = h / crpv_rect_height(focus);
+        frame_place(fp, scale, (crpv_point){(focus.x0 + focus.x1) / 2, (focus.y0 + focus.y1) / 2},
+                    tolerance, true, &map->stats);
     }
+    g_ptr_array_free(idf_deps, TRUE);
     return true;
 }
 
@@ -342,12 +500,9 @@ static size_t frame_of_centre(const crpv_map *map, const crpv_centre *c)
 {
     for (size_t i = 1; i < map->frames->len; i++) {
         frame *f = nth_frame(map, i);
-        for (guint j = 0; j < f->features->len; j++) {
-            const crpv_feature *feat = g_ptr_array_index(f->features, j);
-            if (f->departements ? g_strcmp0(c->departement, feat->code) == 0
-                                : crpv_centre_serves_region(c, feat->code))
+        for (guint j = 0; j < f->features->len; j++)
+            if (serves_feature(f, j, c))
                 return i;
-        }
     }
     return 0;
 }
@@ -356,36 +511,10 @@ static size_t frame_of_centre(const crpv_map *map, const crpv_centre *c)
  * of its regions found there. */
 static const crpv_shape *territory_shape(const frame *f, const crpv_centre *c)
 {
-    for (guint j = 0; j < f->features->len; j++) {
-        const crpv_feature *feat = g_ptr_array_index(f->features, j);
-        if (f->departements ? g_strcmp0(c->departement, feat->code) == 0
-                            : crpv_centre_serves_region(c, feat->code))
+    for (guint j = 0; j < f->features->len; j++)
+        if (serves_feature(f, j, c) && f->shapes[j].n_rings)
             return &f->shapes[j];
-    }
     return NULL;
-}
-
-/* A label names the territory; when two centres share one (Occitanie),
- * their cities tell them apart. */
-static char *label_text(const crpv_map_input *in, const crpv_centre *c)
-{
-    if (strcmp(in->style->label_field, "nom") == 0)
-        return g_strdup(c->nom);
-    for (size_t i = 0; i < crpv_directory_count(in->directory); i++) {
-        const crpv_centre *o = crpv_directory_nth(in->directory, i);
-        if (o != c && strcmp(o->territoire, c->territoire) == 0 && c->ville)
-            return g_strdup_printf("%s (%s)", c->territoire, c->ville);
-    }
-    return g_strdup(c->territoire);
-}
-
-static const char *const label_font = "Bold 6.5";
-static const double marker_radius = 5.2; /* points */
-static const double label_wrap = 92; /* points: longer labels go on two lines */
-
-static char *font_desc(const crpv_style *st, const char *rest)
-{
-    return g_strdup_printf("%s %s", st->font_family, rest);
 }
 
 static void place_markers(crpv_map *map, const crpv_map_input *in, double k, GArray *markers)
@@ -399,7 +528,7 @@ static void place_markers(crpv_map *map, const crpv_map_input *in, double k, GAr
             crpv_point p = {c->lon, c->lat};
             if (crpv_projection_apply(f->proj, &p, 1, NULL)) {
                 m.at = to_map(f, p);
-                placed = crpv_rect_contains_point(f->rect, m.at);
+                placed = crpv_rect_contains_point(m.frame ? f->content : f->rect, m.at);
             }
         }
         if (!placed) {
@@ -457,8 +586,20 @@ static void separate_markers(GArray *markers, double radius)
 
 static crpv_color status_color(const crpv_style *st, status s)
 {
-    return s == STATUS_ACTIF ? st->primary : s == STATUS_PREFIGURATION ? st->secondary : st->neutral;
+    return s == STATUS_ACTIF ? st->served : s == STATUS_PREFIGURATION ? st->secondary : st->neutral;
 }
+
+static status centre_status(const crpv_centre *c)
+{
+    return c->statut == CRPV_STATUT_ACTIF ? STATUS_ACTIF : STATUS_PREFIGURATION;
+}
+
+/* Outlines: white between coloured territories; grey round those without
+ * a centre, which are nearly as light as the paper. */
+static const unsigned none_outline = 0xa8a39b;
+/* The muted markers and labels of a map made for one centre. */
+static const unsigned muted_marker = 0xdcdad6, muted_text = 0x4a4a4a;
+static const unsigned locator_stroke = 0x4a4a4a;
 
 static void draw_territories(crpv_map *map, const crpv_map_input *in, double k)
 {
@@ -472,16 +613,21 @@ static void draw_territories(crpv_map *map, const crpv_map_input *in, double k)
             bg->frame = (int)fi;
         }
         for (guint j = 0; j < f->features->len; j++) {
+            if (f->shapes[j].n_rings == 0)
+                continue; /* outside the inset's window */
             const crpv_feature *feat = g_ptr_array_index(f->features, j);
             const crpv_centre *first = NULL;
-            status s = territory_status(in->directory, feat->code, f->departements, &first);
+            status s = territory_status(in->directory, feat->code, is_dep(f, j), &first);
+            if (map->emph)
+                s = serves_feature(f, j, map->emph) ? centre_status(map->emph) : STATUS_NONE;
+            map->classes_used[s] = true;
             crpv_item *it = crpv_scene_add(map->scene, CRPV_ITEM_SHAPE,
-                                           f->departements ? CRPV_ROLE_DEPARTEMENT
-                                                           : CRPV_ROLE_REGION);
+                                           is_dep(f, j) ? CRPV_ROLE_DEPARTEMENT : CRPV_ROLE_REGION);
             it->shape = crpv_shape_copy(&f->shapes[j]);
+            it->box = crpv_shape_bbox(&it->shape);
             it->fill = status_color(st, s);
-            it->stroke = st->border;
-            it->line_width = (f->departements ? 0.6 : 0.5) * k;
+            it->stroke = s == STATUS_NONE ? crpv_color_rgb(none_outline) : st->border;
+            it->line_width = (is_dep(f, j) ? 0.4 : 0.5) * k;
             it->key = g_strdup(feat->code);
             it->frame = (int)fi;
             if (first) {
@@ -492,6 +638,21 @@ static void draw_territories(crpv_map *map, const crpv_map_input *in, double k)
             }
         }
     }
+}
+
+/* The inset's window as a rectangle on metropolitan France, when both
+ * frames share a projection. */
+static bool window_on_metro(const frame *metro, const frame *f, crpv_rect *out)
+{
+    if (f->proj != metro->proj)
+        return false;
+    crpv_rect c = f->content;
+    crpv_point a = {(c.x0 - f->ox) / f->scale, (f->oy - c.y0) / f->scale};
+    crpv_point b = {(c.x1 - f->ox) / f->scale, (f->oy - c.y1) / f->scale};
+    a = to_map(metro, a);
+    b = to_map(metro, b);
+    *out = (crpv_rect){fmin(a.x, b.x), fmin(a.y, b.y), fmax(a.x, b.x), fmax(a.y, b.y)};
+    return true;
 }
 
 static void draw_frames(crpv_map *map, const crpv_map_input *in, double k, GArray *obstacles)
@@ -506,37 +667,169 @@ static void draw_frames(crpv_map *map, const crpv_map_input *in, double k, GArra
         it->key = g_strdup(f->code);
         it->title = g_strdup(f->title);
         g_array_append_val(obstacles, ((crpv_obstacle){f->rect, (int)fi}));
-        /* The caption sits inside the frame's top edge. */
+        /* The caption sits in the strip at the frame's top, which the
+         * territory leaves free. */
         g_autofree char *markup = crpv_markup_escape(f->title);
         double w = 0, h = 0;
         crpv_text_size(in->ctx, font, markup, -1, false, 0, &w, &h);
-        crpv_rect box = {f->rect.x0 + 2.5 * k, f->rect.y0 + 1.5 * k, f->rect.x0 + 2.5 * k + w,
-                         f->rect.y0 + 1.5 * k + h};
+        crpv_rect box = {f->rect.x0 + 2.5 * k, f->rect.y0 + 1.2 * k, f->rect.x0 + 2.5 * k + w,
+                         f->rect.y0 + 1.2 * k + h};
         crpv_item *t = crpv_scene_add_text(map->scene, CRPV_ROLE_FRAME_TITLE, box, font, markup,
-                                           crpv_color_rgb(0x555555));
-        t->halo = true;
+                                           crpv_color_rgb(0x4a4a4a));
         t->frame = (int)fi;
         g_array_append_val(obstacles, ((crpv_obstacle){box, -1}));
     }
-    /* On metropolitan France, a box around Île-de-France points at its
-     * enlargement. */
+    /* On metropolitan France, a box round the inset's window points at
+     * the enlargement. */
+    frame *metro = nth_frame(map, 0);
     for (guint fi = 1; fi < map->frames->len; fi++) {
         frame *f = nth_frame(map, fi);
-        if (strcmp(f->code, IDF_INSET) != 0)
+        crpv_rect r;
+        if (strcmp(f->code, IDF_INSET) != 0 || !window_on_metro(metro, f, &r))
             continue;
-        frame *metro = nth_frame(map, 0);
-        for (guint j = 0; j < metro->features->len; j++) {
-            const crpv_feature *feat = g_ptr_array_index(metro->features, j);
-            if (strcmp(feat->code, IDF_REGION) == 0) {
-                crpv_rect r = crpv_rect_inflate(crpv_shape_bbox(&metro->shapes[j]), 1.5 * k);
-                crpv_item *it = crpv_scene_add_rect(map->scene, CRPV_ROLE_FRAME, r,
-                                                    crpv_color_none(), crpv_color_rgb(0x555555),
-                                                    0.5 * k);
-                it->frame = 0;
-                it->key = g_strdup("zoom-idf");
-            }
-        }
+        crpv_item *it = crpv_scene_add_rect(map->scene, CRPV_ROLE_FRAME, r, crpv_color_none(),
+                                            crpv_color_rgb(locator_stroke), 0.5 * k);
+        it->frame = 0;
+        it->key = g_strdup("zoom-idf");
+        it->title = g_strdup_printf("%s, agrandie dans son encart", f->title);
+        map->locator = true;
+        /* Labels may sit inside or outside the box, never across its
+         * edges: each edge is an obstacle of its own. */
+        double e = 0.25 * k;
+        crpv_rect edges[] = {{r.x0 - e, r.y0 - e, r.x1 + e, r.y0 + e},
+                             {r.x0 - e, r.y1 - e, r.x1 + e, r.y1 + e},
+                             {r.x0 - e, r.y0 - e, r.x0 + e, r.y1 + e},
+                             {r.x1 - e, r.y0 - e, r.x1 + e, r.y1 + e}};
+        for (size_t q = 0; q < G_N_ELEMENTS(edges); q++)
+            g_array_append_val(obstacles, ((crpv_obstacle){edges[q], CRPV_OBSTACLE_LINE}));
     }
+}
+
+/* Overseas insets fitted each to its frame have scales of their own; the
+ * reader is told so. Below their column, where the map leaves room. */
+static void draw_scale_note(crpv_map *map, const crpv_map_input *in, double k, GArray *obstacles)
+{
+    double lo = INFINITY, hi = 0;
+    crpv_rect column = crpv_rect_empty();
+    for (guint fi = 1; fi < map->frames->len; fi++) {
+        frame *f = nth_frame(map, fi);
+        if (strcmp(f->code, IDF_INSET) == 0)
+            continue;
+        lo = fmin(lo, f->scale);
+        hi = fmax(hi, f->scale);
+        column = crpv_rect_union(column, f->rect);
+    }
+    if (crpv_rect_is_empty(column) || hi <= lo * 1.02)
+        return;
+    g_autofree char *font = font_desc(in->style, "Italic 6");
+    const char *text = "Échelles différentes";
+    double w = 0, h = 0;
+    crpv_text_size(in->ctx, font, text, -1, false, 0, &w, &h);
+    double H = crpv_scene_height(map->scene);
+    crpv_rect box = {column.x0 + 1.5 * k, column.y1 + 1.5 * k, column.x0 + 1.5 * k + w,
+                     column.y1 + 1.5 * k + h};
+    if (box.y1 > H - 0.5) /* no room below: above the column */
+        box = (crpv_rect){box.x0, column.y0 - 1.5 * k - h, box.x1, column.y0 - 1.5 * k};
+    crpv_item *t = crpv_scene_add_text(map->scene, CRPV_ROLE_NOTE, box, font, text,
+                                       crpv_color_rgb(0x4a4a4a));
+    (void)t;
+    g_array_append_val(obstacles, ((crpv_obstacle){box, -1}));
+}
+
+/* A marker as the map and the legend draw it: a disc in the network's
+ * colour for an active centre, a ring for one being set up, grey on a map
+ * made for another centre. */
+typedef enum { MARK_ACTIF, MARK_PREFIGURATION, MARK_MUTED } mark_kind;
+
+static void style_marker(const crpv_style *st, mark_kind kind, double k, crpv_item *d,
+                         crpv_color *number)
+{
+    switch (kind) {
+    case MARK_ACTIF:
+        d->fill = st->marker;
+        d->stroke = crpv_color_rgb(0xffffff);
+        d->line_width = 0.8 * k;
+        *number = st->marker_text;
+        break;
+    case MARK_PREFIGURATION:
+        d->fill = crpv_color_rgb(0xffffff);
+        d->stroke = st->marker;
+        d->line_width = 1.2 * k;
+        *number = st->marker;
+        break;
+    case MARK_MUTED:
+        d->fill = crpv_color_rgb(muted_marker);
+        d->stroke = crpv_color_rgb(0xffffff);
+        d->line_width = 0.8 * k;
+        *number = crpv_color_rgb(muted_text);
+        break;
+    }
+}
+
+static mark_kind marker_kind(const crpv_map *map, const crpv_centre *c)
+{
+    if (map->emph && map->emph != c)
+        return MARK_MUTED;
+    return c->statut == CRPV_STATUT_ACTIF ? MARK_ACTIF : MARK_PREFIGURATION;
+}
+
+typedef struct {
+    bool disc;          /* a marker, else a fill swatch */
+    bool box;           /* the locator's box (a swatch with no fill) */
+    crpv_color fill;    /* the swatch's fill */
+    mark_kind mark;
+    char *text;         /* owned */
+} legend_row;
+
+/* The legend's rows: every symbol the map uses, and only those. */
+static GArray *legend_rows(const crpv_map *map, const crpv_style *st)
+{
+    GArray *rows = g_array_new(FALSE, TRUE, sizeof(legend_row));
+    legend_row r;
+    if (map->emph) {
+        status s = centre_status(map->emph);
+        r = (legend_row){false, false, status_color(st, s), MARK_ACTIF,
+                         g_strdup(s == STATUS_ACTIF ? "Territoire de ce centre"
+                                                    : "Territoire de ce centre, en préfiguration")};
+        g_array_append_val(rows, r);
+        if (map->classes_used[STATUS_NONE]) {
+            r = (legend_row){false, false, st->neutral, MARK_ACTIF, g_strdup("Autres territoires")};
+            g_array_append_val(rows, r);
+        }
+        r = (legend_row){true, false, crpv_color_none(), s == STATUS_ACTIF ? MARK_ACTIF : MARK_PREFIGURATION,
+                         g_strdup("Ce centre")};
+        g_array_append_val(rows, r);
+        if (map->marks_used[MARK_MUTED]) {
+            r = (legend_row){true, false, crpv_color_none(), MARK_MUTED,
+                             g_strdup("Autres centres, numérotés comme dans l’annuaire")};
+            g_array_append_val(rows, r);
+        }
+        goto locator;
+    }
+    static const char *const fills[] = {"Pas de centre de ressources",
+                                        "Territoire d’un centre en préfiguration",
+                                        "Territoire doté d’un centre"};
+    for (int s = STATUS_ACTIF; s >= STATUS_NONE; s--)
+        if (map->classes_used[s]) {
+            r = (legend_row){false, false, status_color(st, (status)s), MARK_ACTIF, g_strdup(fills[s])};
+            g_array_append_val(rows, r);
+        }
+    if (map->marks_used[MARK_ACTIF]) {
+        r = (legend_row){true, false, crpv_color_none(), MARK_ACTIF,
+                         g_strdup("Centre, numéroté comme dans l’annuaire")};
+        g_array_append_val(rows, r);
+    }
+    if (map->marks_used[MARK_PREFIGURATION]) {
+        r = (legend_row){true, false, crpv_color_none(), MARK_PREFIGURATION, g_strdup("Centre en préfiguration")};
+        g_array_append_val(rows, r);
+    }
+locator:
+    if (map->locator) {
+        r = (legend_row){false, true, crpv_color_none(), MARK_ACTIF,
+                         g_strdup("Partie agrandie dans l’encart")};
+        g_array_append_val(rows, r);
+    }
+    return rows;
 }
 
 /* Legend and credit, placed where they cover no land: the corners of the
@@ -549,38 +842,36 @@ static void draw_legend_and_credit(crpv_map *map, const crpv_map_input *in, doub
     double W = crpv_scene_width(sc), H = crpv_scene_height(sc);
     frame *metro = nth_frame(map, 0);
 
-    g_autofree char *credit_font = font_desc(st, "Italic 5.5");
+    /* 6 points at print size at least. */
+    g_autofree char *credit_font = font_desc(st, "Italic 6");
     g_autofree char *credit = crpv_markup_escape(st->credit);
     double cw = 0, ch = 0;
     crpv_text_size(in->ctx, credit_font, credit, -1, false, 0, &cw, &ch);
     crpv_rect cbox = {W - cw - 1, H - ch - 1, W - 1, H - 1};
     crpv_item *ct = crpv_scene_add_text(sc, CRPV_ROLE_CREDIT, cbox, credit_font, credit,
-                                        crpv_color_rgb(0x555555));
+                                        crpv_color_rgb(0x4a4a4a));
     ct->align = 2;
     g_array_append_val(obstacles, ((crpv_obstacle){cbox, -1}));
 
     if (!st->legend)
         return;
-    static const char *const texts[] = {
-        "Centre de ressources actif",
-        "Centre en préfiguration",
-        "Pas de centre",
-        "Centre, numéroté comme dans l’annuaire",
-    };
+    GArray *rows = legend_rows(map, st);
     g_autofree char *font = font_desc(st, "6");
-    double sw = 10 * k, gap = 3 * k, lh = 9.5 * k, tw = 0;
-    for (size_t i = 0; i < G_N_ELEMENTS(texts); i++) {
+    double sw = 10 * k, gap = 3 * k, lh = 9 * k, tw = 0;
+    for (guint i = 0; i < rows->len; i++) {
         double w = 0, h = 0;
-        crpv_text_size(in->ctx, font, texts[i], -1, false, 0, &w, &h);
+        crpv_text_size(in->ctx, font, g_array_index(rows, legend_row, i).text, -1, false, 0, &w,
+                       &h);
         tw = fmax(tw, w);
     }
-    double lw = sw + gap + tw + 2 * k, lhgt = lh * G_N_ELEMENTS(texts);
+    double lw = sw + gap + tw + 2 * k, lhgt = lh * rows->len;
     crpv_rect m = metro->rect;
     crpv_rect candidates[] = {
         {m.x0, m.y1 - lhgt, m.x0 + lw, m.y1},                 /* bottom left */
         {m.x0, m.y0, m.x0 + lw, m.y0 + lhgt},                 /* top left */
         {(m.x0 + m.x1 - lw) / 2, m.y1 - lhgt, (m.x0 + m.x1 + lw) / 2, m.y1},
         {m.x1 - lw, m.y0, m.x1, m.y0 + lhgt},                 /* top right */
+        {m.x1 - lw, m.y1 - lhgt - 12 * k, m.x1, m.y1 - 12 * k}, /* bottom right */
     };
     crpv_rect box = candidates[0];
     for (size_t i = 0; i < G_N_ELEMENTS(candidates); i++) {
@@ -595,27 +886,37 @@ static void draw_legend_and_credit(crpv_map *map, const crpv_map_input *in, doub
         }
     }
     g_array_append_val(obstacles, ((crpv_obstacle){box, -1}));
-    const crpv_color swatches[] = {st->primary, st->secondary, st->neutral};
-    for (size_t i = 0; i < G_N_ELEMENTS(texts); i++) {
+    for (guint i = 0; i < rows->len; i++) {
+        legend_row *row = &g_array_index(rows, legend_row, i);
         double y = box.y0 + i * lh;
-        if (i < 3) {
-            crpv_item *r = crpv_scene_add_rect(sc, CRPV_ROLE_LEGEND,
-                                               (crpv_rect){box.x0, y + 1 * k, box.x0 + sw,
-                                                           y + 7 * k},
-                                               swatches[i], crpv_color_rgb(0xbbbbbb), 0.3 * k);
-            (void)r;
+        if (row->box) {
+            crpv_item *r = crpv_scene_add_rect(
+                sc, CRPV_ROLE_LEGEND, (crpv_rect){box.x0 + 1 * k, y + 1 * k, box.x0 + sw - 1 * k, y + 7 * k},
+                crpv_color_none(), crpv_color_rgb(locator_stroke), 0.5 * k);
+            r->key = g_strdup("locator");
+        } else if (!row->disc) {
+            crpv_item *r = crpv_scene_add_rect(
+                sc, CRPV_ROLE_LEGEND, (crpv_rect){box.x0, y + 1 * k, box.x0 + sw, y + 7 * k},
+                row->fill, crpv_color_rgb(none_outline), 0.3 * k);
+            r->key = g_strdup("fill");
         } else {
+            crpv_color number;
             crpv_item *d = crpv_scene_add(sc, CRPV_ITEM_DISC, CRPV_ROLE_LEGEND);
             d->center = (crpv_point){box.x0 + sw / 2, y + 4 * k};
             d->radius = 3.5 * k;
-            d->fill = st->marker;
-            d->stroke = crpv_color_rgb(0xffffff);
-            d->line_width = 0.6 * k;
+            d->box = (crpv_rect){d->center.x - d->radius, d->center.y - d->radius,
+                                 d->center.x + d->radius, d->center.y + d->radius};
+            style_marker(st, row->mark, k, d, &number);
+            d->key = g_strdup(row->mark == MARK_ACTIF           ? "marker-actif"
+                              : row->mark == MARK_PREFIGURATION ? "marker-prefiguration"
+                                                                : "marker-muted");
         }
         crpv_scene_add_text(sc, CRPV_ROLE_LEGEND,
-                            (crpv_rect){box.x0 + sw + gap, y, box.x1, y + lh}, font, texts[i],
+                            (crpv_rect){box.x0 + sw + gap, y, box.x1, y + lh}, font, row->text,
                             st->text);
+        g_free(row->text);
     }
+    g_array_free(rows, TRUE);
 }
 
 /* The label's markup with its line breaks made explicit, where Pango
@@ -639,6 +940,51 @@ static char *wrapped_label(PangoContext *ctx, const char *font, const char *text
     return g_string_free(out, FALSE);
 }
 
+/* The names of the regions without a centre (Corse), so that the reader
+ * sees them as such and not as a blank: one per region of metropolitan
+ * France; an inset's caption names its own. */
+typedef struct {
+    char *markup;
+    const char *code;
+    crpv_point at;
+    double radius; /* half the territory's width: the name sits beside it */
+} place_name;
+
+static GArray *place_names(const crpv_map *map, const crpv_map_input *in, double k)
+{
+    GArray *names = g_array_new(FALSE, TRUE, sizeof(place_name));
+    if (map->emph)
+        return names;
+    frame *metro = nth_frame(map, 0);
+    for (guint j = 0; j < metro->first_dep; j++) {
+        const crpv_feature *feat = g_ptr_array_index(metro->features, j);
+        const crpv_centre *first = NULL;
+        if (territory_status(in->directory, feat->code, false, &first) != STATUS_NONE)
+            continue;
+        crpv_rect b = crpv_shape_bbox(&metro->shapes[j]);
+        crpv_point at = crpv_shape_pole(&metro->shapes[j], 0.5 * k);
+        place_name p = {g_strdup_printf("%s\n<i>sans centre</i>", feat->nom), feat->code, at,
+                        fmax(at.x - b.x0, b.x1 - at.x)};
+        g_array_append_val(names, p);
+    }
+    return names;
+}
+
+/* The smallest contrast, under the three visions, between text item I's
+ * colour and what lies under its box. */
+static double ground_contrast(const crpv_scene *sc, size_t i)
+{
+    const crpv_item *t = crpv_scene_nth(sc, i);
+    double worst = INFINITY;
+    for (int gy = 0; gy < 3; gy++)
+        for (int gx = 0; gx < 6; gx++) {
+            crpv_point p = {t->box.x0 + (gx + 0.5) / 6 * (t->box.x1 - t->box.x0),
+                            t->box.y0 + (gy + 0.5) / 3 * (t->box.y1 - t->box.y0)};
+            worst = fmin(worst, crpv_color_contrast_all(t->fill, crpv_scene_color_at(sc, p, i)));
+        }
+    return worst;
+}
+
 static void draw_markers(crpv_map *map, const crpv_map_input *in, double k, GArray *markers,
                          GArray *obstacles)
 {
@@ -647,12 +993,14 @@ static void draw_markers(crpv_map *map, const crpv_map_input *in, double k, GArr
     double radius = marker_radius * k;
     g_autofree char *lfont = font_desc(st, label_font);
     g_autofree char *nfont = font_desc(st, "Black 6");
+    g_autofree char *pfont = font_desc(st, "6");
+    GArray *names = place_names(map, in, k);
 
     /* Labels first, as data: their places depend on every marker. */
-    size_t n = markers->len;
-    crpv_label_request *req = g_new0(crpv_label_request, n);
-    crpv_label_place *places = g_new0(crpv_label_place, n);
-    char **markups = g_new0(char *, n); /* NULL for a marker without a label */
+    size_t n = markers->len, total = n + names->len;
+    crpv_label_request *req = g_new0(crpv_label_request, total);
+    crpv_label_place *places = g_new0(crpv_label_place, total);
+    char **markups = g_new0(char *, total); /* NULL for a marker without a label */
     crpv_rect whole = {0, 0, crpv_scene_width(sc), crpv_scene_height(sc)};
     /* Markers without a label still block others' labels: they go in as
      * requests of size zero, which always fit. */
@@ -662,17 +1010,28 @@ static void draw_markers(crpv_map *map, const crpv_map_input *in, double k, GArr
         r->anchor = m->at;
         r->radius = radius;
         r->frame = (int)m->frame;
-        r->bounds = m->frame == 0 ? whole : nth_frame(map, m->frame)->rect;
+        r->bounds = m->frame == 0 ? whole : nth_frame(map, m->frame)->content;
         if (m->label) {
             markups[i] = wrapped_label(in->ctx, lfont, m->label, label_wrap * k);
             crpv_text_size(in->ctx, lfont, markups[i], -1, false, 0, &r->width, &r->height);
         }
     }
+    for (guint q = 0; q < names->len; q++) {
+        place_name *p = &g_array_index(names, place_name, q);
+        crpv_label_request *r = &req[n + q];
+        r->anchor = p->at;
+        r->radius = p->radius;
+        r->frame = 0;
+        r->bounds = whole;
+        r->no_marker = true;
+        markups[n + q] = g_strdup(p->markup);
+        crpv_text_size(in->ctx, pfont, markups[n + q], -1, false, 0, &r->width, &r->height);
+    }
     map->stats.labels_unplaced =
-        crpv_labels_place(req, n, (const crpv_obstacle *)obstacles->data, obstacles->len,
+        crpv_labels_place(req, total, (const crpv_obstacle *)obstacles->data, obstacles->len,
                           places);
 
-    for (size_t q = 0; q < n; q++) {
+    for (size_t q = 0; q < total; q++) {
         if (!markups[q] || !places[q].leader)
             continue;
         crpv_item *l = crpv_scene_add(sc, CRPV_ITEM_POLYLINE, CRPV_ROLE_LEADER);
@@ -681,6 +1040,7 @@ static void draw_markers(crpv_map *map, const crpv_map_input *in, double k, GArr
         l->stroke = crpv_color_rgb(0x444444);
         l->line_width = 0.5 * k;
         l->frame = req[q].frame;
+        l->key = q < n ? g_strdup(g_array_index(markers, marker, q).centre->id) : NULL;
     }
     for (size_t i = 0; i < n; i++) {
         marker *m = &g_array_index(markers, marker, i);
@@ -689,47 +1049,82 @@ static void draw_markers(crpv_map *map, const crpv_map_input *in, double k, GArr
         d->radius = radius;
         d->box = (crpv_rect){m->at.x - radius, m->at.y - radius, m->at.x + radius,
                              m->at.y + radius};
-        d->fill = m->centre->statut == CRPV_STATUT_ACTIF ? st->marker : crpv_color_rgb(0x8a8fa0);
-        d->stroke = crpv_color_rgb(0xffffff);
-        d->line_width = 0.8 * k;
+        mark_kind kind = marker_kind(map, m->centre);
+        map->marks_used[kind] = true;
+        crpv_color number;
+        style_marker(st, kind, k, d, &number);
         d->text = g_strdup_printf("%zu", m->number);
         d->key = g_strdup(m->centre->id);
         d->uri = centre_uri(m->centre);
-        d->title = g_strdup_printf("%zu. %s (%s)", m->number, m->centre->nom,
-                                   m->centre->territoire);
+        d->title = g_strdup_printf("%zu. %s (%s)%s", m->number, m->centre->nom,
+                                   m->centre->territoire,
+                                   m->centre->statut == CRPV_STATUT_ACTIF ? ""
+                                                                          : ", en préfiguration");
         d->frame = (int)m->frame;
         double w = 0, h = 0;
         crpv_text_size(in->ctx, nfont, d->text, -1, false, 0, &w, &h);
         crpv_item *t = crpv_scene_add_text(
             sc, CRPV_ROLE_MARKER, (crpv_rect){m->at.x - w / 2, m->at.y - h / 2, m->at.x + w / 2,
                                               m->at.y + h / 2},
-            nfont, d->text, st->marker_text);
+            nfont, d->text, number);
         t->align = 1;
         t->key = g_strdup(m->centre->id);
         t->frame = (int)m->frame;
     }
-    for (size_t q = 0; q < n; q++) {
+    for (size_t q = 0; q < total; q++) {
         if (!markups[q])
             continue;
+        if (q >= n) {
+            place_name *p = &g_array_index(names, place_name, q - n);
+            crpv_item *t = crpv_scene_add_text(sc, CRPV_ROLE_PLACE_NAME, places[q].box, pfont,
+                                               markups[q], crpv_color_rgb(muted_text));
+            t->align = 1;
+            t->key = g_strdup(p->code);
+            t->frame = 0;
+            continue;
+        }
         marker *m = &g_array_index(markers, marker, q);
+        bool muted = map->emph && map->emph != m->centre;
         crpv_item *t = crpv_scene_add_text(sc, CRPV_ROLE_LABEL, places[q].box, lfont, markups[q],
-                                           st->text);
+                                           muted ? crpv_color_rgb(muted_text) : st->map_text);
         t->align = 1;
-        t->halo = true;
         t->key = g_strdup(m->centre->id);
         t->uri = centre_uri(m->centre);
         t->title = g_strdup(m->centre->nom);
         t->frame = req[q].frame;
     }
-    for (size_t q = 0; q < n; q++)
+    for (size_t q = 0; q < total; q++)
         g_free(markups[q]);
+    for (guint q = 0; q < names->len; q++)
+        g_free(g_array_index(names, place_name, q).markup);
+    g_array_free(names, TRUE);
     g_free(markups);
     g_free(req);
     g_free(places);
 }
 
+/* Labels read without a halo where the ground under them is light enough;
+ * elsewhere, and only there, they get one. */
+static void set_halos(crpv_map *map)
+{
+    crpv_scene *sc = map->scene;
+    for (size_t i = 0; i < crpv_scene_count(sc); i++) {
+        crpv_item *t = crpv_scene_nth(sc, i);
+        if (t->kind != CRPV_ITEM_TEXT || t->role == CRPV_ROLE_MARKER)
+            continue;
+        bool need = ground_contrast(sc, i) < CRPV_TEXT_CONTRAST;
+        crpv_scene_nth(sc, i)->halo = need;
+    }
+}
+
 crpv_map *crpv_map_compose(const crpv_map_input *in, double width, double tolerance,
                            GError **error)
+{
+    return crpv_map_compose_for(in, NULL, width, tolerance, error);
+}
+
+crpv_map *crpv_map_compose_for(const crpv_map_input *in, const char *centre, double width,
+                               double tolerance, GError **error)
 {
     const crpv_style *st = in->style;
     double k = width / st->map_width;
@@ -738,6 +1133,16 @@ crpv_map *crpv_map_compose(const crpv_map_input *in, double width, double tolera
     map->projections = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                              (GDestroyNotify)crpv_projection_free);
     map->scene = crpv_scene_new(width, st->map_height * k);
+    if (centre) {
+        for (size_t i = 0; i < crpv_directory_count(in->directory); i++)
+            if (strcmp(crpv_directory_nth(in->directory, i)->id, centre) == 0)
+                map->emph = crpv_directory_nth(in->directory, i);
+        if (!map->emph) {
+            g_set_error(error, MAP_ERROR, 2, "centre « %s » absent de l’annuaire", centre);
+            crpv_map_free(map);
+            return NULL;
+        }
+    }
     if (!add_frames(map, in, k, tolerance, error)) {
         crpv_map_free(map);
         return NULL;
@@ -748,11 +1153,26 @@ crpv_map *crpv_map_compose(const crpv_map_input *in, double width, double tolera
     draw_territories(map, in, k);
     GArray *obstacles = g_array_new(FALSE, TRUE, sizeof(crpv_obstacle));
     draw_frames(map, in, k, obstacles);
-    draw_legend_and_credit(map, in, k, obstacles);
+    draw_scale_note(map, in, k, obstacles);
     GArray *markers = g_array_new(FALSE, TRUE, sizeof(marker));
     place_markers(map, in, k, markers);
     separate_markers(markers, marker_radius * k);
+    /* A marker pushed apart, or at the very edge of the land, stays
+     * wholly inside its frame. */
+    for (guint i = 0; i < markers->len; i++) {
+        marker *m = &g_array_index(markers, marker, i);
+        crpv_rect c = m->frame ? nth_frame(map, m->frame)->content
+                               : (crpv_rect){0, 0, crpv_scene_width(map->scene),
+                                             crpv_scene_height(map->scene)};
+        c = crpv_rect_inflate(c, -(marker_radius + 1) * k);
+        m->at.x = fmin(fmax(m->at.x, c.x0), c.x1);
+        m->at.y = fmin(fmax(m->at.y, c.y0), c.y1);
+    }
+    for (guint i = 0; i < markers->len; i++)
+        map->marks_used[marker_kind(map, g_array_index(markers, marker, i).centre)] = true;
+    draw_legend_and_credit(map, in, k, obstacles);
     draw_markers(map, in, k, markers, obstacles);
+    set_halos(map);
     for (guint i = 0; i < markers->len; i++)
         g_free(g_array_index(markers, marker, i).label);
     g_array_free(markers, TRUE);

@@ -23,6 +23,10 @@ typedef struct {
     PangoContext *ctx;
 } crpv_map_input;
 
+/* The Île-de-France inset's scale, in multiples of metropolitan France's,
+ * when its frame leaves room for every centre it holds. */
+#define CRPV_MAP_IDF_ZOOM 4.2
+
 typedef struct {
     size_t vertices_in, vertices_out; /* simplification */
     size_t labels_unplaced;           /* labels with no free place (0 when all clear) */
@@ -36,6 +40,11 @@ typedef struct crpv_map crpv_map;
  * PROJ refuses, a territory missing from the boundaries). */
 crpv_map *crpv_map_compose(const crpv_map_input *in, double width, double tolerance,
                            GError **error);
+/* The same map made for one centre's own page: the centre of id CENTRE
+ * (borrowed), its territory and marker in their colours, every other
+ * muted. NULL with ERROR set as above, or when no centre has that id. */
+crpv_map *crpv_map_compose_for(const crpv_map_input *in, const char *centre, double width,
+                               double tolerance, GError **error);
 void crpv_map_free(crpv_map *map); /* NULL is fine */
 
 const crpv_scene *crpv_map_scene(const crpv_map *map); /* borrowed */
@@ -46,6 +55,8 @@ crpv_map_stats crpv_map_get_stats(const crpv_map *map);
 size_t crpv_map_frame_count(const crpv_map *map);
 const char *crpv_map_frame_code(const crpv_map *map, size_t i); /* borrowed */
 crpv_rect crpv_map_frame_rect(const crpv_map *map, size_t i);
+/* The scale of frame I: map points per kilometre on the ground. */
+double crpv_map_frame_scale(const crpv_map *map, size_t i);
 /* Where the point LON, LAT falls on the map in frame I, by the same
  * projection the map uses. False when the frame's projection fails. */
 bool crpv_map_locate(const crpv_map *map, size_t frame, double lon, double lat, crpv_point *out);

@@ -373,3 +373,72 @@ bool crpv_shape_near(const crpv_shape *shape, crpv_point p, double distance)
     }
     return false;
 }
+
+/* Sutherland-Hodgman against one edge of a rectangle: SIDE 0..3 is
+ * x >= x0, x <= x1, y >= y0, y <= y1. */
+static bool inside_edge(crpv_point p, crpv_rect r, int side)
+{
+    switch (side) {
+    case 0:
+        return p.x >= r.x0;
+    case 1:
+        return p.x <= r.x1;
+    case 2:
+        return p.y >= r.y0;
+    default:
+        return p.y <= r.y1;
+    }
+}
+
+static crpv_point cross_edge(crpv_point a, crpv_point b, crpv_rect r, int side)
+{
+    double t;
+    if (side < 2) {
+        double x = side == 0 ? r.x0 : r.x1;
+        t = (x - a.x) / (b.x - a.x);
+        return (crpv_point){x, a.y + t * (b.y - a.y)};
+    }
+    double y = side == 2 ? r.y0 : r.y1;
+    t = (y - a.y) / (b.y - a.y);
+    return (crpv_point){a.x + t * (b.x - a.x), y};
+}
+
+crpv_shape crpv_shape_clip_rect(const crpv_shape *shape, crpv_rect r)
+{
+    crpv_shape out = {NULL, 0};
+    GArray *cur = g_array_new(FALSE, FALSE, sizeof(crpv_point));
+    GArray *next = g_array_new(FALSE, FALSE, sizeof(crpv_point));
+    for (size_t k = 0; k < shape->n_rings; k++) {
+        const crpv_ring *ring = &shape->rings[k];
+        g_array_set_size(cur, 0);
+        /* Work on the open ring: the closing point is added back. */
+        if (ring->n < 4)
+            continue;
+        g_array_append_vals(cur, ring->pts, (guint)(ring->n - 1));
+        for (int side = 0; side < 4 && cur->len; side++) {
+            g_array_set_size(next, 0);
+            for (guint i = 0; i < cur->len; i++) {
+                crpv_point a = g_array_index(cur, crpv_point, i);
+                crpv_point b = g_array_index(cur, crpv_point, (i + 1) % cur->len);
+                bool ia = inside_edge(a, r, side), ib = inside_edge(b, r, side);
+                if (ia)
+                    g_array_append_val(next, a);
+                if (ia != ib) {
+                    crpv_point c = cross_edge(a, b, r, side);
+                    g_array_append_val(next, c);
+                }
+            }
+            GArray *t = cur;
+            cur = next;
+            next = t;
+        }
+        if (cur->len < 3)
+            continue;
+        crpv_point first = g_array_index(cur, crpv_point, 0);
+        g_array_append_val(cur, first);
+        crpv_shape_add_ring(&out, (const crpv_point *)cur->data, cur->len);
+    }
+    g_array_free(cur, TRUE);
+    g_array_free(next, TRUE);
+    return out;
+}

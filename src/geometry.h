@@ -71,5 +71,9 @@ bool crpv_shape_near(const crpv_shape *shape, crpv_point p, double distance);
  * edges, found to within PRECISION (same units), as Mapbox's polylabel
  * does. For an empty shape, returns (0, 0). */
 crpv_point crpv_shape_pole(const crpv_shape *shape, double precision);
+/* SHAPE cut to the rectangle R (Sutherland-Hodgman, ring by ring): a new
+ * shape for crpv_shape_clear(), empty when nothing of SHAPE lies in R.
+ * Fills the same area as SHAPE inside R; a cut ring runs along R's edge. */
+crpv_shape crpv_shape_clip_rect(const crpv_shape *shape, crpv_rect r);
 
 #endif

@@ -10,6 +10,7 @@ typedef struct {
     const crpv_scene **pages; /* owned array of borrowed scenes */
     size_t n_pages;
     double scale;
+    int density;              /* PNG: times the size SCALE gives */
     crpv_pdf_info info;       /* strings owned */
     const crpv_style *style;  /* JOB_PRINT_PDF, borrowed */
     char *icc_path;           /* JOB_PRINT_PDF, owned, may be NULL */
@@ -52,7 +53,8 @@ static void run_job(job *j, PangoContext *ctx)
 {
     switch (j->kind) {
     case JOB_PNG:
-        j->bytes = crpv_output_png(j->name, j->pages[0], ctx, j->scale, NULL, NULL, &j->error);
+        j->bytes = crpv_output_png_density(j->name, j->pages[0], ctx, j->scale, j->density, NULL,
+                                           NULL, &j->error);
         break;
     case JOB_SVG:
         j->bytes = crpv_output_svg(j->name, j->pages[0], ctx, &j->error);
@@ -141,8 +143,15 @@ static job *job_new(job_kind kind, const char *name, const crpv_scene *const *pa
 
 void crpv_jobs_png(crpv_jobs *jobs, const char *name, const crpv_scene *scene, double scale)
 {
+    crpv_jobs_png_density(jobs, name, scene, scale, 1);
+}
+
+void crpv_jobs_png_density(crpv_jobs *jobs, const char *name, const crpv_scene *scene,
+                           double scale, int density)
+{
     job *j = job_new(JOB_PNG, name, &scene, 1);
     j->scale = scale;
+    j->density = density;
     push(jobs, j);
 }
 

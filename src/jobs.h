@@ -21,6 +21,9 @@ crpv_jobs *crpv_jobs_new(const char *fonts_dir);
 /* Queue a file NAME. Scenes and pages are borrowed and must stay alive and
  * unchanged until crpv_jobs_finish(); strings are copied. */
 void crpv_jobs_png(crpv_jobs *jobs, const char *name, const crpv_scene *scene, double scale);
+/* A PNG DENSITY times the size SCALE gives (crpv_output_png_density). */
+void crpv_jobs_png_density(crpv_jobs *jobs, const char *name, const crpv_scene *scene,
+                           double scale, int density);
 void crpv_jobs_svg(crpv_jobs *jobs, const char *name, const crpv_scene *scene);
 void crpv_jobs_pdf(crpv_jobs *jobs, const char *name, const crpv_scene *const *pages, size_t n,
                    const crpv_pdf_info *info);

@@ -139,7 +139,7 @@ static bool segments_cross(crpv_point a, crpv_point b, crpv_point c, crpv_point 
 
 static bool obstacle_is_foreign(const crpv_obstacle *o, const crpv_label_request *r)
 {
-    return o->frame == -1 || o->frame != r->frame;
+    return o->frame < 0 || o->frame != r->frame;
 }
 
 /* Candidates. */
@@ -243,6 +243,17 @@ static double crowding_penalty(const placer *p, size_t i, const candidate *c)
     return sum;
 }
 
+/* Does the box, placed without a leader for R, sit at least as near
+ * marker M as its own (plus the margin)? */
+static bool nearer_other(const crpv_label_request *r, const crpv_label_request *m, crpv_rect box)
+{
+    if (r->no_marker || m->no_marker || m == r)
+        return false;
+    double own = distance_to_rect(box, r->anchor) - r->radius;
+    double other = distance_to_rect(box, m->anchor) - m->radius;
+    return other < own + CRPV_LABEL_NEAREST_MARGIN;
+}
+
 /* Conflicts of C, a candidate for label I, with everything fixed: bounds,
  * every marker, foreign obstacles. */
 static int static_conflicts(const placer *p, size_t i, const candidate *c)
@@ -251,6 +262,10 @@ static int static_conflicts(const placer *p, size_t i, const candidate *c)
     int bad = 0;
     if (!rect_inside(r->bounds, c->box, 1e-9))
         bad += 2;
+    if (!c->leader)
+        for (size_t k = 0; k < p->n_near; k++)
+            if (nearer_other(r, &p->req[p->near[k]], c->box))
+                bad++;
     crpv_rect padded = inflate(c->box, PAD);
     for (size_t k = 0; k < p->n_near; k++) {
         size_t j = p->near[k];
@@ -266,7 +281,8 @@ static int static_conflicts(const placer *p, size_t i, const candidate *c)
         if (!obstacle_is_foreign(o, r))
             continue;
         if (rects_overlap(padded, o->box) ||
-            (c->leader && segment_crosses_rect(c->from, c->to, o->box)))
+            (c->leader && o->frame != CRPV_OBSTACLE_LINE &&
+             segment_crosses_rect(c->from, c->to, o->box)))
             bad++;
     }
     return bad;
@@ -583,6 +599,8 @@ bool crpv_labels_check(const crpv_label_request *requests, size_t n, const crpv_
             if (disc_overlaps_rect(requests[j].anchor, requests[j].radius, box))
                 return false;
             if (j > i && rects_overlap(box, places[j].box))
+                return false;
+            if (j != i && !pl->leader && nearer_other(r, &requests[j], pl->box))
                 return false;
             if (j != i && pl->leader) {
                 if (segment_crosses_rect(pl->leader_from, pl->leader_to,

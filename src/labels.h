@@ -15,14 +15,20 @@ typedef struct {
     double height;
     crpv_rect bounds;  /* the label must lie inside (its frame, or the map) */
     int frame;         /* the frame the marker is in */
+    bool no_marker;    /* a place name: ANCHOR is a point of its territory, not a marker,
+                        * so no label is measured against it */
 } crpv_label_request;
 
 /* An area labels must avoid: a frame (except for the labels of that same
  * frame), a title, the legend, the credit line. */
 typedef struct {
     crpv_rect box;
-    int frame;         /* labels of this frame may sit inside it; -1: none may */
+    int frame;         /* labels of this frame may sit inside it; -1: none may;
+                        * CRPV_OBSTACLE_LINE: none may, but leaders may cross it */
 } crpv_obstacle;
+/* A thin obstacle, a line drawn on the map (the edge of a box pointing at
+ * an inset): no label over it, leaders across it allowed. */
+#define CRPV_OBSTACLE_LINE (-2)
 
 typedef struct {
     crpv_rect box;         /* where the label goes */
@@ -32,6 +38,11 @@ typedef struct {
     bool placed;           /* false: no free place was found; BOX is the least bad */
 } crpv_label_place;
 
+/* A label without a leader is always nearer its own marker than any other,
+ * by this much at least (points, between the marker's rim and the box):
+ * a reader pairs a name with the nearest disc. */
+#define CRPV_LABEL_NEAREST_MARGIN 1.5
+
 /* Places the N labels of REQUESTS, writing N results to OUT. Deterministic:
  * the same requests give the same places. Returns the number of labels for
  * which no free place was found (0 when every label is clear). */
@@ -40,8 +51,9 @@ size_t crpv_labels_place(const crpv_label_request *requests, size_t n,
                          crpv_label_place *out);
 
 /* True when no two of the N placed boxes overlap, no box overlaps a marker
- * of REQUESTS nor a foreign obstacle, and no leader crosses another
- * label (the checks the tests make). */
+ * of REQUESTS nor a foreign obstacle, no leader crosses another label, and
+ * every label without a leader is nearer its own marker than any other
+ * (the checks the tests make). */
 bool crpv_labels_check(const crpv_label_request *requests, size_t n,
                        const crpv_obstacle *obstacles, size_t n_obstacles,
                        const crpv_label_place *places);

@@ -338,8 +338,8 @@ static void png_flush(png_structp png)
 
 /* An indexed PNG of the opaque image SURFACE. A map is a few flat colours
  * and their anti-aliased edges: colours are counted in 15-bit buckets, the
- * 256 most frequent buckets become the palette (each the first colour seen
- * in it, so that a flat fill keeps its exact colour) and every other
+ * 256 most frequent buckets become the palette (each its most frequent
+ * colour, so that a flat fill keeps its exact colour) and every other
  * bucket takes its nearest entry. The result is a third of Cairo's RGB
  * PNG and several times faster to compress. NULL on a libpng failure. */
 static GByteArray *encode_png(cairo_surface_t *surface)
@@ -348,20 +348,31 @@ static GByteArray *encode_png(cairo_surface_t *surface)
     int stride = cairo_image_surface_get_stride(surface);
     const unsigned char *data = cairo_image_surface_get_data(surface);
     enum { BUCKETS = 1 << 15 };
-    /* Per bucket, its count and the first colour seen in it: a flat fill
-     * keeps its exact colour, and the tables stay small enough for the
-     * cache. */
+    /* Per bucket, its count and its colour; the tables stay small enough
+     * for the cache. */
     guint32 *count = g_new0(guint32, BUCKETS);
     guint32 *colour = g_new(guint32, BUCKETS);
+    /* Each bucket's colour is its most frequent one (Boyer-Moore's
+     * majority vote): an anti-aliased pixel seen first must not stand for
+     * a whole flat fill of its bucket (a pink edge for a near-white fill). */
+    guint32 *votes = g_new0(guint32, BUCKETS);
     for (int y = 0; y < h; y++) {
         const uint32_t *row = (const uint32_t *)(data + (size_t)y * stride);
         for (int x = 0; x < w; x++) {
             uint32_t p = row[x];
             unsigned k = ((p >> 19) & 0x1f) << 10 | ((p >> 11) & 0x1f) << 5 | ((p >> 3) & 0x1f);
-            if (count[k]++ == 0)
+            count[k]++;
+            if (votes[k] == 0) {
                 colour[k] = p;
+                votes[k] = 1;
+            } else if (colour[k] == p) {
+                votes[k]++;
+            } else {
+                votes[k]--;
+            }
         }
     }
+    g_free(votes);
     /* The most frequent buckets, ties broken by bucket number. */
     int *order = g_new(int, BUCKETS);
     int used = 0;
@@ -453,8 +464,17 @@ void crpv_output_png_size(const crpv_scene *scene, double scale, int *width, int
 GByteArray *crpv_output_png(const char *name, const crpv_scene *scene, PangoContext *ctx,
                             double scale, int *width, int *height, GError **error)
 {
+    return crpv_output_png_density(name, scene, ctx, scale, 1, width, height, error);
+}
+
+GByteArray *crpv_output_png_density(const char *name, const crpv_scene *scene, PangoContext *ctx,
+                                    double scale, int density, int *width, int *height,
+                                    GError **error)
+{
     int w = 0, h = 0;
     crpv_output_png_size(scene, scale, &w, &h);
+    w *= density;
+    h *= density;
     if (w <= 0 || h <= 0 || w > 30000 || h > 30000) {
         g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
                     "%s : taille d’image impossible (%d × %d pixels)", name, w, h);

@@ -47,6 +47,11 @@ GByteArray *crpv_output_svg(const char *name, const crpv_scene *scene, PangoCont
  * indexed PNG; its size in pixels goes to WIDTH and HEIGHT when not NULL: */
 GByteArray *crpv_output_png(const char *name, const crpv_scene *scene, PangoContext *ctx,
                             double scale, int *width, int *height, GError **error);
+/* The same at DENSITY (1, 2, 3...) times the size it has at SCALE: a
+ * carte@2x.png exactly twice carte.png's width and height. */
+GByteArray *crpv_output_png_density(const char *name, const crpv_scene *scene, PangoContext *ctx,
+                                    double scale, int density, int *width, int *height,
+                                    GError **error);
 /* The size in pixels of SCENE rasterised at SCALE. */
 void crpv_output_png_size(const crpv_scene *scene, double scale, int *width, int *height);
 /* Renames every file into place. */

@@ -68,16 +68,15 @@ static void draw_text(cairo_t *cr, const crpv_item *item, PangoContext *ctx)
                                                item->justify, item->line_height);
     cairo_move_to(cr, item->box.x0, item->box.y0);
     if (item->halo) {
-        /* The halo is the text itself in white, shifted around a circle of
-         * 0.7 point: the same look as stroking the glyph outlines, for the
-         * cost of drawing text, where outlines made the map's PDF three
-         * times slower to write. */
-        cairo_set_source_rgba(cr, 1, 1, 1, 0.9);
-        for (int i = 0; i < 8; i++) {
-            double a = i * G_PI / 4;
-            cairo_move_to(cr, item->box.x0 + 0.7 * cos(a), item->box.y0 + 0.7 * sin(a));
-            pango_cairo_show_layout(cr, layout);
-        }
+        /* One outline of the glyphs, stroked once under them: a path, not
+         * text, so that the PDF's text layer holds each label once. */
+        cairo_save(cr);
+        pango_cairo_layout_path(cr, layout);
+        cairo_set_source_rgb(cr, 1, 1, 1);
+        cairo_set_line_width(cr, 1.6);
+        cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+        cairo_stroke(cr);
+        cairo_restore(cr);
         cairo_move_to(cr, item->box.x0, item->box.y0);
     }
     set_color(cr, item->fill);

@@ -2,6 +2,8 @@
 
 #include <glib.h>
 
+#include "color.h"
+
 struct crpv_scene {
     double width, height;
     GArray *items; /* of crpv_item, each owning its strings and shape */
@@ -159,4 +161,35 @@ crpv_color crpv_color_rgb(unsigned hex)
 crpv_color crpv_color_none(void)
 {
     return (crpv_color){0, 0, 0, 0};
+}
+
+crpv_color crpv_scene_color_at(const crpv_scene *scene, crpv_point p, size_t before)
+{
+    crpv_color c = crpv_color_rgb(0xffffff);
+    for (size_t i = 0; i < before && i < scene->items->len; i++) {
+        const crpv_item *it = &g_array_index(scene->items, crpv_item, i);
+        if (it->fill.a <= 0)
+            continue;
+        bool hit = false;
+        switch (it->kind) {
+        case CRPV_ITEM_SHAPE:
+            /* BOX, when set, bounds the shape: a quick refusal. */
+            hit = (it->box.x1 <= it->box.x0 || crpv_rect_contains_point(it->box, p)) &&
+                  crpv_shape_contains(&it->shape, p);
+            break;
+        case CRPV_ITEM_RECT:
+            hit = crpv_rect_contains_point(it->box, p);
+            break;
+        case CRPV_ITEM_DISC:
+            hit = (p.x - it->center.x) * (p.x - it->center.x) +
+                      (p.y - it->center.y) * (p.y - it->center.y) <=
+                  it->radius * it->radius;
+            break;
+        default:
+            break;
+        }
+        if (hit)
+            c = crpv_color_over(it->fill, c);
+    }
+    return c;
 }

@@ -46,6 +46,8 @@ typedef enum {
     CRPV_ROLE_BODY,
     CRPV_ROLE_ENTRY,       /* a directory entry; KEY = centre id */
     CRPV_ROLE_CROP_MARK,
+    CRPV_ROLE_NOTE,        /* a note on the map (« Échelles différentes ») */
+    CRPV_ROLE_PLACE_NAME,  /* the name of a territory without a centre; KEY = its code */
 } crpv_role;
 
 /* One item. Strings and SHAPE are owned by the scene. */
@@ -56,14 +58,16 @@ typedef struct {
     crpv_color stroke;
     double line_width;
     crpv_shape shape;      /* SHAPE, POLYLINE */
-    crpv_rect box;         /* RECT, LINK, TEXT (y1 = bottom of the laid-out text), DISC bounds */
+    crpv_rect box;         /* RECT, LINK, TEXT (y1 = bottom of the laid-out text), DISC bounds;
+                            * for a SHAPE, its bounding box when set */
     crpv_point center;     /* DISC */
     double radius;         /* DISC */
     char *text;            /* TEXT: Pango markup; MARKER: its number; OUTLINE: title; TAG: name */
     char *font;            /* TEXT: Pango font description, "Lato Bold 7.5" */
     int align;             /* TEXT: 0 left, 1 centre, 2 right */
     bool justify;          /* TEXT */
-    bool halo;             /* TEXT: a thin light outline around glyphs, for labels on a map */
+    bool halo;             /* TEXT: one light outline of the glyphs, drawn under them, where
+                            * the ground under a map's label is too dark for its text */
     double line_height;    /* TEXT: line spacing factor, 0 = the font's own */
     int level;             /* OUTLINE */
     char *uri;             /* LINK, or a link on any item (SVG <a>, HTML <area>) */
@@ -105,6 +109,11 @@ void crpv_scene_append(crpv_scene *dst, const crpv_scene *src, double dx, double
 
 size_t crpv_scene_count(const crpv_scene *scene);
 crpv_item *crpv_scene_nth(const crpv_scene *scene, size_t i); /* borrowed */
+
+/* The colour an eye sees at P once the fills of items 0 .. BEFORE - 1
+ * (shapes, rectangles, discs) are painted over white: what lies under an
+ * item added at BEFORE. Text, lines and strokes are left out. */
+crpv_color crpv_scene_color_at(const crpv_scene *scene, crpv_point p, size_t before);
 
 crpv_color crpv_color_rgb(unsigned hex); /* 0xRRGGBB, opaque */
 crpv_color crpv_color_none(void);

@@ -1,5 +1,7 @@
 #include "style.h"
 
+#include "color.h"
+
 #include <math.h>
 #include <stddef.h>
 #include <string.h>
@@ -19,14 +21,14 @@ static const struct {
     {"03", "Guyane", "EPSG:2972", {0, 160, 84, 248}},
     {"04", "La Réunion", "EPSG:2975", {0, 256, 84, 328}},
     {"06", "Mayotte", "EPSG:4471", {0, 336, 84, 408}},
-    {"idf", "Île-de-France", "EPSG:2154", {92, 0, 190, 88}},
+    {"idf", "Île-de-France", "EPSG:2154", {92, 214, 200, 352}},
 };
 
 /* The keys of [couleurs], where each lives in the style, and its print
- * value when the screen value is the default one: the network's
- * raspberry as a two-ink red, black text and the markers on the black
- * plate alone (the white numbers knocked out of them stay sharp whatever
- * the registration), light tints without black. */
+ * value for the default screen value: the network's raspberry as a
+ * three-ink red, its derived fills likewise without cyan, black text and
+ * labels on the black plate alone, near-white fills without black. A
+ * colour derived from the raspberry (the markers) takes its print value. */
 static const struct {
     const char *key;
     size_t offset;
@@ -34,13 +36,15 @@ static const struct {
     crpv_cmyk print;
 } color_keys[] = {
     {"principale", offsetof(crpv_style, primary), true, {0, 95, 45, 10}},
-    {"secondaire", offsetof(crpv_style, secondary), true, {0, 35, 10, 0}},
-    {"neutre", offsetof(crpv_style, neutral), true, {0, 2, 6, 12}},
+    {"actif", offsetof(crpv_style, served), true, {0, 45, 25, 25}},
+    {"secondaire", offsetof(crpv_style, secondary), true, {0, 87, 56, 55}},
+    {"neutre", offsetof(crpv_style, neutral), true, {0, 0, 2, 3}},
     {"frontieres", offsetof(crpv_style, border), true, {0, 0, 0, 0}},
     {"texte", offsetof(crpv_style, text), true, {0, 0, 0, 100}},
     {"mer", offsetof(crpv_style, sea), false, {0, 0, 0, 0}},
-    {"marqueur", offsetof(crpv_style, marker), true, {0, 0, 0, 100}},
+    {"marqueur", offsetof(crpv_style, marker), true, {0, 95, 45, 10}},
     {"texte_marqueur", offsetof(crpv_style, marker_text), true, {0, 0, 0, 0}},
+    {"texte_carte", offsetof(crpv_style, map_text), true, {0, 0, 0, 100}},
     {"marqueur_prefiguration", offsetof(crpv_style, marker_pending), true, {0, 0, 0, 50}},
 };
 
@@ -49,12 +53,83 @@ static crpv_color *color_field(crpv_style *s, size_t i)
     return (crpv_color *)((char *)s + color_keys[i].offset);
 }
 
+static bool same_screen(crpv_color a, crpv_color b)
+{
+    return a.r == b.r && a.g == b.g && a.b == b.b && a.a == b.a;
+}
+
+/* After the colours are read and derived: each print value belongs to
+ * its screen value; a colour whose screen value changed without a print
+ * value (set, or derived from a new raspberry) has none, and goes through
+ * the profile, except the markers, which follow the raspberry's. */
 static void refresh_print_colors(crpv_style *s)
 {
     G_STATIC_ASSERT(G_N_ELEMENTS(color_keys) == G_N_ELEMENTS(s->print_colors));
     s->n_print_colors = G_N_ELEMENTS(color_keys);
-    for (size_t i = 0; i < s->n_print_colors; i++)
-        s->print_colors[i].screen = *color_field(s, i);
+    for (size_t i = 0; i < s->n_print_colors; i++) {
+        crpv_print_color *pc = &s->print_colors[i];
+        crpv_color now = *color_field(s, i);
+        if (!same_screen(now, pc->screen) && !pc->declared)
+            pc->has_print = false;
+        pc->screen = now;
+    }
+    crpv_print_color *marker = &s->print_colors[7], *primary = &s->print_colors[0];
+    if (!marker->declared && same_screen(marker->screen, primary->screen)) {
+        marker->print = primary->print;
+        marker->has_print = primary->has_print;
+    }
+}
+
+/* The colours not set by the style, derived from the network's colour so
+ * that changing it alone keeps the map readable. The served fill is the
+ * tint of PRIMARY (or shade, for a pale one) that best clears both the
+ * contrast with the neutral fill and with the labels' text; the
+ * préfiguration fill, the lightest shade of PRIMARY that clears the
+ * contrast with both other classes. All under the three visions. With
+ * three classes 3:1 apart and dark labels readable on the served fill,
+ * the préfiguration class has to be the dark one. */
+static void derive_colors(crpv_style *s, bool served_set, bool secondary_set, bool marker_set)
+{
+    const crpv_color white = crpv_color_rgb(0xffffff), black = crpv_color_rgb(0);
+    if (!marker_set)
+        s->marker = s->primary;
+    if (!served_set) {
+        /* A hue that colour-blind eyes see lighter or darker than others
+         * (orange, red) may have no tint that clears both: it is then
+         * greyed a little, as little as needed. */
+        double best = -1;
+        for (int sat = 10; sat >= 0 && best < 1.02; sat -= 2) {
+            double l = crpv_color_luminance(s->primary);
+            double g = l <= 0.0031308 ? l * 12.92 : 1.055 * pow(l, 1 / 2.4) - 0.055;
+            crpv_color base = crpv_color_mix((crpv_color){g, g, g, 1}, s->primary, sat / 10.0);
+            for (int i = -100; i <= 200; i++) {
+                crpv_color c = i < 0 ? crpv_color_mix(base, black, -i / 100.0)
+                                     : crpv_color_mix(base, white, i / 200.0);
+                c = crpv_color_rgb((unsigned)lround(c.r * 255) << 16 |
+                                   (unsigned)lround(c.g * 255) << 8 |
+                                   (unsigned)lround(c.b * 255));
+                double m = fmin(crpv_color_contrast_all(c, s->neutral) / CRPV_CLASS_CONTRAST,
+                                crpv_color_contrast_all(c, s->map_text) / CRPV_TEXT_CONTRAST);
+                if (m > best) {
+                    best = m;
+                    s->served = c;
+                }
+            }
+        }
+    }
+    if (!secondary_set) {
+        s->secondary = crpv_color_mix(s->primary, black, 0.85);
+        for (int i = 0; i <= 100; i++) {
+            crpv_color c = crpv_color_mix(s->primary, black, i / 100.0);
+            c = crpv_color_rgb((unsigned)lround(c.r * 255) << 16 |
+                               (unsigned)lround(c.g * 255) << 8 | (unsigned)lround(c.b * 255));
+            if (crpv_color_contrast_all(c, s->served) >= CRPV_CLASS_CONTRAST + 0.05 &&
+                crpv_color_contrast_all(c, s->neutral) >= CRPV_CLASS_CONTRAST + 0.05) {
+                s->secondary = c;
+                break;
+            }
+        }
+    }
 }
 
 crpv_style *crpv_style_new_default(void)
@@ -68,26 +143,19 @@ crpv_style *crpv_style_new_default(void)
     s->margin_outer = 15;
     s->bleed = 3;
     s->primary = crpv_color_rgb(0xb5174f);   /* a deep raspberry, the network's */
-    s->secondary = crpv_color_rgb(0xeab3c4); /* the same, lighter: being set up */
-    s->neutral = crpv_color_rgb(0xe4e1dc);
+    s->neutral = crpv_color_rgb(0xf8f7f4);   /* nearly white: nothing there */
     s->border = crpv_color_rgb(0xffffff);
     s->text = crpv_color_rgb(0x2b2b2b);
     s->sea = crpv_color_none();
-    s->marker = crpv_color_rgb(0x1f2a44);
     s->marker_text = crpv_color_rgb(0xffffff);
-    s->marker_pending = crpv_color_rgb(0x8a8fa0);
-    for (size_t i = 0; i < G_N_ELEMENTS(color_keys); i++)
-        s->print_colors[i] = (crpv_print_color){*color_field(s, i), color_keys[i].print,
-                                                color_keys[i].has_print};
-    refresh_print_colors(s);
-    s->max_ink = 300;
+    s->map_text = crpv_color_rgb(0x111111);
     s->font_family = g_strdup("Lato");
     s->body_size = 9.5;
     s->min_directory_size = 6.5;
     s->map_width = 540;
     s->map_height = 430;
     s->metro_crs = g_strdup("EPSG:2154");
-    s->metro_frame = (crpv_rect){92, 0, 540, 408};
+    s->metro_frame = (crpv_rect){118, 0, 540, 408};
     s->n_insets = G_N_ELEMENTS(default_insets);
     s->insets = g_new0(crpv_inset_style, s->n_insets);
     for (size_t i = 0; i < s->n_insets; i++) {
@@ -104,6 +172,13 @@ crpv_style *crpv_style_new_default(void)
     s->departements_code_field = g_strdup("code");
     s->departements_name_field = g_strdup("nom");
     s->hyphen_dictionary = g_strdup("/usr/share/hyphen/hyph_fr.dic");
+    s->marker_pending = crpv_color_rgb(0x8a8fa0);
+    s->max_ink = 300;
+    derive_colors(s, false, false, false);
+    for (size_t i = 0; i < G_N_ELEMENTS(color_keys); i++)
+        s->print_colors[i] = (crpv_print_color){*color_field(s, i), color_keys[i].print,
+                                                color_keys[i].has_print, false};
+    s->n_print_colors = G_N_ELEMENTS(color_keys);
     return s;
 }
 
@@ -267,8 +342,6 @@ static void read_print_color(reader *r, crpv_style *s, size_t i)
                 screen);
         return;
     }
-    bool same = c.r == pc->screen.r && c.g == pc->screen.g && c.b == pc->screen.b &&
-                c.a == pc->screen.a;
     *color_field(s, i) = c;
     if (slash) {
         g_autofree char *print = g_strstrip(g_strdup(slash + 1));
@@ -280,8 +353,7 @@ static void read_print_color(reader *r, crpv_style *s, size_t i)
             return;
         }
         pc->has_print = true;
-    } else if (!same) {
-        pc->has_print = false;
+        pc->declared = true;
     }
 }
 
@@ -337,8 +409,8 @@ static void read_frame(reader *r, const char *group, const char *key, crpv_rect 
 static const char *const known[][16] = {
     {"page", "largeur", "hauteur", "marge_haut", "marge_bas", "marge_interieure",
      "marge_exterieure", "fond_perdu", NULL},
-    {"couleurs", "principale", "secondaire", "neutre", "frontieres", "texte", "mer", "marqueur",
-     "texte_marqueur", "marqueur_prefiguration", NULL},
+    {"couleurs", "principale", "actif", "secondaire", "neutre", "frontieres", "texte", "mer",
+     "marqueur", "texte_marqueur", "texte_carte", "marqueur_prefiguration", NULL},
     {"polices", "famille", "taille_texte", "taille_min_annuaire", NULL},
     {"carte", "largeur", "hauteur", "projection", "metropole", "etiquette", "legende", "credit",
      NULL},
@@ -402,6 +474,9 @@ crpv_style *crpv_style_parse(const char *text, size_t len, const char *path, GEr
     read_number(&r, "page", "fond_perdu", &s->bleed, 0, 20);
     for (size_t i = 0; i < G_N_ELEMENTS(color_keys); i++)
         read_print_color(&r, s, i);
+    derive_colors(s, g_key_file_has_key(kf, "couleurs", "actif", NULL),
+                  g_key_file_has_key(kf, "couleurs", "secondaire", NULL),
+                  g_key_file_has_key(kf, "couleurs", "marqueur", NULL));
     refresh_print_colors(s);
     read_text(&r, "impression", "profil", &s->icc_profile);
     if (s->icc_profile && !g_path_is_absolute(s->icc_profile)) {

@@ -27,6 +27,7 @@ typedef struct {
     crpv_color screen;
     crpv_cmyk print;
     bool has_print; /* false: the screen value only, converted by the output profile */
+    bool declared;  /* the print value was written in the style file */
 } crpv_print_color;
 
 typedef struct {
@@ -35,18 +36,23 @@ typedef struct {
     double margin_top, margin_bottom, margin_inner, margin_outer;
     double bleed;                 /* --print bleed, mm */
     /* [couleurs] */
-    crpv_color primary;           /* the network's colour: active regions, headings */
-    crpv_color secondary;         /* regions being set up */
+    crpv_color primary;           /* the network's colour: markers, served regions' outline,
+                                   * headings */
+    crpv_color served;            /* fill of regions with an active centre: by default a
+                                   * tint of PRIMARY light enough for dark labels */
+    crpv_color secondary;         /* fill of regions with a centre being set up: by default
+                                   * a shade of PRIMARY (see crpv_style_derive_colors) */
     crpv_color neutral;           /* regions without a centre */
     crpv_color border;            /* region borders */
     crpv_color text;
     crpv_color sea;               /* map background (none by default) */
-    crpv_color marker;            /* marker discs */
+    crpv_color marker;            /* marker discs: PRIMARY unless set */
     crpv_color marker_text;
-    crpv_color marker_pending;    /* marker discs of centres being set up */
+    crpv_color map_text;          /* the map's labels */
+    crpv_color marker_pending;    /* directory badges of centres being set up */
     /* The same colours for print, in the order of the keys of [couleurs];
      * refreshed by the parser. */
-    crpv_print_color print_colors[9];
+    crpv_print_color print_colors[11];
     size_t n_print_colors;
     /* [impression] */
     char *icc_profile;            /* the print shop's CMYK profile, NULL: the default */
@@ -81,6 +87,13 @@ crpv_style *crpv_style_load(const char *path, GError **error);
 /* The same from TEXT (LEN bytes), PATH used in messages only. */
 crpv_style *crpv_style_parse(const char *text, size_t len, const char *path, GError **error);
 void crpv_style_free(crpv_style *style); /* NULL is fine */
+
+/* The thresholds the map's colours are held to (QUALITY.md): contrast
+ * ratio between the fills of two classes, and of a label's text with the
+ * ground under it, under normal vision and the deuteranopia and
+ * protanopia simulations. */
+#define CRPV_CLASS_CONTRAST 3.0
+#define CRPV_TEXT_CONTRAST 4.5
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(crpv_style, crpv_style_free)
 

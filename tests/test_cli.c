@@ -182,11 +182,34 @@ static void test_build_everything(void **state)
     g_autofree char *png = g_build_filename(dir, "carte.png", NULL);
     cairo_surface_t *img = cairo_image_surface_create_from_png(png);
     assert_int_equal(cairo_image_surface_get_width(img), 1200);
+    int h1 = cairo_image_surface_get_height(img);
     cairo_surface_destroy(img);
     g_autofree char *png2 = g_build_filename(dir, "carte@2x.png", NULL);
     img = cairo_image_surface_create_from_png(png2);
+    /* Exactly twice, for srcset's 2x. */
     assert_int_equal(cairo_image_surface_get_width(img), 2400);
+    assert_int_equal(cairo_image_surface_get_height(img), 2 * h1);
     cairo_surface_destroy(img);
+
+    /* The map's PDF holds each label's text once: a halo is a path. */
+    g_autofree char *map_pdf = g_build_filename(dir, "carte.pdf", NULL);
+    g_autofree char *map_uri = g_filename_to_uri(map_pdf, NULL, NULL);
+    PopplerDocument *map_doc = poppler_document_new_from_file(map_uri, NULL, NULL);
+    assert_non_null(map_doc);
+    PopplerPage *map_page = poppler_document_get_page(map_doc, 0);
+    g_autofree char *map_text = poppler_page_get_text(map_page);
+    const char *labels[] = {"Seine-Saint-Denis", "Grand Est", "Normandie", "Essonne",
+                            "Occitanie (Toulouse)", "Corse", "Échelles différentes",
+                            "Source : IGN – Admin Express COG 2018"};
+    for (size_t i = 0; i < G_N_ELEMENTS(labels); i++) {
+        size_t count = 0;
+        for (const char *q = map_text; (q = strstr(q, labels[i])); q++)
+            count++;
+        if (count != 1)
+            fail_msg("« %s » %zu times in carte.pdf", labels[i], count);
+    }
+    g_object_unref(map_page);
+    g_object_unref(map_doc);
 
     /* The brochure, read back. */
     g_autofree char *pdf = g_build_filename(dir, "brochure.pdf", NULL);
@@ -357,6 +380,40 @@ static void test_map_formats(void **state)
     img = cairo_image_surface_create_from_png(png3);
     assert_int_equal(cairo_image_surface_get_width(img), 3600);
     cairo_surface_destroy(img);
+    tu_rmtree(dir);
+}
+
+/* map --centre ID and --each: one map per centre; an unknown id is a
+ * usage error that writes nothing. */
+static void test_centre_maps(void **state)
+{
+    (void)state;
+    g_autofree char *dir = tu_tmpdir();
+    g_autofree char *out = NULL, *err = NULL;
+    assert_int_equal(RUN(NULL, &out, &err, "map", "--centre", "inconnu", "--out", dir), 2);
+    assert_non_null(strstr(err, "centre « inconnu » inconnu de l’annuaire"));
+    g_autofree char *none = g_build_filename(dir, "carte-inconnu.png", NULL);
+    assert_false(g_file_test(none, G_FILE_TEST_EXISTS));
+    assert_int_equal(RUN(NULL, NULL, NULL, "build", "--centre", "oriv", "--out", dir), 2);
+    assert_int_equal(RUN(NULL, NULL, NULL, "map", "-q", "--centre", "oriv", "--out", dir), 0);
+    const char *names[] = {"carte-oriv.png", "carte-oriv.svg"};
+    for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
+        g_autofree char *p = g_build_filename(dir, names[i], NULL);
+        assert_true(g_file_test(p, G_FILE_TEST_IS_REGULAR));
+    }
+    g_autofree char *main_png = g_build_filename(dir, "carte.png", NULL);
+    assert_false(g_file_test(main_png, G_FILE_TEST_EXISTS));
+    assert_int_equal(RUN(NULL, NULL, NULL, "map", "-q", "--each", "--format", "svg", "--out", dir),
+                     0);
+    g_autofree char *csv = tu_read_source("data/centres.csv", NULL);
+    g_auto(GStrv) rows = g_strsplit(csv, "\n", -1);
+    for (char **row = rows + 1; *row && **row; row++) {
+        g_autofree char *id = g_strndup(*row, strcspn(*row, ","));
+        g_autofree char *name = g_strdup_printf("carte-%s.svg", id);
+        g_autofree char *p = g_build_filename(dir, name, NULL);
+        if (!g_file_test(p, G_FILE_TEST_IS_REGULAR))
+            fail_msg("missing %s", name);
+    }
     tu_rmtree(dir);
 }
 
@@ -631,6 +688,7 @@ int main(void)
         cmocka_unit_test(test_reproducible),
         cmocka_unit_test(test_failures_keep_previous_outputs),
         cmocka_unit_test(test_map_formats),
+        cmocka_unit_test(test_centre_maps),
         cmocka_unit_test(test_placeholders_follow_directory),
         cmocka_unit_test(test_print_version),
         cmocka_unit_test(test_web_map),

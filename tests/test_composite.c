@@ -5,7 +5,9 @@
 #include <math.h>
 #include <string.h>
 
+#include "color.h"
 #include "composite.h"
+#include "labels.h"
 #include "mapfixture.h"
 
 static size_t frame_index(const crpv_map *map, const char *code)
@@ -58,11 +60,14 @@ static void test_frames(void **state)
 
     size_t n_metro = 0;
     const crpv_shape *metro = crpv_map_frame_shapes(map, 0, &n_metro);
-    assert_int_equal(n_metro, 13);
+    /* 12 regions, Île-de-France by its 8 départements as in its inset. */
+    assert_int_equal(n_metro, 20);
+    double W = crpv_scene_width(crpv_map_scene(map)), H = crpv_scene_height(crpv_map_scene(map));
     for (size_t i = 1; i < 7; i++) {
         crpv_rect fi = crpv_map_frame_rect(map, i);
         /* Frames never cover metropolitan land, nor one another. */
-        assert_false(rect_covers(fi, metro, n_metro));
+        if (rect_covers(fi, metro, n_metro))
+            fail_msg("frame %s covers metropolitan land", crpv_map_frame_code(map, i));
         for (size_t j = i + 1; j < 7; j++)
             assert_false(crpv_rect_intersects(fi, crpv_map_frame_rect(map, j)));
         /* Each territory's outline falls inside its frame. */
@@ -70,7 +75,23 @@ static void test_frames(void **state)
         const crpv_shape *shapes = crpv_map_frame_shapes(map, i, &n);
         assert_true(n >= 1);
         for (size_t s = 0; s < n; s++)
-            assert_true(crpv_rect_contains_rect(fi, crpv_shape_bbox(&shapes[s])));
+            if (shapes[s].n_rings)
+                assert_true(crpv_rect_contains_rect(fi, crpv_shape_bbox(&shapes[s])));
+        /* Every frame wholly inside the image, its stroke included. */
+        assert_true(crpv_rect_contains_rect((crpv_rect){0, 0, W, H},
+                                            crpv_rect_inflate(fi, 0.25)));
+    }
+    /* Overseas insets in INSEE order, with their names. */
+    const char *titles[] = {"Guadeloupe", "Martinique", "Guyane", "La Réunion", "Mayotte"};
+    const crpv_scene *sc = crpv_map_scene(map);
+    for (size_t i = 0; i < 5; i++) {
+        bool named = false;
+        for (size_t j = 0; j < crpv_scene_count(sc); j++) {
+            const crpv_item *it = crpv_scene_nth(sc, j);
+            named = named || (it->role == CRPV_ROLE_FRAME_TITLE && it->frame == (int)i + 1 &&
+                              strcmp(it->text, titles[i]) == 0);
+        }
+        assert_true(named);
     }
     size_t n_idf = 0;
     crpv_map_frame_shapes(map, frame_index(map, "idf"), &n_idf);
@@ -119,11 +140,11 @@ static void test_fills_by_status(void **state)
     const crpv_style *st = f->style;
     const crpv_item *it = find_item(sc, CRPV_ROLE_REGION, "84", CRPV_ITEM_SHAPE);
     assert_non_null(it);
-    assert_true(same_color(it->fill, st->primary));
+    assert_true(same_color(it->fill, st->served));
     assert_non_null(it->uri);
     /* Served by RésO Villes, based in Nantes. */
     assert_true(same_color(find_item(sc, CRPV_ROLE_REGION, "52", CRPV_ITEM_SHAPE)->fill,
-                           st->primary));
+                           st->served));
     assert_true(same_color(find_item(sc, CRPV_ROLE_REGION, "01", CRPV_ITEM_SHAPE)->fill,
                            st->secondary));
     assert_true(same_color(find_item(sc, CRPV_ROLE_REGION, "94", CRPV_ITEM_SHAPE)->fill,
@@ -131,17 +152,39 @@ static void test_fills_by_status(void **state)
     const char *served[] = {"75", "93", "95", "91"};
     for (size_t i = 0; i < 4; i++)
         assert_true(same_color(
-            find_item(sc, CRPV_ROLE_DEPARTEMENT, served[i], CRPV_ITEM_SHAPE)->fill, st->primary));
+            find_item(sc, CRPV_ROLE_DEPARTEMENT, served[i], CRPV_ITEM_SHAPE)->fill, st->served));
     assert_true(same_color(find_item(sc, CRPV_ROLE_DEPARTEMENT, "92", CRPV_ITEM_SHAPE)->fill,
                            st->neutral));
     bool credit = false;
     for (size_t i = 0; i < crpv_scene_count(sc); i++) {
         const crpv_item *c = crpv_scene_nth(sc, i);
-        if (c->role == CRPV_ROLE_CREDIT && strstr(c->text, "Admin Express COG 2018"))
+        if (c->role == CRPV_ROLE_CREDIT && strstr(c->text, "Source : IGN – Admin Express COG 2018")) {
             credit = crpv_rect_contains_rect((crpv_rect){0, 0, 540, crpv_scene_height(sc)},
                                              c->box);
+            PangoFontDescription *fd = pango_font_description_from_string(c->font);
+            assert_true(pango_font_description_get_size(fd) >= 6 * PANGO_SCALE);
+            pango_font_description_free(fd);
+        }
     }
     assert_true(credit);
+    /* The main map and the inset say the same of every département. */
+    size_t idf = frame_index(map, "idf");
+    for (size_t i = 0; i < crpv_scene_count(sc); i++) {
+        const crpv_item *a = crpv_scene_nth(sc, i);
+        if (a->role != CRPV_ROLE_DEPARTEMENT || a->frame != 0)
+            continue;
+        for (size_t j = 0; j < crpv_scene_count(sc); j++) {
+            const crpv_item *b = crpv_scene_nth(sc, j);
+            if (b->role == CRPV_ROLE_DEPARTEMENT && b->frame == (int)idf &&
+                strcmp(a->key, b->key) == 0)
+                assert_true(same_color(a->fill, b->fill));
+        }
+    }
+    /* Corse, without a centre, is named as such. */
+    const crpv_item *corse = find_item(sc, CRPV_ROLE_PLACE_NAME, "94", CRPV_ITEM_TEXT);
+    assert_non_null(corse);
+    assert_non_null(strstr(corse->text, "Corse"));
+    assert_non_null(strstr(corse->text, "sans centre"));
     mapfix_free(f);
 }
 
@@ -173,7 +216,7 @@ static void check_markers_and_labels(const mapfix *f, const crpv_map *map)
             assert_true(best > -1.5);
             g_array_append_val(discs, *it);
             seen++;
-        } else if (it->role == CRPV_ROLE_LABEL) {
+        } else if (it->role == CRPV_ROLE_LABEL || it->role == CRPV_ROLE_PLACE_NAME) {
             g_array_append_val(labels, *it);
         }
     }
@@ -193,6 +236,37 @@ static void check_markers_and_labels(const mapfix *f, const crpv_map *map)
             assert_true(
                 crpv_rect_contains_rect(crpv_map_frame_rect(map, (size_t)la->frame), la->box));
     }
+    /* A label is nearer its own marker than any other, or has a leader. */
+    for (guint a = 0; a < labels->len; a++) {
+        const crpv_item *la = &g_array_index(labels, crpv_item, a);
+        if (la->role == CRPV_ROLE_PLACE_NAME ||
+            find_item(sc, CRPV_ROLE_LEADER, la->key, CRPV_ITEM_POLYLINE))
+            continue;
+        double own = INFINITY, other = INFINITY;
+        for (guint d = 0; d < discs->len; d++) {
+            const crpv_item *di = &g_array_index(discs, crpv_item, d);
+            crpv_point q = {fmax(la->box.x0, fmin(di->center.x, la->box.x1)),
+                            fmax(la->box.y0, fmin(di->center.y, la->box.y1))};
+            double dist = hypot(q.x - di->center.x, q.y - di->center.y) - di->radius;
+            if (strcmp(di->key, la->key) == 0)
+                own = dist;
+            else
+                other = fmin(other, dist);
+        }
+        if (!(own < other))
+            fail_msg("label of %s %.1f pt from its marker, %.1f from another", la->key, own,
+                     other);
+    }
+    /* No marker touches a frame's title. */
+    for (size_t i = 0; i < crpv_scene_count(sc); i++) {
+        const crpv_item *t = crpv_scene_nth(sc, i);
+        if (t->role != CRPV_ROLE_FRAME_TITLE)
+            continue;
+        for (guint d = 0; d < discs->len; d++) {
+            const crpv_item *di = &g_array_index(discs, crpv_item, d);
+            assert_false(crpv_rect_intersects_disc(t->box, di->center, di->radius + 0.5));
+        }
+    }
     g_array_free(discs, TRUE);
     g_array_free(labels, TRUE);
     assert_int_equal(crpv_map_get_stats(map).labels_unplaced, 0);
@@ -211,13 +285,223 @@ static void test_dense_directory(void **state)
 {
     (void)state;
     mapfix *base = mapfix_load();
-    g_autofree char *csv = mapfix_synthetic_csv(base->regions, 60);
+    /* Up to more than twice the network, in metropolitan France alone. */
+    const size_t sizes[] = {20, 30, 45};
+    for (size_t i = 0; i < G_N_ELEMENTS(sizes); i++) {
+        g_autofree char *csv = mapfix_synthetic_csv(base->regions, sizes[i]);
+        mapfix *f = mapfix_load_csv(csv);
+        assert_int_equal(crpv_directory_count(f->directory), sizes[i]);
+        g_autoptr(crpv_map) map = crpv_map_compose(&f->in, 540, 0.2, NULL);
+        assert_non_null(map);
+        check_markers_and_labels(f, map);
+        mapfix_free(f);
+    }
     mapfix_free(base);
-    mapfix *f = mapfix_load_csv(csv);
-    assert_int_equal(crpv_directory_count(f->directory), 60);
+}
+
+
+/* QUALITY.md's contrasts, computed from the scene's own colours: the fill
+ * classes 3:1 apart under normal vision, deuteranopia and protanopia; every
+ * text 4.5:1 on what lies under it, or drawn with a halo; and on the shipped
+ * data, no label needs one. */
+static void test_contrasts(void **state)
+{
+    (void)state;
+    mapfix *f = mapfix_load();
     g_autoptr(crpv_map) map = crpv_map_compose(&f->in, 540, 0.2, NULL);
+    const crpv_scene *sc = crpv_map_scene(map);
+    GArray *fills = g_array_new(FALSE, FALSE, sizeof(crpv_color));
+    for (size_t i = 0; i < crpv_scene_count(sc); i++) {
+        const crpv_item *it = crpv_scene_nth(sc, i);
+        if (it->role != CRPV_ROLE_REGION && it->role != CRPV_ROLE_DEPARTEMENT)
+            continue;
+        bool known = false;
+        for (guint j = 0; j < fills->len; j++)
+            known = known || same_color(g_array_index(fills, crpv_color, j), it->fill);
+        if (!known)
+            g_array_append_val(fills, it->fill);
+    }
+    assert_int_equal(fills->len, 3); /* served, in préfiguration, none */
+    for (guint a = 0; a < fills->len; a++)
+        for (guint b = a + 1; b < fills->len; b++)
+            for (int v = 0; v < CRPV_N_VISIONS; v++) {
+                crpv_color x = crpv_color_simulate(g_array_index(fills, crpv_color, a), v);
+                crpv_color y = crpv_color_simulate(g_array_index(fills, crpv_color, b), v);
+                if (crpv_color_contrast(x, y) < 3.0)
+                    fail_msg("fills %u and %u at %.2f:1 under vision %d", a, b,
+                             crpv_color_contrast(x, y), v);
+            }
+    g_array_free(fills, TRUE);
+    size_t labels = 0, halos = 0;
+    for (size_t i = 0; i < crpv_scene_count(sc); i++) {
+        const crpv_item *t = crpv_scene_nth(sc, i);
+        if (t->kind != CRPV_ITEM_TEXT)
+            continue;
+        double worst = INFINITY;
+        for (int gy = 0; gy <= 4; gy++)
+            for (int gx = 0; gx <= 8; gx++) {
+                crpv_point p = {t->box.x0 + gx / 8.0 * (t->box.x1 - t->box.x0),
+                                t->box.y0 + gy / 4.0 * (t->box.y1 - t->box.y0)};
+                p.x = fmin(fmax(p.x, t->box.x0 + 0.2), t->box.x1 - 0.2);
+                p.y = fmin(fmax(p.y, t->box.y0 + 0.2), t->box.y1 - 0.2);
+                worst = fmin(worst, crpv_color_contrast_all(t->fill, crpv_scene_color_at(sc, p, i)));
+            }
+        if (worst < 4.5 && !t->halo)
+            fail_msg("« %s » at %.2f:1 on its ground, without a halo", t->text, worst);
+        if (t->role == CRPV_ROLE_LABEL) {
+            labels++;
+            halos += t->halo;
+        }
+    }
+    assert_int_equal(labels, 15); /* 20 centres, five named by their inset's caption */
+    assert_int_equal(halos, 0);
+    mapfix_free(f);
+
+    /* A dark fill chosen in the style: the labels on it get a halo, those
+     * elsewhere none. */
+    f = mapfix_load();
+    const char *ini = "[couleurs]\nactif = #2a2a2a\n";
+    crpv_style_free(f->style);
+    f->style = crpv_style_parse(ini, strlen(ini), "style.ini", NULL);
+    f->in.style = f->style;
+    g_autoptr(crpv_map) dark = crpv_map_compose(&f->in, 540, 0.2, NULL);
+    sc = crpv_map_scene(dark);
+    const crpv_item *on_dark = find_item(sc, CRPV_ROLE_LABEL, "labo-cites", CRPV_ITEM_TEXT);
+    assert_true(on_dark->halo);
+    const crpv_item *corse = find_item(sc, CRPV_ROLE_PLACE_NAME, "94", CRPV_ITEM_TEXT);
+    assert_false(corse->halo);
+    mapfix_free(f);
+}
+
+/* The Île-de-France inset: at least 4 times the mainland's scale, each of
+ * its centres' markers and labels inside the frame, Paris visible. */
+static void test_idf_inset(void **state)
+{
+    (void)state;
+    mapfix *f = mapfix_load();
+    g_autoptr(crpv_map) map = crpv_map_compose(&f->in, 540, 0.2, NULL);
+    const crpv_scene *sc = crpv_map_scene(map);
+    size_t idf = frame_index(map, "idf");
+    assert_true(crpv_map_frame_scale(map, idf) >= 4.0 * crpv_map_frame_scale(map, 0));
+    crpv_rect fr = crpv_map_frame_rect(map, idf);
+    crpv_point paris;
+    assert_true(crpv_map_locate(map, idf, 2.3522, 48.8566, &paris));
+    assert_true(crpv_rect_contains_point(crpv_rect_inflate(fr, -10), paris));
+    const char *ids[] = {"profession-banlieue", "pole-ressources-95", "crpve-91",
+                         "pole-ressources-paris"};
+    for (size_t i = 0; i < G_N_ELEMENTS(ids); i++) {
+        const crpv_item *d = find_item(sc, CRPV_ROLE_MARKER, ids[i], CRPV_ITEM_DISC);
+        const crpv_item *l = find_item(sc, CRPV_ROLE_LABEL, ids[i], CRPV_ITEM_TEXT);
+        assert_non_null(d);
+        assert_non_null(l);
+        assert_int_equal(d->frame, (int)idf);
+        assert_true(crpv_rect_contains_rect(fr, d->box));
+        assert_true(crpv_rect_contains_rect(fr, l->box));
+    }
+    assert_non_null(find_item(sc, CRPV_ROLE_DEPARTEMENT, "75", CRPV_ITEM_SHAPE));
+    mapfix_free(f);
+}
+
+/* Overseas insets at different scales carry the note; the legend shows
+ * every symbol used and only those. */
+static void test_note_and_legend(void **state)
+{
+    (void)state;
+    mapfix *f = mapfix_load();
+    g_autoptr(crpv_map) map = crpv_map_compose(&f->in, 540, 0.2, NULL);
+    const crpv_scene *sc = crpv_map_scene(map);
+    double lo = INFINITY, hi = 0;
+    for (size_t i = 1; i < crpv_map_frame_count(map); i++)
+        if (strcmp(crpv_map_frame_code(map, i), "idf") != 0) {
+            lo = fmin(lo, crpv_map_frame_scale(map, i));
+            hi = fmax(hi, crpv_map_frame_scale(map, i));
+        }
+    assert_true(hi > lo * 1.02);
+    bool note = false, pref_marker = false, actif_marker = false;
+    for (size_t i = 0; i < crpv_scene_count(sc); i++) {
+        const crpv_item *it = crpv_scene_nth(sc, i);
+        note = note || (it->role == CRPV_ROLE_NOTE && strcmp(it->text, "Échelles différentes") == 0);
+        if (it->role == CRPV_ROLE_MARKER && it->kind == CRPV_ITEM_DISC) {
+            pref_marker = pref_marker || same_color(it->fill, crpv_color_rgb(0xffffff));
+            actif_marker = actif_marker || same_color(it->fill, f->style->marker);
+        }
+    }
+    assert_true(note);
+    assert_true(pref_marker && actif_marker);
+    /* Legend fills: exactly the territories' fills. */
+    for (size_t i = 0; i < crpv_scene_count(sc); i++) {
+        const crpv_item *it = crpv_scene_nth(sc, i);
+        if (it->role == CRPV_ROLE_LEGEND && it->kind == CRPV_ITEM_RECT &&
+            strcmp(it->key, "locator") != 0) {
+            bool used = false;
+            for (size_t j = 0; j < crpv_scene_count(sc); j++) {
+                const crpv_item *t = crpv_scene_nth(sc, j);
+                used = used || ((t->role == CRPV_ROLE_REGION || t->role == CRPV_ROLE_DEPARTEMENT) &&
+                                same_color(t->fill, it->fill));
+            }
+            assert_true(used);
+        }
+    }
+    const crpv_color classes[] = {f->style->served, f->style->secondary, f->style->neutral};
+    for (size_t c = 0; c < 3; c++) {
+        bool shown = false;
+        for (size_t i = 0; i < crpv_scene_count(sc); i++) {
+            const crpv_item *it = crpv_scene_nth(sc, i);
+            shown = shown || (it->role == CRPV_ROLE_LEGEND && it->kind == CRPV_ITEM_RECT &&
+                              same_color(it->fill, classes[c]));
+        }
+        assert_true(shown);
+    }
+    assert_non_null(find_item(sc, CRPV_ROLE_LEGEND, "marker-actif", CRPV_ITEM_DISC));
+    assert_non_null(find_item(sc, CRPV_ROLE_LEGEND, "marker-prefiguration", CRPV_ITEM_DISC));
+    assert_null(find_item(sc, CRPV_ROLE_LEGEND, "marker-muted", CRPV_ITEM_DISC));
+    /* The box round the enlarged part of Île-de-France is explained. */
+    assert_non_null(find_item(sc, CRPV_ROLE_FRAME, "zoom-idf", CRPV_ITEM_RECT));
+    assert_non_null(find_item(sc, CRPV_ROLE_LEGEND, "locator", CRPV_ITEM_RECT));
+    mapfix_free(f);
+
+    /* Without a centre in préfiguration, neither its fill nor its marker. */
+    mapfix *base = mapfix_load();
+    g_autofree char *csv = mapfix_synthetic_csv(base->regions, 12);
+    mapfix_free(base);
+    f = mapfix_load_csv(csv);
+    g_autoptr(crpv_map) m2 = crpv_map_compose(&f->in, 540, 0.2, NULL);
+    sc = crpv_map_scene(m2);
+    assert_null(find_item(sc, CRPV_ROLE_LEGEND, "marker-prefiguration", CRPV_ITEM_DISC));
+    for (size_t i = 0; i < crpv_scene_count(sc); i++) {
+        const crpv_item *it = crpv_scene_nth(sc, i);
+        assert_false(it->role == CRPV_ROLE_LEGEND && it->kind == CRPV_ITEM_RECT &&
+                     same_color(it->fill, f->style->secondary));
+    }
+    mapfix_free(f);
+}
+
+/* A map made for one centre: its territory and marker in colour, the
+ * others muted; an unknown centre is an error. */
+static void test_map_for_centre(void **state)
+{
+    (void)state;
+    mapfix *f = mapfix_load();
+    g_autoptr(GError) error = NULL;
+    g_autoptr(crpv_map) map = crpv_map_compose_for(&f->in, "profession-banlieue", 540, 0.2, &error);
     assert_non_null(map);
+    const crpv_scene *sc = crpv_map_scene(map);
+    for (size_t i = 0; i < crpv_scene_count(sc); i++) {
+        const crpv_item *it = crpv_scene_nth(sc, i);
+        if (it->role == CRPV_ROLE_DEPARTEMENT || it->role == CRPV_ROLE_REGION)
+            assert_true(same_color(it->fill, it->role == CRPV_ROLE_DEPARTEMENT &&
+                                                     strcmp(it->key, "93") == 0
+                                                 ? f->style->served
+                                                 : f->style->neutral));
+        if (it->role == CRPV_ROLE_MARKER && it->kind == CRPV_ITEM_DISC)
+            assert_true(strcmp(it->key, "profession-banlieue") == 0
+                            ? same_color(it->fill, f->style->marker)
+                            : !same_color(it->fill, f->style->marker));
+    }
     check_markers_and_labels(f, map);
+    crpv_map *none = crpv_map_compose_for(&f->in, "inconnu", 540, 0.2, &error);
+    assert_null(none);
+    assert_non_null(strstr(error->message, "inconnu"));
     mapfix_free(f);
 }
 
@@ -254,6 +538,10 @@ int main(void)
         cmocka_unit_test(test_fills_by_status),
         cmocka_unit_test(test_markers_and_labels),
         cmocka_unit_test(test_dense_directory),
+        cmocka_unit_test(test_contrasts),
+        cmocka_unit_test(test_idf_inset),
+        cmocka_unit_test(test_note_and_legend),
+        cmocka_unit_test(test_map_for_centre),
         cmocka_unit_test(test_simplification_scales),
         cmocka_unit_test(test_title_and_description),
     };

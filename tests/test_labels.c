@@ -85,6 +85,43 @@ static void test_obstacles(void **state)
     assert_false(out.placed);
 }
 
+/* The case of « Occitanie (Toulouse) » ending beside marker 18: a label
+ * to the right would end nearer the next marker than its own. It goes
+ * elsewhere, and the check refuses the bad place. */
+static void test_label_nearest_its_own_marker(void **state)
+{
+    (void)state;
+    crpv_label_request r[2] = {request(100, 100, 60, 9, page), request(172, 100, 0, 0, page)};
+    crpv_label_place out[2];
+    assert_int_equal(crpv_labels_place(r, 2, NULL, 0, out), 0);
+    if (!out[0].leader) {
+        double own = out[0].box.x0 > 100 ? out[0].box.x0 - 104 : 96 - out[0].box.x1;
+        double other = out[0].box.x1 < 168 ? 168 - out[0].box.x1 : 0;
+        assert_true(out[0].box.x1 < 100 || own + CRPV_LABEL_NEAREST_MARGIN <= other);
+    }
+    assert_true(crpv_labels_check(r, 2, NULL, 0, out));
+    crpv_label_place bad[2] = {out[0], out[1]};
+    bad[0].box = (crpv_rect){106, 95.5, 166, 104.5}; /* ends 2 pt from the other rim */
+    bad[0].leader = false;
+    assert_false(crpv_labels_check(r, 2, NULL, 0, bad));
+    /* A place name has no marker: nobody is measured against it. */
+    r[1].no_marker = true;
+    bad[0].box = (crpv_rect){106, 95.5, 166, 104.5};
+    assert_true(crpv_labels_check(r, 2, NULL, 0, bad));
+}
+
+/* A line obstacle: no label over it, leaders may cross it. */
+static void test_line_obstacle(void **state)
+{
+    (void)state;
+    crpv_label_request r = request(100, 100, 40, 9, page);
+    crpv_obstacle line = {{104, 0, 104.5, 300}, CRPV_OBSTACLE_LINE};
+    crpv_label_place out;
+    assert_int_equal(crpv_labels_place(&r, 1, &line, 1, &out), 0);
+    assert_false(boxes_overlap(out.box, line.box));
+    assert_true(crpv_labels_check(&r, 1, &line, 1, &out));
+}
+
 static void test_crowded_cluster_needs_leaders(void **state)
 {
     (void)state;
@@ -247,6 +284,8 @@ int main(void)
         cmocka_unit_test(test_two_close_markers),
         cmocka_unit_test(test_label_stays_inside_bounds),
         cmocka_unit_test(test_obstacles),
+        cmocka_unit_test(test_label_nearest_its_own_marker),
+        cmocka_unit_test(test_line_obstacle),
         cmocka_unit_test(test_crowded_cluster_needs_leaders),
         cmocka_unit_test(test_check_finds_faults),
         cmocka_unit_test(test_no_room_reports_failure),

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "brochure.h"
+#include "color.h"
 #include "composite.h"
 #include "content.h"
 #include "typeset.h"
@@ -148,6 +149,46 @@ static void test_pdf_links_tags_outline(void **state)
     g_object_unref(ctx);
 }
 
+/* A halo is one stroked outline of the glyphs, under them: it shows as
+ * light pixels round the text on a dark ground, and the PDF's text holds
+ * the label once (the old halo was eight more copies of the text). */
+static void test_halo_is_a_path(void **state)
+{
+    (void)state;
+    PangoContext *ctx = fonts();
+    crpv_scene *sc = crpv_scene_new(200, 40);
+    crpv_scene_add_rect(sc, CRPV_ROLE_REGION, (crpv_rect){0, 0, 200, 40}, crpv_color_rgb(0x202020),
+                        crpv_color_none(), 0);
+    crpv_item *t = crpv_scene_add_text(sc, CRPV_ROLE_LABEL, (crpv_rect){10, 10, 190, 30},
+                                       "Lato Bold 12", "Seine-Saint-Denis", crpv_color_rgb(0));
+    t->halo = true;
+    cairo_surface_t *s = render(sc, ctx, 2);
+    size_t light = 0;
+    for (int y = 0; y < 80; y++)
+        for (int x = 0; x < 400; x++)
+            light += (pixel(s, x, y) & 0xff) > 0xe0;
+    assert_true(light > 200);
+    cairo_surface_destroy(s);
+    const crpv_scene *pages[] = {sc};
+    crpv_pdf_info info = {"t", "s", "a", "k", "crpv", 1700000000, NULL};
+    g_autoptr(GError) error = NULL;
+    GByteArray *pdf = crpv_output_pdf("t.pdf", pages, 1, ctx, &info, &error);
+    assert_non_null(pdf);
+    g_autoptr(GBytes) bytes = g_byte_array_free_to_bytes(pdf);
+    PopplerDocument *doc = poppler_document_new_from_bytes(bytes, NULL, &error);
+    assert_non_null(doc);
+    PopplerPage *page = poppler_document_get_page(doc, 0);
+    g_autofree char *text = poppler_page_get_text(page);
+    size_t count = 0;
+    for (const char *q = text; (q = strstr(q, "Seine-Saint-Denis")); q++)
+        count++;
+    assert_int_equal(count, 1);
+    g_object_unref(page);
+    g_object_unref(doc);
+    crpv_scene_free(sc);
+    g_object_unref(ctx);
+}
+
 /* Compares GOT with tests/reference/NAME: at most 0.5 % of pixels may
  * differ by more than a small amount. CRPV_UPDATE_REFERENCE=1 rewrites the
  * reference instead. On failure, the render and a difference image go to
@@ -204,12 +245,89 @@ static void test_map_reference(void **state)
     crpv_point paris;
     assert_true(crpv_map_locate(map, 0, 2.3522, 48.8566, &paris));
     unsigned c = pixel(got, paris.x * 1200 / 540, paris.y * 1200 / 540);
-    crpv_color p = f->style->primary;
+    crpv_color p = f->style->served;
     unsigned want = (unsigned)lround(p.r * 255) << 16 | (unsigned)lround(p.g * 255) << 8 |
                     (unsigned)lround(p.b * 255);
     assert_int_equal(c, want);
     compare_with_reference(got, "carte.png");
     cairo_surface_destroy(got);
+    mapfix_free(f);
+}
+
+/* The map as a deuteranope and a protanope see it, pixel by pixel: the
+ * images go to the build directory for a person to look at, and the three
+ * classes, read in them at a served region (Auvergne-Rhône-Alpes), one in
+ * préfiguration (Guadeloupe) and one without a centre (Corse), stay 3:1
+ * apart. */
+static void test_map_colour_blind(void **state)
+{
+    (void)state;
+    mapfix *f = mapfix_load();
+    g_autoptr(crpv_map) map = crpv_map_compose(&f->in, 540, 0.2, NULL);
+    const crpv_scene *sc = crpv_map_scene(map);
+    const double scale = 1200.0 / 540.0;
+    const char *regions[] = {"84", "01", "94"};
+    crpv_point at[3];
+    for (size_t r = 0; r < 3; r++) {
+        bool found = false;
+        for (size_t i = 0; i < crpv_scene_count(sc) && !found; i++) {
+            const crpv_item *it = crpv_scene_nth(sc, i);
+            if (it->role != CRPV_ROLE_REGION || strcmp(it->key, regions[r]) != 0)
+                continue;
+            /* A point of the region where nothing is drawn over its fill,
+             * a few pixels from anything else. */
+            crpv_rect b = crpv_shape_bbox(&it->shape);
+            for (double y = b.y0; y < b.y1 && !found; y += 0.5)
+                for (double x = b.x0; x < b.x1 && !found; x += 0.5) {
+                    bool clear = true;
+                    for (int dy = -2; dy <= 2 && clear; dy++)
+                        for (int dx = -2; dx <= 2 && clear; dx++) {
+                            crpv_point q = {x + dx, y + dy};
+                            crpv_color c = crpv_scene_color_at(sc, q, crpv_scene_count(sc));
+                            clear = crpv_shape_contains(&it->shape, q) &&
+                                    fabs(c.r - it->fill.r) + fabs(c.g - it->fill.g) +
+                                            fabs(c.b - it->fill.b) < 1e-9;
+                        }
+                    if (clear) {
+                        at[r] = (crpv_point){x, y};
+                        found = true;
+                    }
+                }
+        }
+        assert_true(found);
+    }
+    const struct {
+        crpv_vision vision;
+        const char *name;
+    } visions[] = {{CRPV_VISION_DEUTERANOPIA, "carte-deuteranopie.png"},
+                   {CRPV_VISION_PROTANOPIA, "carte-protanopie.png"}};
+    for (size_t v = 0; v < G_N_ELEMENTS(visions); v++) {
+        cairo_surface_t *img = render(sc, f->ctx, scale);
+        int w = cairo_image_surface_get_width(img), h = cairo_image_surface_get_height(img);
+        int stride = cairo_image_surface_get_stride(img);
+        unsigned char *data = cairo_image_surface_get_data(img);
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++) {
+                uint32_t *p = (uint32_t *)(data + (size_t)y * stride) + x;
+                crpv_color c = crpv_color_rgb(*p & 0xffffff);
+                c = crpv_color_simulate(c, visions[v].vision);
+                *p = (uint32_t)lround(c.r * 255) << 16 | (uint32_t)lround(c.g * 255) << 8 |
+                     (uint32_t)lround(c.b * 255);
+            }
+        cairo_surface_mark_dirty(img);
+        const char *build = g_getenv("CRPV_BUILD_ROOT");
+        g_autofree char *path = g_build_filename(build ? build : ".", visions[v].name, NULL);
+        assert_int_equal(cairo_surface_write_to_png(img, path), CAIRO_STATUS_SUCCESS);
+        crpv_color seen[3];
+        for (size_t r = 0; r < 3; r++)
+            seen[r] = crpv_color_rgb(pixel(img, at[r].x * scale, at[r].y * scale));
+        for (size_t a = 0; a < 3; a++)
+            for (size_t b = a + 1; b < 3; b++)
+                if (crpv_color_contrast(seen[a], seen[b]) < 3.0)
+                    fail_msg("%s: regions %s and %s at %.2f:1", visions[v].name, regions[a],
+                             regions[b], crpv_color_contrast(seen[a], seen[b]));
+        cairo_surface_destroy(img);
+    }
     mapfix_free(f);
 }
 
@@ -244,7 +362,9 @@ int main(void)
         cmocka_unit_test(test_shapes_and_discs),
         cmocka_unit_test(test_text_is_drawn),
         cmocka_unit_test(test_pdf_links_tags_outline),
+        cmocka_unit_test(test_halo_is_a_path),
         cmocka_unit_test(test_map_reference),
+        cmocka_unit_test(test_map_colour_blind),
         cmocka_unit_test(test_brochure_reference),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

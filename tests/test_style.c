@@ -86,18 +86,21 @@ static void test_print_colors(void **state)
                                     "encrage_max = 280\n",
                                     &error);
     assert_non_null(s);
-    assert_int_equal(s->n_print_colors, 9);
+    assert_int_equal(s->n_print_colors, 11);
     const crpv_print_color *p = &s->print_colors[0];
     assert_true(p->has_print);
     assert_double_near(p->screen.r, 0xb5 / 255.0, 1e-9);
     assert_double_near(p->print.m, 95, 1e-9);
     assert_double_near(p->print.k, 10, 1e-9);
     /* A new screen colour without its print value has none. */
-    assert_false(s->print_colors[1].has_print);
-    /* The defaults keep theirs: the marker on the black plate alone. */
-    assert_true(s->print_colors[6].has_print);
-    assert_double_near(s->print_colors[6].print.k, 100, 1e-9);
-    assert_double_near(s->print_colors[6].print.c, 0, 1e-9);
+    assert_false(s->print_colors[2].has_print);
+    /* The markers, the raspberry unless set, print as it does. */
+    assert_true(s->print_colors[7].has_print);
+    assert_double_near(s->print_colors[7].print.m, 95, 1e-9);
+    /* The text keeps its default: the black plate alone. */
+    assert_true(s->print_colors[5].has_print);
+    assert_double_near(s->print_colors[5].print.k, 100, 1e-9);
+    assert_double_near(s->print_colors[5].print.c, 0, 1e-9);
     /* The profile is found beside the style file. */
     assert_string_equal(s->icc_profile, "./ISOcoated_v2_eci.icc");
     assert_string_equal(s->output_condition, "FOGRA39");
@@ -152,7 +155,7 @@ static void test_template_states_the_defaults(void **state)
         keys += key;
     }
     g_strfreev(g_steal_pointer(&lines));
-    assert_int_equal(keys, 38);
+    assert_int_equal(keys, 40);
     g_autoptr(crpv_style) s = crpv_style_parse(on->str, on->len, "style.ini", &error);
     g_string_free(on, TRUE);
     if (!s)
@@ -177,6 +180,7 @@ static void test_template_states_the_defaults(void **state)
         {s->primary, d->primary}, {s->secondary, d->secondary}, {s->neutral, d->neutral},
         {s->border, d->border},   {s->text, d->text},           {s->sea, d->sea},
         {s->marker, d->marker},   {s->marker_text, d->marker_text},
+        {s->served, d->served},   {s->map_text, d->map_text},
         {s->marker_pending, d->marker_pending},
     };
     for (size_t i = 0; i < G_N_ELEMENTS(colors); i++)
