@@ -84,6 +84,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     crpv_layer_free(layer);
     g_clear_error(&error);
+    /* The fields found among the usual names, the encoding guessed. */
+    layer = crpv_layer_load(shp, NULL, NULL, warnings, &error);
+    if ((layer == NULL) == (error == NULL))
+        abort();
+    crpv_layer_free(layer);
+    g_clear_error(&error);
     g_ptr_array_free(warnings, TRUE);
     return 0;
 }

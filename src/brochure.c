@@ -787,7 +787,7 @@ static bool compose_recto(const env *e, const crpv_content *content, GPtrArray *
      * loosest line spacing: a short text breathes rather than leave a hole
      * above the call, a long one tightens before it overflows. */
     static const double lead_scales[] = {LEAD_SCALE, 1.1, 1.0};
-    double over = 0, lead_scale = LEAD_SCALE, lead_h = 0;
+    double over = 0, lead_over = 0, lead_scale = LEAD_SCALE, lead_h = 0;
     bool ok = false;
     for (size_t k = 0; k < G_N_ELEMENTS(lead_scales) && !ok; k++) {
         lead_scale = lead_scales[k];
@@ -807,10 +807,14 @@ static bool compose_recto(const env *e, const crpv_content *content, GPtrArray *
             else
                 hi = mid;
         }
-        ok = lo >= 0;
         f.leading = LEADING_MIN + 0.02 * MAX(lo, 0);
         measure_elements(&f, ev, els->len);
         over = flow_columns(&f, NULL, ev, els->len, bottom, &left_out);
+        /* The introduction itself must fit: without a title, or with no
+         * heading after it, it may be the whole text, and the columns
+         * below it then have nothing to overflow. */
+        lead_over = f.top - bottom;
+        ok = lo >= 0 && lead_over <= 0;
     }
     if (ok) {
         g_autofree char *font = font_desc(e, "", st->body_size * lead_scale);
@@ -829,10 +833,13 @@ static bool compose_recto(const env *e, const crpv_content *content, GPtrArray *
         crpv_scene_end_tag(p.scene);
         g_ptr_array_add(pages, p.scene);
     } else {
-        const crpv_block *b = crpv_content_nth(content, ev[left_out].first);
+        bool in_lead = lead_over > 0 || els->len == 0;
+        const crpv_block *b = crpv_content_nth(
+            content, in_lead ? MIN(lead_first, n - 1) : ev[left_out].first);
         g_set_error(error, BROCHURE_ERROR, 1,
-                    "ligne %d : le texte du recto déborde de la page de %.0f mm", b->line,
-                    ceil(over / MM));
+                    "%s:%d: le texte du recto déborde de la page de %.0f mm",
+                    crpv_content_path(content), b ? b->line : 1,
+                    ceil((in_lead ? fmax(lead_over, 0) + fmax(over, 0) : over) / MM));
         crpv_scene_free(p.scene);
     }
     g_free(f.body_font);

@@ -9,6 +9,7 @@
 
 #include "alttext.h"
 #include "brochure.h"
+#include "checks.h"
 #include "composite.h"
 #include "config.h"
 #include "content.h"
@@ -74,8 +75,8 @@ static const char help_text[] =
     "  --each              la même chose pour chaque centre de l’annuaire\n"
     "\n"
     "Général :\n"
-    "  -q, --quiet         n’affiche pas le résumé\n"
-    "  -v, --verbose       affiche aussi les avertissements et le détail\n"
+    "  -q, --quiet         n’affiche pas le résumé (les avertissements restent)\n"
+    "  -v, --verbose       affiche aussi le détail de la carte (sommets, étiquettes)\n"
     "  --version           affiche la version\n"
     "  -h, --help          affiche cette aide\n"
     "\n"
@@ -225,6 +226,9 @@ static void load_inputs(run *r, bool need_prose)
         g_clear_error(&error);
     }
 
+    if (r->regions)
+        crpv_check_boundaries(r->regions, r->departements, r->style, r->warnings);
+
     progress(r, "Lecture de l’annuaire");
     g_autofree char *centres_path = input_path(o->centres, o->data, "centres.csv");
     /* Even without boundaries, the directory is checked for everything
@@ -253,6 +257,11 @@ static void load_inputs(run *r, bool need_prose)
         if (!r->content) {
             fail(r, error);
             g_clear_error(&error);
+        } else if (crpv_content_count(r->content) == 0) {
+            g_ptr_array_add(r->warnings,
+                            g_strdup_printf("%s:1: attention : texte vide, le recto de la "
+                                            "brochure restera blanc",
+                                            prose_path));
         }
     }
 }
@@ -267,6 +276,14 @@ static bool load_fonts(run *r)
         return false;
     }
     return true;
+}
+
+/* Every text the outputs print, checked against the fonts once they are
+ * loaded. */
+static void check_glyphs(run *r)
+{
+    g_autofree char *path = input_path(r->opt.centres, r->opt.data, "centres.csv");
+    crpv_check_glyphs(r->ctx, r->directory, path, r->content, r->warnings);
 }
 
 static crpv_map_input map_input(run *r)
@@ -542,21 +559,23 @@ static void print_check(run *r)
     printf("Annuaire : %zu centres (%zu actifs, %zu en préfiguration), dont %zu en outre-mer\n",
            st.centres, st.actifs, st.prefiguration, st.outremer);
     printf("Régions couvertes : %zu sur %zu\n", st.regions, n_regions);
-    /* A region without a centre is worth a look, not an error. */
+    /* A region without a centre is a fact of the network, not a fault of
+     * the input: it belongs to the summary, not to the warnings. */
+    GString *uncovered = g_string_new(NULL);
     for (size_t i = 0; i < n_regions; i++) {
         const crpv_feature *f = crpv_layer_nth(r->regions, i);
         bool covered = false;
         for (size_t c = 0; c < crpv_directory_count(r->directory) && !covered; c++)
             covered = crpv_centre_serves_region(crpv_directory_nth(r->directory, c), f->code);
         if (!covered)
-            g_ptr_array_add(r->warnings,
-                            g_strdup_printf("%s: attention : région « %s » (%s) sans centre de "
-                                            "ressources",
-                                            crpv_layer_path(r->regions), f->nom, f->code));
+            g_string_append_printf(uncovered, "%s« %s » (%s)", uncovered->len ? ", " : "",
+                                   f->nom, f->code);
     }
-    printf("Avertissements : %u\n", r->warnings->len);
-    for (guint i = 0; i < r->warnings->len; i++)
-        printf("  %s\n", (char *)g_ptr_array_index(r->warnings, i));
+    if (uncovered->len)
+        printf("Régions sans centre de ressources : %s\n", uncovered->str);
+    g_string_free(uncovered, TRUE);
+    printf("Avertissements : %u%s\n", r->warnings->len,
+           r->warnings->len ? " (sur la sortie d’erreur)" : "");
 }
 
 static int usage_error(const char *fmt, const char *arg)
@@ -822,8 +841,10 @@ int crpv_cli_main(int argc, char **argv)
     r.progress = !r.opt.quiet && isatty(STDOUT_FILENO);
     bool prose = r.opt.cmd != CMD_MAP;
     load_inputs(&r, prose);
-    if (r.status == 0 && r.opt.cmd != CMD_CHECK)
-        load_fonts(&r);
+    /* The fonts are an input too: check verifies them and what they must
+     * draw. */
+    if (r.status == 0 && load_fonts(&r))
+        check_glyphs(&r);
 
     if (r.status == 0 && r.opt.cmd == CMD_CHECK) {
         progress_done(&r);
@@ -876,11 +897,12 @@ int crpv_cli_main(int argc, char **argv)
             }
             crpv_batch_free(batch);
         }
-        if (r.opt.verbose)
-            for (guint i = 0; i < r.warnings->len; i++)
-                g_printerr("%s\n", (char *)g_ptr_array_index(r.warnings, i));
     }
     progress_done(&r);
+    /* Warnings always show: a missing .prj or an empty prose file changes
+     * the output, and --quiet silences only the summary (DESIGN §3). */
+    for (guint i = 0; i < r.warnings->len; i++)
+        g_printerr("%s\n", (char *)g_ptr_array_index(r.warnings, i));
     if (r.errors->len) {
         fputs(r.errors->str, stderr);
         if (r.status == CRPV_EXIT_INPUT)

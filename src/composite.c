@@ -263,6 +263,15 @@ static bool frame_fit(frame *f, double pad, double tolerance, crpv_map_stats *st
                       GError **error)
 {
     crpv_rect extent = shapes_extent(f->shapes, f->features->len);
+    if (crpv_rect_is_empty(extent) && strcmp(f->code, "metro") != 0) {
+        /* An inset whose territory the boundaries know only by its code
+         * (a file without the overseas regions): drawn empty, its caption
+         * and markers kept. */
+        f->scale = 1;
+        f->ox = (f->content.x0 + f->content.x1) / 2;
+        f->oy = (f->content.y0 + f->content.y1) / 2;
+        return true;
+    }
     if (crpv_rect_is_empty(extent) || crpv_rect_width(extent) <= 0 ||
         crpv_rect_height(extent) <= 0) {
         g_set_error(error, MAP_ERROR, 1, "cadre « %s » : aucun contour à dessiner", f->code);
@@ -535,9 +544,9 @@ static void place_markers(crpv_map *map, const crpv_map_input *in, double k, GAr
             /* No city: the point of the territory farthest from its edges,
              * which, unlike the centroid, is always inside. */
             const crpv_shape *shape = territory_shape(f, c);
-            m.at = shape ? crpv_shape_pole(shape, 0.25 * k)
-                         : (crpv_point){(f->rect.x0 + f->rect.x1) / 2,
-                                        (f->rect.y0 + f->rect.y1) / 2};
+            m.at = shape && shape->n_rings ? crpv_shape_pole(shape, 0.25 * k)
+                                           : (crpv_point){(f->content.x0 + f->content.x1) / 2,
+                                                          (f->content.y0 + f->content.y1) / 2};
         }
         m.label = label_text(in, c);
         if (f->title && strcmp(f->title, m.label) == 0)

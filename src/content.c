@@ -17,6 +17,7 @@
 
 struct crpv_content {
     GArray *blocks; /* crpv_block */
+    char *filename; /* for messages */
 };
 
 typedef enum {
@@ -519,6 +520,7 @@ crpv_content *crpv_content_parse(const char *source, size_t len, const char *fil
     g_string_free(ps.errors, true);
     crpv_content *content = g_new0(crpv_content, 1);
     content->blocks = ps.blocks;
+    content->filename = g_strdup(ps.filename);
     return content;
 }
 
@@ -547,7 +549,13 @@ void crpv_content_free(crpv_content *content)
     if (!content)
         return;
     free_blocks(content->blocks);
+    g_free(content->filename);
     g_free(content);
+}
+
+const char *crpv_content_path(const crpv_content *content)
+{
+    return content->filename;
 }
 
 size_t crpv_content_count(const crpv_content *content)

@@ -56,6 +56,9 @@ crpv_content *crpv_content_load(const char *path, const crpv_directory_stats *st
 void crpv_content_free(crpv_content *content); /* NULL is fine */
 
 size_t crpv_content_count(const crpv_content *content);
+/* The file the content was read from (FILENAME of crpv_content_parse(), or
+ * "<texte>"), for messages. Borrowed. */
+const char *crpv_content_path(const crpv_content *content);
 const crpv_block *crpv_content_nth(const crpv_content *content, size_t i); /* borrowed */
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(crpv_content, crpv_content_free)

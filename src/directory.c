@@ -218,6 +218,8 @@ static bool parse_number(const char *s, char separator, double *out)
 static bool feature_near(const crpv_feature *f, double lon, double lat)
 {
     crpv_point p = {lon, lat};
+    if (f->shape.n_rings == 0 || f->moved)
+        return true; /* known by its code only, or not at its true place: nothing to check */
     if (!crpv_rect_contains_point(crpv_rect_inflate(f->bbox, COAST_TOLERANCE), p))
         return false;
     return crpv_shape_near(&f->shape, p, COAST_TOLERANCE);

@@ -33,7 +33,7 @@ crpv_layer *crpv_layer_new(void)
 
 void crpv_layer_add(crpv_layer *layer, const char *code, const char *nom, crpv_shape shape)
 {
-    crpv_feature f = {g_strdup(code), g_strdup(nom), shape, crpv_shape_bbox(&shape)};
+    crpv_feature f = {g_strdup(code), g_strdup(nom), shape, crpv_shape_bbox(&shape), false};
     g_array_append_val(layer->features, f);
 }
 
@@ -77,6 +77,144 @@ const crpv_feature *crpv_layer_find(const crpv_layer *layer, const char *code)
 const char *crpv_layer_path(const crpv_layer *layer)
 {
     return layer->path;
+}
+
+static bool code_in(const char *code, const char *const *codes)
+{
+    for (const char *const *c = codes; c && *c; c++)
+        if (strcmp(*c, code) == 0)
+            return true;
+    return false;
+}
+
+crpv_rect crpv_layer_extent_except(const crpv_layer *layer, const char *const *codes)
+{
+    crpv_rect r = crpv_rect_empty();
+    for (size_t i = 0; i < layer->features->len; i++) {
+        const crpv_feature *f = &g_array_index(layer->features, crpv_feature, i);
+        if (!code_in(f->code, codes) && f->shape.n_rings > 0)
+            r = crpv_rect_union(r, f->bbox);
+    }
+    return r;
+}
+
+static bool rect_inside(crpv_rect inner, crpv_rect outer)
+{
+    return inner.x0 >= outer.x0 && inner.x1 <= outer.x1 && inner.y0 >= outer.y0 &&
+           inner.y1 <= outer.y1;
+}
+
+size_t crpv_layer_mark_moved(crpv_layer *layer, const char *const *codes, crpv_rect mainland,
+                             double margin, const crpv_layer *within)
+{
+    size_t n = 0;
+    crpv_rect near = crpv_rect_inflate(mainland, margin);
+    for (size_t i = 0; i < layer->features->len; i++) {
+        crpv_feature *f = &g_array_index(layer->features, crpv_feature, i);
+        if (f->shape.n_rings == 0)
+            continue;
+        bool moved = code_in(f->code, codes) && !crpv_rect_is_empty(mainland) &&
+                     rect_inside(f->bbox, near);
+        for (size_t j = 0; within && !moved && j < within->features->len; j++) {
+            const crpv_feature *w = &g_array_index(within->features, crpv_feature, j);
+            /* A tenth of a degree: outlines simplified apart. */
+            moved = w->moved && rect_inside(f->bbox, crpv_rect_inflate(w->bbox, 0.1));
+        }
+        if (moved && !f->moved) {
+            f->moved = true;
+            n++;
+        }
+    }
+    return n;
+}
+
+/* ---- Credit ---- */
+
+/* The length of the blank (space, no-break space, narrow no-break space)
+ * at P, or 0. */
+static size_t blank_at(const char *p)
+{
+    if (*p == ' ' || *p == '\t')
+        return 1;
+    if (g_str_has_prefix(p, "\u00a0"))
+        return strlen("\u00a0");
+    if (g_str_has_prefix(p, "\u202f"))
+        return strlen("\u202f");
+    return 0;
+}
+
+/* The « Source : … » quoted in TEXT, or NULL. */
+static char *quoted_source(const char *text)
+{
+    for (const char *p = strstr(text, "«"); p; p = strstr(p + 1, "«")) {
+        const char *in = p + strlen("«");
+        for (size_t b; (b = blank_at(in)) > 0;)
+            in += b;
+        if (!g_str_has_prefix(in, "Source"))
+            continue;
+        const char *end = strstr(in, "»");
+        const char *para = strstr(in, "\n\n");
+        if (!end || (para && para < end))
+            continue; /* not closed within the paragraph */
+        /* Back over the blanks before », whatever their kind. */
+        const char *stop = end;
+        while (stop > in) {
+            const char *prev = g_utf8_find_prev_char(in, stop);
+            if (!prev || blank_at(prev) != (size_t)(stop - prev))
+                break;
+            stop = prev;
+        }
+        g_autofree char *raw = g_strndup(in, (size_t)(stop - in));
+        /* A quote broken over lines is one line. */
+        g_strdelimit(raw, "\r\n", ' ');
+        char *s = g_strstrip(raw);
+        if (*s && g_utf8_validate(s, -1, NULL) && strlen(s) < 200)
+            return g_strdup(s);
+    }
+    return NULL;
+}
+
+char *crpv_geo_credit_in_text(const char *readme_text, size_t len)
+{
+    g_autofree char *text = g_strndup(readme_text, len);
+    return quoted_source(text);
+}
+
+char *crpv_geo_credit(const char *shp_path, char **source_file)
+{
+    g_autofree char *dir = g_path_get_dirname(shp_path);
+    static const char *const readmes[] = {"README.md", "LISEZMOI.md", "README.txt", "LISEZMOI.txt",
+                                          "README", "LISEZMOI"};
+    if (source_file)
+        *source_file = NULL;
+    g_autofree char *credit_path = g_build_filename(dir, "credit.txt", NULL);
+    char *text = NULL;
+    gsize len = 0;
+    /* A credit file is one line; anything large is not one. */
+    if (g_file_get_contents(credit_path, &text, &len, NULL)) {
+        char *line = g_strstrip(g_strndup(text, strcspn(text, "\r\n")));
+        g_free(text);
+        if (*line && len < 4096 && g_utf8_validate(line, -1, NULL)) {
+            if (source_file)
+                *source_file = g_steal_pointer(&credit_path);
+            return line;
+        }
+        g_free(line);
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(readmes); i++) {
+        g_autofree char *path = g_build_filename(dir, readmes[i], NULL);
+        if (!g_file_get_contents(path, &text, &len, NULL))
+            continue;
+        /* A README is a page or two; a huge file is not one. */
+        char *credit = len < 1024 * 1024 ? crpv_geo_credit_in_text(text, len) : NULL;
+        g_free(text);
+        if (credit) {
+            if (source_file)
+                *source_file = g_steal_pointer(&path);
+            return credit;
+        }
+    }
+    return NULL;
 }
 
 /* ---- Loading ---- */
@@ -176,15 +314,18 @@ typedef enum { RECORD_OK, RECORD_NULL, RECORD_BAD } record_state;
  * files cannot be read at all; fills STATES (one per record). */
 static long validate_shp(const char *shp_name, const unsigned char *shp, size_t shp_size,
                          const char *shx_name, const unsigned char *shx, size_t shx_size,
-                         GArray *states, problems *p)
+                         GArray *states, problems *p, GPtrArray *warnings)
 {
+    /* The user names the .shp: faults of its index are reported under that
+     * name, the index named in the message. */
+    g_autofree char *shx_base = g_path_get_basename(shx_name);
     bool ok = true;
     if (shp_size < 100 || be32(shp) != 9994) {
         problem(p, "%s: pas un fichier .shp (en-tête absent ou invalide)", shp_name);
         ok = false;
     }
     if (shx_size < 100 || be32(shx) != 9994) {
-        problem(p, "%s: pas un fichier .shx (en-tête absent ou invalide)", shx_name);
+        problem(p, "%s: index « %s » invalide (en-tête absent ou tronqué)", shp_name, shx_base);
         ok = false;
     }
     if (!ok)
@@ -194,17 +335,20 @@ static long validate_shp(const char *shp_name, const unsigned char *shp, size_t 
     uint64_t declared = (uint64_t)be32(shx + 24) * 2;
     if (declared != shx_size || (shx_size - 100) % 8 != 0) {
         problem(p,
-                "%s: fichier tronqué ou corrompu (l'en-tête annonce %" G_GUINT64_FORMAT
-                " octets, le fichier en a %zu)",
-                shx_name, declared, shx_size);
+                "%s: index « %s » tronqué ou corrompu (son en-tête annonce %" G_GUINT64_FORMAT
+                " octets, il en a %zu)",
+                shp_name, shx_base, declared, shx_size);
         return -1;
     }
+    /* A wrong length in the .shp header alone is a slip of the writer:
+     * shapelib and GDAL read the records through the index all the same.
+     * A record really cut short is caught below, record by record. */
     uint64_t shp_declared = (uint64_t)be32(shp + 24) * 2;
-    if (shp_declared != shp_size)
-        problem(p,
-                "%s: fichier tronqué ou corrompu (l'en-tête annonce %" G_GUINT64_FORMAT
-                " octets, le fichier en a %zu)",
-                shp_name, shp_declared, shp_size);
+    if (shp_declared != shp_size && warnings)
+        g_ptr_array_add(warnings,
+                        g_strdup_printf("%s: attention : l’en-tête annonce %" G_GUINT64_FORMAT
+                                        " octets, le fichier en a %zu ; lu quand même",
+                                        shp_name, shp_declared, shp_size));
     uint32_t file_type = le32(shp + 32);
     if (!is_polygon_type(file_type)) {
         problem(p, "%s: formes de type « %s » (%u) au lieu de polygones", shp_name,
@@ -221,8 +365,8 @@ static long validate_shp(const char *shp_name, const unsigned char *shp, size_t 
         if (offset < 100 || offset + 8 + length > shp_size) {
             problem(p,
                     "%s: enregistrement %ld : position %" G_GUINT64_FORMAT
-                    " hors du fichier .shp (%zu octets, fichier tronqué ?)",
-                    shx_name, rec, offset, shp_size);
+                    " (lue dans l’index « %s ») hors du fichier (%zu octets, fichier tronqué ?)",
+                    shp_name, rec, offset, shx_base, shp_size);
         } else if (length < 4) {
             problem(p, "%s: enregistrement %ld : enregistrement trop court", shp_name, rec);
         } else {
@@ -382,6 +526,36 @@ static int find_field(DBFHandle dbf, const char *wanted)
     return -1;
 }
 
+/* The fields that hold a territory's code and name in the files French GIS
+ * users have, in order of preference: the shipped files (code, nom), IGN's
+ * Admin Express (INSEE_DEP, INSEE_REG, NOM, NOM_M), CARTElette (DEP, REG),
+ * INSEE's and data.gouv's exports (code_insee, libelle). A département
+ * file also carries its region's code, so département fields come first. */
+static const char *const code_candidates[] = {"code",     "code_insee", "insee_dep", "dep",
+                                              "code_dep", "insee_reg",  "reg",       "code_reg",
+                                              "insee",    NULL};
+static const char *const name_candidates[] = {"nom",     "libelle", "nom_dep", "nom_reg", "libgeo",
+                                              "nom_m",   "lib",     "name",    NULL};
+
+/* WANTED when given, else the first of CANDIDATES the .dbf has. */
+static int find_field_among(DBFHandle dbf, const char *wanted, const char *const *candidates,
+                            const char **found)
+{
+    if (wanted) {
+        *found = wanted;
+        return find_field(dbf, wanted);
+    }
+    for (const char *const *c = candidates; *c; c++) {
+        int i = find_field(dbf, *c);
+        if (i >= 0) {
+            *found = *c;
+            return i;
+        }
+    }
+    *found = NULL;
+    return -1;
+}
+
 static char *field_list(DBFHandle dbf, const char *charset)
 {
     GString *s = g_string_new(NULL);
@@ -396,6 +570,33 @@ static char *field_list(DBFHandle dbf, const char *charset)
     if (n == 0)
         g_string_append(s, "aucun");
     return g_string_free(s, FALSE);
+}
+
+typedef enum { TEXT_ASCII, TEXT_UTF8, TEXT_OTHER } text_kind;
+
+/* What the bytes of FIELDS in the N records are: plain ASCII, UTF-8 with
+ * accented letters, or something else. */
+static text_kind scan_text(DBFHandle dbf, int n, const int *fields, size_t n_fields)
+{
+    text_kind kind = TEXT_ASCII;
+    for (int i = 0; i < n; i++) {
+        for (size_t f = 0; f < n_fields; f++) {
+            if (DBFIsAttributeNULL(dbf, i, fields[f]))
+                continue;
+            const char *raw = DBFReadStringAttribute(dbf, i, fields[f]);
+            if (!raw)
+                continue;
+            bool ascii = true;
+            for (const char *c = raw; *c && ascii; c++)
+                ascii = (unsigned char)*c < 0x80;
+            if (ascii)
+                continue;
+            if (!g_utf8_validate(raw, -1, NULL))
+                return TEXT_OTHER;
+            kind = TEXT_UTF8;
+        }
+    }
+    return kind;
 }
 
 /* A text attribute, decoded and trimmed; NULL (with a problem added) when
@@ -453,14 +654,19 @@ static bool copy_polygon(const SHPObject *obj, crpv_shape *shape, const char *na
     return true;
 }
 
-static bool read_file(const char *path, char **data, size_t *len, problems *p)
+/* Reads PATH, a companion of the shapefile SHP_PATH; WHAT says what it
+ * holds. A missing companion is reported under the .shp's name, the one
+ * the user gave. */
+static bool read_companion(const char *shp_path, const char *path, const char *what, char **data,
+                           size_t *len, problems *p)
 {
     g_autoptr(GError) err = NULL;
     gsize n = 0;
     if (!g_file_get_contents(path, data, &n, &err)) {
-        problem(p, "%s: %s", path,
-                g_error_matches(err, G_FILE_ERROR, G_FILE_ERROR_NOENT) ? "fichier introuvable"
-                                                                       : "fichier illisible");
+        g_autofree char *base = g_path_get_basename(path);
+        problem(p, "%s: fichier « %s » (%s) %s", shp_path, base, what,
+                g_error_matches(err, G_FILE_ERROR, G_FILE_ERROR_NOENT) ? "introuvable"
+                                                                       : "illisible");
         return false;
     }
     *len = n;
@@ -469,7 +675,7 @@ static bool read_file(const char *path, char **data, size_t *len, problems *p)
 
 /* Everything crpv_layer_load() holds while it works, released at once. */
 typedef struct {
-    char *base, *shx_path, *dbf_path, *prj_path;
+    char *base, *shx_path, *dbf_path, *prj_path, *cpg_path;
     GMappedFile *shp_map;
     char *shx;
     size_t shx_len;
@@ -489,6 +695,7 @@ static void load_state_clear(load_state *s)
     g_free(s->shx_path);
     g_free(s->dbf_path);
     g_free(s->prj_path);
+    g_free(s->cpg_path);
     if (s->shp_map)
         g_mapped_file_unref(s->shp_map);
     g_free(s->shx);
@@ -529,6 +736,38 @@ static long validate_dbf(const char *name, const unsigned char *d, size_t len, p
     return (long)records;
 }
 
+/* A .prj that contradicts the coordinates: a projection in metres over
+ * coordinates that are all within ±180, ±90 (a file in degrees with a
+ * Lambert-93 .prj copied beside it), or a layer wholly outside the area
+ * where the CRS is used. Either way the map would come out distorted. */
+static void check_crs(const char *shp_path, const char *prj_path, const crpv_crs_info *crs,
+                      crpv_rect raw, crpv_rect extent, problems *p)
+{
+    g_autofree char *prj = g_path_get_basename(prj_path);
+    if (crs->projected && raw.x0 >= -180 && raw.x1 <= 180 && raw.y0 >= -90 && raw.y1 <= 90) {
+        problem(p,
+                "%s: coordonnées en degrés (longitudes de %.6g à %.6g, latitudes de %.6g à "
+                "%.6g), mais « %s » déclare une projection en mètres : remplacez le .prj par "
+                "celui du système réel (WGS 84 s’il est absent)",
+                shp_path, raw.x0, raw.x1, raw.y0, raw.y1, prj);
+        return;
+    }
+    if (!crs->has_area)
+        return;
+    /* A margin of 2°: files often reach a little beyond the official
+     * area (islands, territorial waters); a layer that holds the overseas
+     * in a metropolitan CRS still meets the area with its mainland. */
+    crpv_rect area = crpv_rect_inflate(crs->area, 2);
+    if (!(extent.x0 <= extent.x1) || crpv_rect_intersects(area, extent))
+        return;
+    problem(p,
+            "%s: une fois lues dans le système que déclare « %s », les coordonnées tombent "
+            "hors de sa zone d’usage (longitudes %.3g à %.3g, latitudes %.3g à %.3g, pour une "
+            "zone de %.3g à %.3g et %.3g à %.3g) : le .prj ne correspond pas au fichier",
+            shp_path, prj, extent.x0, extent.x1, extent.y0, extent.y1, crs->area.x0, crs->area.x1,
+            crs->area.y0, crs->area.y1);
+}
+
 crpv_layer *crpv_layer_load(const char *shp_path, const char *code_field, const char *name_field,
                             GPtrArray *warnings, GError **error)
 {
@@ -536,6 +775,7 @@ crpv_layer *crpv_layer_load(const char *shp_path, const char *code_field, const 
     s.p.lines = g_ptr_array_new_with_free_func(g_free);
     problems *p = &s.p;
     crpv_layer *layer = NULL;
+    bool io_failure = false;
 
     size_t plen = strlen(shp_path);
     s.base = plen > 4 && g_ascii_strcasecmp(shp_path + plen - 4, ".shp") == 0
@@ -544,24 +784,34 @@ crpv_layer *crpv_layer_load(const char *shp_path, const char *code_field, const 
     s.shx_path = sibling(s.base, "shx");
     s.dbf_path = sibling(s.base, "dbf");
     s.prj_path = sibling(s.base, "prj");
+    s.cpg_path = sibling(s.base, "cpg");
 
-    /* Missing files first, all of them. */
+    /* Missing files first: a missing .shp in one line (its companions are
+     * then missing too, most likely, and saying so helps nobody), else
+     * each missing companion. These are I/O failures (exit 3). */
     g_autoptr(GError) map_err = NULL;
     s.shp_map = g_mapped_file_new(shp_path, FALSE, &map_err);
-    if (!s.shp_map)
+    if (!s.shp_map) {
         problem(p, "%s: %s", shp_path,
                 g_error_matches(map_err, G_FILE_ERROR, G_FILE_ERROR_NOENT) ? "fichier introuvable"
                                                                            : "fichier illisible");
-    bool have_shx = read_file(s.shx_path, &s.shx, &s.shx_len, p);
-    bool have_dbf = read_file(s.dbf_path, &s.dbf_head, &s.dbf_len, p);
-    if (!s.shp_map || !have_shx || !have_dbf)
+        io_failure = true;
         goto done;
+    }
+    bool have_shx = read_companion(shp_path, s.shx_path, "l’index des formes", &s.shx,
+                                   &s.shx_len, p);
+    bool have_dbf = read_companion(shp_path, s.dbf_path, "les noms et les codes", &s.dbf_head,
+                                   &s.dbf_len, p);
+    if (!have_shx || !have_dbf) {
+        io_failure = true;
+        goto done;
+    }
 
     const unsigned char *shp_bytes = (const unsigned char *)g_mapped_file_get_contents(s.shp_map);
     size_t shp_len = g_mapped_file_get_length(s.shp_map);
     s.states = g_array_new(FALSE, FALSE, sizeof(record_state));
     long n_records = validate_shp(shp_path, shp_bytes, shp_len, s.shx_path,
-                                  (const unsigned char *)s.shx, s.shx_len, s.states, p);
+                                  (const unsigned char *)s.shx, s.shx_len, s.states, p, warnings);
     long n_dbf = validate_dbf(s.dbf_path, (const unsigned char *)s.dbf_head, s.dbf_len, p);
     if (n_records < 0 || n_dbf < 0)
         goto done;
@@ -595,30 +845,60 @@ crpv_layer *crpv_layer_load(const char *shp_path, const char *code_field, const 
         problem(p, "%s: encodage « %s » inconnu (fichier .cpg)", s.dbf_path, shown);
         goto done;
     }
-    r.code_field = find_field(s.dbf, code_field);
-    r.name_field = find_field(s.dbf, name_field);
+    r.code_field = find_field_among(s.dbf, code_field, code_candidates, &code_field);
+    r.name_field = find_field_among(s.dbf, name_field, name_candidates, &name_field);
     if (r.code_field < 0 || r.name_field < 0) {
         g_autofree char *fields = field_list(s.dbf, r.charset);
-        if (r.code_field < 0)
+        if (r.code_field < 0 && code_field)
             problem(p, "%s: champ « %s » absent (champs présents : %s)", s.dbf_path, code_field,
                     fields);
-        if (r.name_field < 0)
+        else if (r.code_field < 0)
+            problem(p,
+                    "%s: aucun champ de code connu (code, INSEE_REG, INSEE_DEP, REG, DEP, "
+                    "code_insee…) parmi %s ; indiquez-le dans la section [geo] du style",
+                    s.dbf_path, fields);
+        if (r.name_field < 0 && name_field)
             problem(p, "%s: champ « %s » absent (champs présents : %s)", s.dbf_path, name_field,
                     fields);
+        else if (r.name_field < 0)
+            problem(p,
+                    "%s: aucun champ de nom connu (nom, NOM, NOM_M, libelle…) parmi %s ; "
+                    "indiquez-le dans la section [geo] du style",
+                    s.dbf_path, fields);
         goto done;
+    }
+    /* Without a .cpg, the text itself tells UTF-8 (the only common
+     * encoding in which random accented bytes are seldom valid) from the
+     * language driver's code page. */
+    if (!g_file_test(s.cpg_path, G_FILE_TEST_EXISTS)) {
+        int field_ids[] = {r.code_field, r.name_field};
+        text_kind kind = scan_text(s.dbf, (int)n_dbf, field_ids, G_N_ELEMENTS(field_ids));
+        if (kind == TEXT_UTF8) {
+            r.charset = "UTF-8";
+        } else if (kind == TEXT_OTHER && (!code_page || !*code_page || strcmp(code_page, "LDID/0") == 0) &&
+                   warnings) {
+            g_ptr_array_add(warnings,
+                            g_strdup_printf("%s: attention : encodage non déclaré (ni fichier "
+                                            ".cpg, ni pilote de langue), noms lus en %s",
+                                            s.dbf_path, r.charset));
+        }
     }
 
     char *wkt = NULL;
+    crpv_crs_info crs = {false, false, {0, 0, 0, 0}};
     /* An empty .prj says no more than a missing one. */
     if (g_file_get_contents(s.prj_path, &wkt, NULL, NULL) && *g_strstrip(wkt)) {
         g_autoptr(GError) perr = NULL;
         s.proj = crpv_projection_new(wkt, "EPSG:4326", &perr);
         if (!s.proj)
             problem(p, "%s: %s", s.prj_path, perr->message);
+        else
+            crpv_projection_crs_info(wkt, &crs);
     } else if (warnings) {
         g_ptr_array_add(
             warnings,
-            g_strdup_printf("%s: pas de fichier .prj, coordonnées lues en WGS 84", shp_path));
+            g_strdup_printf("%s: attention : pas de fichier .prj, coordonnées lues en WGS 84",
+                            shp_path));
     }
     g_free(wkt);
 
@@ -627,6 +907,8 @@ crpv_layer *crpv_layer_load(const char *shp_path, const char *code_field, const 
     layer->path = g_strdup(shp_path);
     s.codes = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     long n_common = MIN(n_records, n_dbf);
+    /* The extent as read and once reprojected, to check the .prj. */
+    crpv_rect raw_extent = crpv_rect_empty(), extent = crpv_rect_empty();
     for (int i = 0; i < n_common; i++) {
         record_state state = g_array_index(s.states, record_state, i);
         if (state == RECORD_BAD)
@@ -634,7 +916,7 @@ crpv_layer *crpv_layer_load(const char *shp_path, const char *code_field, const 
         if (state == RECORD_NULL) {
             if (warnings)
                 g_ptr_array_add(warnings,
-                                g_strdup_printf("%s: enregistrement %d : forme vide, ignorée",
+                                g_strdup_printf("%s: attention : enregistrement %d : forme vide, ignorée",
                                                 shp_path, i + 1));
             continue;
         }
@@ -647,6 +929,8 @@ crpv_layer *crpv_layer_load(const char *shp_path, const char *code_field, const 
         crpv_shape shape = {NULL, 0};
         bool ok = copy_polygon(obj, &shape, shp_path, i, p);
         SHPDestroyObject(obj);
+        if (ok)
+            raw_extent = crpv_rect_union(raw_extent, crpv_shape_bbox(&shape));
         g_autoptr(GError) perr = NULL;
         if (ok && s.proj && !crpv_projection_apply_shape(s.proj, &shape, &perr)) {
             problem(p, "%s: enregistrement %d : %s", shp_path, i + 1, perr->message);
@@ -672,7 +956,10 @@ crpv_layer *crpv_layer_load(const char *shp_path, const char *code_field, const 
             continue;
         }
         crpv_layer_add(layer, code, nom, shape);
+        extent = crpv_rect_union(extent, crpv_layer_nth(layer, crpv_layer_count(layer) - 1)->bbox);
     }
+    if (p->lines->len == 0 && crpv_layer_count(layer) > 0)
+        check_crs(shp_path, s.prj_path, &crs, raw_extent, extent, p);
     if (p->lines->len == 0 && crpv_layer_count(layer) == 0)
         problem(p, "%s: aucun polygone", shp_path);
 
@@ -683,7 +970,10 @@ done:
             g_string_append_printf(msg, "%s%s", i ? "\n" : "", (char *)p->lines->pdata[i]);
         if (p->dropped)
             g_string_append_printf(msg, "\n%s: … et %zu autres problèmes", shp_path, p->dropped);
-        g_set_error_literal(error, geo_error_quark(), 1, msg->str);
+        if (io_failure)
+            g_set_error_literal(error, G_FILE_ERROR, G_FILE_ERROR_NOENT, msg->str);
+        else
+            g_set_error_literal(error, geo_error_quark(), 1, msg->str);
         g_string_free(msg, TRUE);
         crpv_layer_free(layer);
         layer = NULL;

@@ -13,24 +13,58 @@ typedef struct {
     char *nom;        /* UTF-8 name */
     crpv_shape shape; /* degrees: x = longitude, y = latitude (WGS 84) */
     crpv_rect bbox;   /* of shape */
+    bool moved;       /* drawn away from its true place (an overseas region
+                       * already moved next to the mainland by the file's
+                       * maker): coordinates cannot be checked against it */
 } crpv_feature;
 
 typedef struct crpv_layer crpv_layer;
 
 /* Reads the shapefile SHP_PATH (with its .shx, .dbf, .prj and .cpg beside
  * it), taking each feature's code and name from the .dbf fields CODE_FIELD
- * and NAME_FIELD. Text is decoded as the .cpg (or the .dbf's language
- * driver byte) declares, Windows-1252 when neither says. A missing .prj
- * means WGS 84 and adds a warning to WARNINGS (an array of g_free'd
- * strings; may be NULL). Returns a new layer freed with crpv_layer_free(),
- * or NULL with ERROR set: every problem as "FILE: enregistrement N : ...",
- * in French. Never crashes or hangs on a malformed file. */
+ * and NAME_FIELD, or, when NULL, from the first of the usual fields the
+ * .dbf has (code, code_insee, INSEE_DEP, DEP, INSEE_REG, REG…; nom,
+ * libelle, NOM_M…). Text is decoded as the .cpg declares; without one, as
+ * UTF-8 when its bytes are valid UTF-8, else as the .dbf's language driver
+ * byte says, else as Windows-1252 (with a warning). A missing .prj means
+ * WGS 84. A .prj that contradicts the coordinates (a projection in metres
+ * over coordinates in degrees, or coordinates outside the CRS's area of
+ * use) is an error. Tolerated defects (a wrong length in the .shp header,
+ * null shapes, no .prj) add a warning to WARNINGS (an array of g_free'd
+ * strings; may be NULL), "FILE: attention : ...". Returns a new layer freed
+ * with crpv_layer_free(), or NULL with ERROR set: every problem as
+ * "FILE: enregistrement N : ...", in French, named by the .shp the user
+ * gave (or the .dbf for its fields); a missing file gives G_FILE_ERROR
+ * (an I/O failure), one line for a missing .shp. Never crashes or hangs
+ * on a malformed file. */
 crpv_layer *crpv_layer_load(const char *shp_path, const char *code_field,
                             const char *name_field, GPtrArray *warnings, GError **error);
 
+/* Marks as moved the features of LAYER whose outline lies within MAINLAND
+ * (degrees) inflated by MARGIN, and whose code is one of CODES (NULL-
+ * terminated); also, when WITHIN is not NULL, every feature of LAYER lying
+ * inside a moved feature of WITHIN (the départements of a moved region).
+ * Returns how many were marked. */
+size_t crpv_layer_mark_moved(crpv_layer *layer, const char *const *codes, crpv_rect mainland,
+                             double margin, const crpv_layer *within);
+/* The extent of the features whose code is none of CODES (NULL-terminated),
+ * or an empty rectangle. */
+crpv_rect crpv_layer_extent_except(const crpv_layer *layer, const char *const *codes);
+
+/* The credit line that comes with the shapefile SHP_PATH: the first line of
+ * credit.txt beside it, else the « Source : … » its folder's README.md,
+ * LISEZMOI.md, README.txt or LISEZMOI.txt quotes. A new string, or NULL
+ * when the folder says nothing. SOURCE_FILE, when not NULL, gets the file
+ * it came from (new string). */
+char *crpv_geo_credit(const char *shp_path, char **source_file);
+/* The « Source : … » quoted in the LEN bytes of README_TEXT (any bytes), or
+ * NULL. New string, valid UTF-8. */
+char *crpv_geo_credit_in_text(const char *readme_text, size_t len);
+
 /* An empty layer, for tests and synthetic data. */
 crpv_layer *crpv_layer_new(void);
-/* Adds a feature; SHAPE is taken over by the layer. */
+/* Adds a feature; SHAPE is taken over by the layer. It may be empty: a
+ * territory known by its code only. */
 void crpv_layer_add(crpv_layer *layer, const char *code, const char *nom, crpv_shape shape);
 void crpv_layer_free(crpv_layer *layer); /* NULL is fine */
 

@@ -258,3 +258,48 @@ bool crpv_projection_apply_shape(const crpv_projection *proj, crpv_shape *shape,
             return false;
     return true;
 }
+
+bool crpv_projection_crs_info(const char *crs, crpv_crs_info *info)
+{
+    *info = (crpv_crs_info){false, false, {0, 0, 0, 0}};
+    if (is_wgs84(crs)) {
+        /* No database lookup for the common case. */
+        info->has_area = true;
+        info->area = (crpv_rect){-180, -90, 180, 90};
+        return true;
+    }
+    PJ_CONTEXT *ctx = shared_context();
+    proj_log_level(ctx, PJ_LOG_NONE);
+    PJ *pj = crs && *crs ? proj_create(ctx, crs) : NULL;
+    bool ok = pj && proj_is_crs(pj);
+    if (ok) {
+        PJ *base = proj_get_type(pj) == PJ_TYPE_BOUND_CRS ? proj_get_source_crs(ctx, pj) : NULL;
+        PJ_TYPE type = proj_get_type(base ? base : pj);
+        info->projected = type == PJ_TYPE_PROJECTED_CRS;
+        double w = -1000, s = 0, e = 0, n = 0;
+        PJ *crs_pj = base ? base : pj;
+        if (!proj_get_area_of_use(ctx, crs_pj, &w, &s, &e, &n, NULL) || w <= -1000) {
+            /* An ESRI .prj names no authority: the area is the one of the
+             * EPSG CRS PROJ recognises in it, when it is sure enough. */
+            int *confidence = NULL;
+            PJ_OBJ_LIST *list = proj_identify(ctx, crs_pj, "EPSG", NULL, &confidence);
+            if (list && proj_list_get_count(list) > 0 && confidence[0] >= 70) {
+                PJ *match = proj_list_get(ctx, list, 0);
+                if (!proj_get_area_of_use(ctx, match, &w, &s, &e, &n, NULL))
+                    w = -1000;
+                proj_destroy(match);
+            }
+            proj_int_list_destroy(confidence);
+            proj_list_destroy(list);
+        }
+        if (w > -1000) {
+            info->has_area = true;
+            /* An area across the antimeridian has W > E: take it whole. */
+            info->area = w <= e ? (crpv_rect){w, s, e, n} : (crpv_rect){-180, s, 180, n};
+        }
+        proj_destroy(base);
+    }
+    proj_destroy(pj);
+    proj_log_level(ctx, PJ_LOG_ERROR);
+    return ok;
+}

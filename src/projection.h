@@ -35,6 +35,18 @@ bool crpv_projection_apply(const crpv_projection *proj, crpv_point *pts, size_t 
 bool crpv_projection_apply_shape(const crpv_projection *proj, crpv_shape *shape,
                                  GError **error);
 
+/* What PROJ says of a CRS, to check it against the coordinates it is
+ * declared for. */
+typedef struct {
+    bool projected;  /* coordinates in metres or feet, not degrees */
+    bool has_area;   /* AREA is known */
+    crpv_rect area;  /* area of use, degrees: x = longitude, y = latitude */
+} crpv_crs_info;
+
+/* Fills INFO for CRS (as crpv_projection_new() takes it). Returns false
+ * when PROJ does not know the CRS. */
+bool crpv_projection_crs_info(const char *crs, crpv_crs_info *info);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(crpv_projection, crpv_projection_free)
 
 #endif

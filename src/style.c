@@ -1,10 +1,12 @@
 #include "style.h"
 
-#include "color.h"
-
+#include <glib/gstdio.h>
 #include <math.h>
 #include <stddef.h>
 #include <string.h>
+
+#include "color.h"
+#include "projection.h"
 
 #define STYLE_ERROR (g_quark_from_static_string("crpv-style-error"))
 
@@ -167,10 +169,7 @@ crpv_style *crpv_style_new_default(void)
     s->label_field = g_strdup("territoire");
     s->legend = true;
     s->credit = g_strdup("Source : IGN – Admin Express COG 2018");
-    s->regions_code_field = g_strdup("code");
-    s->regions_name_field = g_strdup("nom");
-    s->departements_code_field = g_strdup("code");
-    s->departements_name_field = g_strdup("nom");
+    /* Field names NULL: the geo module finds them among the usual ones. */
     s->hyphen_dictionary = g_strdup("/usr/share/hyphen/hyph_fr.dic");
     s->marker_pending = crpv_color_rgb(0x8a8fa0);
     s->max_ink = 300;
@@ -204,6 +203,20 @@ void crpv_style_free(crpv_style *s)
     g_free(s->icc_profile);
     g_free(s->output_condition);
     g_free(s);
+}
+
+void crpv_style_drop_inset(crpv_style *s, const char *code)
+{
+    for (size_t i = 0; i < s->n_insets; i++) {
+        if (strcmp(s->insets[i].code, code) != 0)
+            continue;
+        g_free(s->insets[i].code);
+        g_free(s->insets[i].title);
+        g_free(s->insets[i].crs);
+        memmove(&s->insets[i], &s->insets[i + 1], (s->n_insets - i - 1) * sizeof *s->insets);
+        s->n_insets--;
+        return;
+    }
 }
 
 /* GKeyFile does not keep line numbers: find them in the text, so that a
@@ -406,6 +419,95 @@ static void read_frame(reader *r, const char *group, const char *key, crpv_rect 
     *out = (crpv_rect){n[0], n[1], n[0] + n[2], n[1] + n[3]};
 }
 
+static double rect_area(crpv_rect r)
+{
+    return crpv_rect_width(r) * crpv_rect_height(r);
+}
+
+static crpv_rect rect_intersection(crpv_rect a, crpv_rect b)
+{
+    crpv_rect r = {fmax(a.x0, b.x0), fmax(a.y0, b.y0), fmin(a.x1, b.x1), fmin(a.y1, b.y1)};
+    if (r.x1 <= r.x0 || r.y1 <= r.y0)
+        return (crpv_rect){0, 0, 0, 0};
+    return r;
+}
+
+/* Values each inside its range can still make a map without regions: a
+ * frame off the map, an inset hiding metropolitan France or another inset,
+ * metropolitan France too small to read. Each problem names its key. */
+static void check_map_geometry(reader *r, const crpv_style *s)
+{
+    crpv_rect map = {0, 0, s->map_width, s->map_height};
+    const crpv_rect metro = s->metro_frame;
+    /* A frame a hair past the edge is a rounding: a point is tolerated. */
+    crpv_rect within = crpv_rect_inflate(map, 1);
+    if (metro.x0 < within.x0 || metro.y0 < within.y0 || metro.x1 > within.x1 ||
+        metro.y1 > within.y1)
+        problem(r, "carte", "metropole",
+                "le cadre de la métropole (%g, %g, %g × %g) déborde de la carte (%g × %g points)",
+                metro.x0, metro.y0, crpv_rect_width(metro), crpv_rect_height(metro), s->map_width,
+                s->map_height);
+    else if (crpv_rect_width(metro) < s->map_width / 4 || crpv_rect_height(metro) < s->map_height / 4)
+        problem(r, "carte", "metropole",
+                "le cadre de la métropole (%g × %g points) est trop petit pour être lu : au moins "
+                "un quart de la carte (%g × %g) dans chaque sens",
+                crpv_rect_width(metro), crpv_rect_height(metro), s->map_width / 4,
+                s->map_height / 4);
+    for (size_t i = 0; i < s->n_insets; i++) {
+        const crpv_inset_style *is = &s->insets[i];
+        crpv_rect f = is->frame;
+        if (f.x0 < within.x0 || f.y0 < within.y0 || f.x1 > within.x1 || f.y1 > within.y1) {
+            problem(r, "encarts", is->code,
+                    "l’encart « %s » (%g, %g, %g × %g) déborde de la carte (%g × %g points)",
+                    is->code, f.x0, f.y0, crpv_rect_width(f), crpv_rect_height(f), s->map_width,
+                    s->map_height);
+            continue;
+        }
+        if (crpv_rect_width(f) < 20 || crpv_rect_height(f) < 20) {
+            problem(r, "encarts", is->code,
+                    "l’encart « %s » (%g × %g points) est trop petit : 20 points au moins de "
+                    "chaque côté",
+                    is->code, crpv_rect_width(f), crpv_rect_height(f));
+            continue;
+        }
+        /* Île-de-France sits over the Channel by design: an inset may
+         * cover a corner of the mainland's frame, not a quarter of it. */
+        if (rect_area(rect_intersection(f, metro)) > rect_area(metro) / 4)
+            problem(r, "encarts", is->code,
+                    "l’encart « %s » couvre plus du quart du cadre de la métropole", is->code);
+        for (size_t j = 0; j < i; j++) {
+            crpv_rect g = s->insets[j].frame;
+            if (rect_area(rect_intersection(f, g)) <= 0)
+                continue;
+            /* Reported at the key the user wrote. */
+            bool mine = g_key_file_has_key(r->kf, "encarts", is->code, NULL);
+            const char *a = mine ? is->code : s->insets[j].code;
+            const char *b = mine ? s->insets[j].code : is->code;
+            problem(r, "encarts", a, "l’encart « %s » chevauche l’encart « %s »", a, b);
+        }
+    }
+}
+
+/* Keys naming things outside the file: a CRS PROJ must know, a
+ * hyphenation dictionary that is a plain file of reasonable size (not a
+ * device that never ends). */
+static void check_files(reader *r, const crpv_style *s)
+{
+    if (g_key_file_has_key(r->kf, "carte", "projection", NULL) &&
+        !crpv_projection_crs_info(s->metro_crs, &(crpv_crs_info){0}))
+        problem(r, "carte", "projection", "système de coordonnées « %s » inconnu de PROJ",
+                s->metro_crs);
+    if (g_key_file_has_key(r->kf, "geo", "cesure", NULL)) {
+        GStatBuf st;
+        if (g_stat(s->hyphen_dictionary, &st) == 0 &&
+            (!S_ISREG(st.st_mode) || st.st_size > 16 * 1024 * 1024))
+            problem(r, "geo", "cesure",
+                    "« %s » n’est pas un dictionnaire de césure (un fichier .dic de quelques "
+                    "centaines de kilo-octets)",
+                    s->hyphen_dictionary);
+    }
+}
+
 static const char *const known[][16] = {
     {"page", "largeur", "hauteur", "marge_haut", "marge_bas", "marge_interieure",
      "marge_exterieure", "fond_perdu", NULL},
@@ -501,6 +603,7 @@ crpv_style *crpv_style_parse(const char *text, size_t len, const char *path, GEr
                 s->label_field);
     read_bool(&r, "carte", "legende", &s->legend);
     read_text(&r, "carte", "credit", &s->credit);
+    s->credit_from_style = g_key_file_has_key(kf, "carte", "credit", NULL);
     for (size_t i = 0; i < s->n_insets; i++)
         read_frame(&r, "encarts", s->insets[i].code, &s->insets[i].frame);
     read_text(&r, "geo", "regions_code", &s->regions_code_field);
@@ -508,6 +611,8 @@ crpv_style *crpv_style_parse(const char *text, size_t len, const char *path, GEr
     read_text(&r, "geo", "departements_code", &s->departements_code_field);
     read_text(&r, "geo", "departements_nom", &s->departements_name_field);
     read_text(&r, "geo", "cesure", &s->hyphen_dictionary);
+    check_map_geometry(&r, s);
+    check_files(&r, s);
     if (s->margin_inner + s->margin_outer > s->page_width / 2 ||
         s->margin_top + s->margin_bottom > s->page_height / 2)
         problem(&r, "page", NULL, "les marges occupent plus de la moitié de la page");

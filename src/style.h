@@ -72,7 +72,8 @@ typedef struct {
     char *label_field;            /* "territoire" or "nom" */
     bool legend;
     char *credit;                 /* « Source : IGN – Admin Express COG 2018 » */
-    /* [geo] field names */
+    bool credit_from_style;       /* CREDIT given by the style file, not the default */
+    /* [geo] field names; NULL (the default) lets the geo module find them */
     char *regions_code_field, *regions_name_field;
     char *departements_code_field, *departements_name_field;
     char *hyphen_dictionary;      /* path of hyph_fr.dic */
@@ -87,6 +88,9 @@ crpv_style *crpv_style_load(const char *path, GError **error);
 /* The same from TEXT (LEN bytes), PATH used in messages only. */
 crpv_style *crpv_style_parse(const char *text, size_t len, const char *path, GError **error);
 void crpv_style_free(crpv_style *style); /* NULL is fine */
+/* Removes the inset of CODE, if there is one (its territory is then drawn
+ * on the metropolitan frame, where the boundaries put it). */
+void crpv_style_drop_inset(crpv_style *style, const char *code);
 
 /* The thresholds the map's colours are held to (QUALITY.md): contrast
  * ratio between the fills of two classes, and of a label's text with the

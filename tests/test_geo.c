@@ -230,7 +230,7 @@ static void test_fixture_good(void **state)
     assert_non_null(again);
     assert_int_equal(warnings->len, 1);
     g_autofree char *expected =
-        g_strdup_printf("%s: pas de fichier .prj, coordonnées lues en WGS 84", shp);
+        g_strdup_printf("%s: attention : pas de fichier .prj, coordonnées lues en WGS 84", shp);
     assert_string_equal(warnings->pdata[0], expected);
     /* An empty .prj is no .prj. */
     g_free(tu_write_file(dir, "f.prj", " \n", 2));
@@ -442,10 +442,13 @@ static void test_truncated_shp(void **state)
     g_autofree unsigned char *shx = slurp(dir, "f.shx", &shx_len);
     /* Cut in the middle of the second record. */
     spit(dir, "f.shp", data, record_content(shx, 1) + 20);
-    g_autofree char *msg = load_error(shp, NULL);
-    assert_has(msg, "f.shp: fichier tronqué ou corrompu");
-    assert_has(msg, "f.shx: enregistrement 2 : position");
+    g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
+    g_autofree char *msg = load_error(shp, warnings);
+    /* The file the user gave is named, the index in the message. */
+    assert_has(msg, "f.shp: enregistrement 2 : position");
+    assert_has(msg, "(lue dans l’index « f.shx ») hors du fichier");
     assert_null(strstr(msg, "enregistrement 1 "));
+    assert_null(strstr(msg, "f.shx:"));
     /* Cut inside the header. */
     spit(dir, "f.shp", data, 50);
     g_autofree char *msg2 = load_error(shp, NULL);
@@ -467,20 +470,21 @@ static void test_shx_past_end(void **state)
     put_be32(shx + 100 + 8, 0x7ffffff0); /* record 2's offset */
     spit(dir, "f.shx", shx, shx_len);
     g_autofree char *msg = load_error(shp, NULL);
-    assert_has(msg, "f.shx: enregistrement 2 : position 4294967264 hors du fichier .shp");
+    assert_has(msg, "f.shp: enregistrement 2 : position 4294967264 (lue dans l’index « f.shx ») "
+                    "hors du fichier");
     /* A .shx whose header declares more records than it holds. */
     g_autofree unsigned char *shx2 = slurp(dir, "f.shx", &shx_len);
     put_be32(shx2 + 24, 0x7fffffff);
     spit(dir, "f.shx", shx2, shx_len);
     g_autofree char *msg2 = load_error(shp, NULL);
-    assert_has(msg2, "f.shx: fichier tronqué ou corrompu");
+    assert_has(msg2, "f.shp: index « f.shx » tronqué ou corrompu");
     /* A length past the end. */
     g_autofree unsigned char *shx3 = slurp(dir, "f.shx", &shx_len);
     put_be32(shx3 + 24, (uint32_t)shx_len / 2);
     put_be32(shx3 + 100 + 4, 0x40000000);
     spit(dir, "f.shx", shx3, shx_len);
     g_autofree char *msg3 = load_error(shp, NULL);
-    assert_has(msg3, "f.shx: enregistrement 1 : position 100 hors du fichier .shp");
+    assert_has(msg3, "f.shp: enregistrement 1 : position 100 (lue dans l’index « f.shx »)");
     tu_rmtree(dir);
 }
 
@@ -596,15 +600,24 @@ static void test_missing_files(void **state)
     g_autofree char *dbf = file_path(dir, "f.dbf");
     g_autofree char *shx = file_path(dir, "f.shx");
     assert_int_equal(remove(dbf), 0);
-    g_autofree char *msg = load_error(shp, NULL);
-    assert_has(msg, "f.dbf: fichier introuvable");
+    g_autoptr(GError) error = NULL;
+    assert_null(crpv_layer_load(shp, "code", "nom", NULL, &error));
+    /* A missing file is an I/O failure (exit 3), named by the .shp. */
+    assert_true(g_error_matches(error, G_FILE_ERROR, G_FILE_ERROR_NOENT));
+    g_autofree char *expected = g_strdup_printf("%s: fichier « f.dbf » (les noms et les codes) "
+                                                "introuvable", shp);
+    assert_string_equal(error->message, expected);
+    g_clear_error(&error);
     assert_int_equal(remove(shx), 0);
     g_autofree char *msg2 = load_error(shp, NULL);
-    assert_has(msg2, "f.dbf: fichier introuvable");
-    assert_has(msg2, "f.shx: fichier introuvable");
+    assert_has(msg2, "f.shp: fichier « f.dbf » (les noms et les codes) introuvable");
+    assert_has(msg2, "f.shp: fichier « f.shx » (l’index des formes) introuvable");
+    /* No .shp: one line, not one per part. */
     g_autofree char *nowhere = file_path(dir, "nowhere.shp");
-    g_autofree char *msg3 = load_error(nowhere, NULL);
-    assert_has(msg3, "nowhere.shp: fichier introuvable");
+    assert_null(crpv_layer_load(nowhere, "code", "nom", NULL, &error));
+    assert_true(g_error_matches(error, G_FILE_ERROR, G_FILE_ERROR_NOENT));
+    g_autofree char *expected3 = g_strdup_printf("%s: fichier introuvable", nowhere);
+    assert_string_equal(error->message, expected3);
     tu_rmtree(dir);
 }
 
@@ -626,7 +639,7 @@ static void test_null_and_duplicate(void **state)
         fail_msg("%s", error->message);
     assert_int_equal(crpv_layer_count(layer), 2);
     assert_int_equal(warnings->len, 1);
-    assert_has(warnings->pdata[0], "n.shp: enregistrement 2 : forme vide, ignorée");
+    assert_has(warnings->pdata[0], "n.shp: attention : enregistrement 2 : forme vide, ignorée");
 
     fixture_record dup[] = {good[0], good[0]};
     dup[1].nom = "";
@@ -653,6 +666,215 @@ static void test_many_problems_capped(void **state)
     tu_rmtree(dir);
 }
 
+/* A .dbf with the given field names, every record the same shape: how
+ * other producers' files look. VALUES holds N_FIELDS strings per record. */
+static char *write_fields(const char *dir, const char *name, const char *const *fields,
+                          size_t n_fields, const char *const *values, int n, const char *code_page)
+{
+    g_autofree char *base = g_build_filename(dir, name, NULL);
+    SHPHandle shp = SHPCreate(base, SHPT_POLYGON);
+    for (int i = 0; i < n; i++) {
+        double x[5], y[5];
+        for (int k = 0; k < 5; k++) {
+            x[k] = sq2_x[k] + i;
+            y[k] = sq2_y[k];
+        }
+        SHPObject *o = SHPCreateObject(SHPT_POLYGON, -1, 1, one_part, NULL, 5, x, y, NULL, NULL);
+        SHPWriteObject(shp, -1, o);
+        SHPDestroyObject(o);
+    }
+    SHPClose(shp);
+    g_autofree char *dbf_path = g_strconcat(base, ".dbf", NULL);
+    DBFHandle dbf = code_page ? DBFCreateEx(dbf_path, code_page) : DBFCreate(dbf_path);
+    for (size_t f = 0; f < n_fields; f++)
+        DBFAddField(dbf, fields[f], FTString, 40, 0);
+    for (int i = 0; i < n; i++)
+        for (size_t f = 0; f < n_fields; f++)
+            DBFWriteStringAttribute(dbf, i, (int)f, values[i * n_fields + f]);
+    DBFClose(dbf);
+    return g_strconcat(base, ".shp", NULL);
+}
+
+static void test_header_length_tolerated(void **state)
+{
+    (void)state;
+    g_autofree char *dir = tu_tmpdir();
+    g_autofree char *shp = make_good(dir);
+    gsize len;
+    g_autofree unsigned char *data = slurp(dir, "f.shp", &len);
+    /* A length 1,000 bytes too long, as some writers leave it: shapelib
+     * reads the records through the index all the same. */
+    put_be32(data + 24, (uint32_t)(len + 1000) / 2);
+    spit(dir, "f.shp", data, len);
+    g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(crpv_layer) layer = crpv_layer_load(shp, "code", "nom", warnings, &error);
+    if (!layer)
+        fail_msg("%s", error->message);
+    assert_int_equal(crpv_layer_count(layer), 2);
+    assert_int_equal(warnings->len, 1);
+    g_autofree char *expected = g_strdup_printf(
+        "%s: attention : l’en-tête annonce %zu octets, le fichier en a %zu ; lu quand même", shp,
+        (size_t)len + 1000, (size_t)len);
+    assert_string_equal(warnings->pdata[0], expected);
+    /* Too short, down to the header alone: the index still finds every
+     * record. */
+    put_be32(data + 24, 50);
+    spit(dir, "f.shp", data, len);
+    g_ptr_array_set_size(warnings, 0);
+    g_autoptr(crpv_layer) again = crpv_layer_load(shp, "code", "nom", warnings, &error);
+    if (!again)
+        fail_msg("%s", error->message);
+    assert_int_equal(crpv_layer_count(again), 2);
+    assert_int_equal(crpv_layer_nth(again, 0)->shape.n_rings, 2);
+    assert_int_equal(warnings->len, 1);
+    tu_rmtree(dir);
+}
+
+static void test_field_detection(void **state)
+{
+    (void)state;
+    g_autofree char *dir = tu_tmpdir();
+    g_autoptr(GError) error = NULL;
+    /* IGN Admin Express: the département file also carries its region. */
+    const char *const ae_fields[] = {"ID", "NOM_M", "NOM", "INSEE_DEP", "INSEE_REG"};
+    const char *const ae_values[] = {"DEPART0001", "AIN", "Ain", "01", "84",
+                                     "DEPART0002", "AISNE", "Aisne", "02", "32"};
+    g_autofree char *ae = write_fields(dir, "DEPARTEMENT", ae_fields, 5, ae_values, 2, "UTF-8");
+    g_autoptr(crpv_layer) deps = crpv_layer_load(ae, NULL, NULL, NULL, &error);
+    if (!deps)
+        fail_msg("%s", error->message);
+    assert_string_equal(crpv_layer_find(deps, "01")->nom, "Ain");
+    assert_string_equal(crpv_layer_find(deps, "02")->nom, "Aisne");
+    /* CARTElette: REG, and a name in capitals. */
+    const char *const ce_fields[] = {"REG", "NOM_M"};
+    const char *const ce_values[] = {"11", "ILE-DE-FRANCE", "94", "CORSE"};
+    g_autofree char *ce = write_fields(dir, "REG_2022", ce_fields, 2, ce_values, 2, "UTF-8");
+    g_autoptr(crpv_layer) regs = crpv_layer_load(ce, NULL, NULL, NULL, &error);
+    assert_non_null(regs);
+    assert_string_equal(crpv_layer_find(regs, "94")->nom, "CORSE");
+    /* A key of the style still wins. */
+    g_autoptr(crpv_layer) by_key = crpv_layer_load(ae, "INSEE_REG", "NOM_M", NULL, &error);
+    assert_string_equal(crpv_layer_find(by_key, "84")->nom, "AIN");
+    /* Nothing recognisable: say which fields there are and where to say. */
+    const char *const odd_fields[] = {"ZZ", "YY"};
+    const char *const odd_values[] = {"1", "a"};
+    g_autofree char *odd = write_fields(dir, "odd", odd_fields, 2, odd_values, 1, "UTF-8");
+    assert_null(crpv_layer_load(odd, NULL, NULL, NULL, &error));
+    g_autofree char *msg = g_strdup(error->message);
+    assert_has(msg, "odd.dbf: aucun champ de code connu (code, INSEE_REG, INSEE_DEP, REG, DEP, "
+                    "code_insee…) parmi ZZ, YY ; indiquez-le dans la section [geo] du style");
+    assert_has(msg, "odd.dbf: aucun champ de nom connu");
+    tu_rmtree(dir);
+}
+
+static void test_encoding_detection(void **state)
+{
+    (void)state;
+    g_autofree char *dir = tu_tmpdir();
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
+    const char *const fields[] = {"code", "nom"};
+    /* UTF-8 bytes, no .cpg, shapelib's default language driver (ANSI), as
+     * ogr2ogr writes without -lco ENCODING: the bytes say UTF-8. */
+    const char *const utf8[] = {"11", "\xc3\x8ele-de-France", "93", "C\xc3\xb4te"};
+    g_autofree char *u = write_fields(dir, "u", fields, 2, utf8, 2, NULL);
+    g_autoptr(crpv_layer) lu = crpv_layer_load(u, NULL, NULL, warnings, &error);
+    assert_non_null(lu);
+    assert_string_equal(crpv_layer_find(lu, "11")->nom, "Île-de-France");
+    assert_int_equal(warnings->len, 1); /* the missing .prj */
+    /* Windows-1252 bytes, neither .cpg nor language driver: read as
+     * Windows-1252, with a warning that it was a guess. */
+    const char *const cp1252[] = {"11", "\xcele-de-France", "93", "C\xf4te"};
+    g_autofree char *w = write_fields(dir, "w", fields, 2, cp1252, 2, NULL);
+    gsize len;
+    g_autofree unsigned char *dbf = slurp(dir, "w.dbf", &len);
+    dbf[29] = 0;
+    spit(dir, "w.dbf", dbf, len);
+    g_ptr_array_set_size(warnings, 0);
+    g_autoptr(crpv_layer) lw = crpv_layer_load(w, NULL, NULL, warnings, &error);
+    assert_non_null(lw);
+    assert_string_equal(crpv_layer_find(lw, "93")->nom, "Côte");
+    assert_int_equal(warnings->len, 2);
+    assert_has(warnings->pdata[0], "w.dbf: attention : encodage non déclaré (ni fichier .cpg, ni "
+                                   "pilote de langue), noms lus en WINDOWS-1252");
+    /* The same bytes with the ANSI language driver: declared, no warning. */
+    dbf[29] = 87;
+    spit(dir, "w.dbf", dbf, len);
+    g_ptr_array_set_size(warnings, 0);
+    g_autoptr(crpv_layer) lw2 = crpv_layer_load(w, NULL, NULL, warnings, &error);
+    assert_string_equal(crpv_layer_find(lw2, "11")->nom, "Île-de-France");
+    assert_int_equal(warnings->len, 1);
+    tu_rmtree(dir);
+}
+
+static void test_prj_contradicts_coordinates(void **state)
+{
+    (void)state;
+    g_autofree char *dir = tu_tmpdir();
+    /* Coordinates in degrees with a Lambert-93 .prj beside them. */
+    g_autofree char *shp = make_good(dir);
+    g_free(tu_write_file(dir, "f.prj", lambert93_wkt, strlen(lambert93_wkt)));
+    g_autofree char *msg = load_error(shp, NULL);
+    assert_has(msg, "f.shp: coordonnées en degrés (longitudes de 0 à 2, latitudes de 0 à 1), "
+                    "mais « f.prj » déclare une projection en mètres");
+    /* La Réunion in its UTM zone, with a Lambert-93 .prj: outside the
+     * area Lambert-93 is made for. */
+    static const double rx[] = {315000, 315000, 380000, 380000, 315000};
+    static const double ry[] = {7630000, 7690000, 7690000, 7630000, 7630000};
+    fixture_record rec[] = {{"04", "La Réunion", 1, one_part, 5, rx, ry, 0}};
+    g_autofree char *shp2 = write_fixture(dir, "r", SHPT_POLYGON, rec, 1, 1, "UTF-8");
+    g_free(tu_write_file(dir, "r.prj", lambert93_wkt, strlen(lambert93_wkt)));
+    g_autofree char *msg2 = load_error(shp2, NULL);
+    assert_has(msg2, "r.shp: une fois lues dans le système que déclare « r.prj », les "
+                     "coordonnées tombent hors de sa zone d’usage");
+    /* With its own CRS, the same file is right. */
+    g_free(tu_write_file(dir, "r.prj", "EPSG:2975", 9));
+    g_autoptr(GError) error = NULL;
+    g_autoptr(crpv_layer) ok = crpv_layer_load(shp2, "code", "nom", NULL, &error);
+    if (!ok)
+        fail_msg("%s", error->message);
+    assert_true(crpv_layer_nth(ok, 0)->bbox.x0 > 55 && crpv_layer_nth(ok, 0)->bbox.x1 < 56);
+    tu_rmtree(dir);
+}
+
+static void test_credit(void **state)
+{
+    (void)state;
+    /* The shipped README quotes the credit its licence asks for. */
+    g_autofree char *shipped = tu_source_path("geo/regions-avec-outre-mer.shp");
+    g_autofree char *from = NULL;
+    g_autofree char *credit = crpv_geo_credit(shipped, &from);
+    assert_string_equal(credit, "Source : IGN – Admin Express COG 2018");
+    assert_true(g_str_has_suffix(from, "README.md"));
+
+    g_autofree char *dir = tu_tmpdir();
+    g_autofree char *shp = g_build_filename(dir, "REG.shp", NULL);
+    assert_null(crpv_geo_credit(shp, NULL));
+    /* A README in French, the quote broken over two lines, with the
+     * non-breaking spaces French typography puts inside « ». */
+    const char *readme = "# Contours\n\nCitez « Source : IGN –\nCARTElette\u00a0» sur vos cartes.\n";
+    g_free(tu_write_file(dir, "LISEZMOI.md", readme, strlen(readme)));
+    g_autofree char *c1 = crpv_geo_credit(shp, NULL);
+    assert_string_equal(c1, "Source : IGN – CARTElette");
+    /* Narrow no-break spaces (three bytes each) inside the guillemets. */
+    g_autofree char *narrow =
+        crpv_geo_credit_in_text("«\u202fSource : IGN\u202f»", strlen("«\u202fSource : IGN\u202f»"));
+    assert_string_equal(narrow, "Source : IGN");
+    /* A guillemet that is not a source is no credit. */
+    const char *other = "« Bonjour » et rien d'autre\n";
+    g_free(tu_write_file(dir, "LISEZMOI.md", other, strlen(other)));
+    assert_null(crpv_geo_credit(shp, NULL));
+    /* credit.txt wins, its first line. */
+    const char *line = "Source : IGN – Admin Express COG 2024\r\nautre chose\n";
+    g_free(tu_write_file(dir, "credit.txt", line, strlen(line)));
+    g_autofree char *from2 = NULL;
+    g_autofree char *c2 = crpv_geo_credit(shp, &from2);
+    assert_string_equal(c2, "Source : IGN – Admin Express COG 2024");
+    assert_true(g_str_has_suffix(from2, "credit.txt"));
+    tu_rmtree(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -672,6 +894,11 @@ int main(void)
         cmocka_unit_test(test_missing_files),
         cmocka_unit_test(test_null_and_duplicate),
         cmocka_unit_test(test_many_problems_capped),
+        cmocka_unit_test(test_header_length_tolerated),
+        cmocka_unit_test(test_field_detection),
+        cmocka_unit_test(test_encoding_detection),
+        cmocka_unit_test(test_prj_contradicts_coordinates),
+        cmocka_unit_test(test_credit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

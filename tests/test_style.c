@@ -31,7 +31,7 @@ static void test_overrides(void **state)
                                     "[page]\nlargeur = 148\nhauteur=210\n"
                                     "[couleurs]\nprincipale = #123456\nmer = aucune\n"
                                     "[carte]\netiquette = nom\nlegende = non\n"
-                                    "[encarts]\nidf = 10, 20, 30, 40\n"
+                                    "[encarts]\nidf = 100, 20, 30, 40\n"
                                     "[geo]\nregions_code = INSEE_REG\n",
                                     &error);
     assert_null(error);
@@ -42,11 +42,11 @@ static void test_overrides(void **state)
     assert_double_near(s->sea.a, 0, 1e-9);
     assert_string_equal(s->label_field, "nom");
     assert_false(s->legend);
-    assert_double_near(s->insets[5].frame.x0, 10, 1e-9);
+    assert_double_near(s->insets[5].frame.x0, 100, 1e-9);
     assert_double_near(s->insets[5].frame.y1, 60, 1e-9);
     assert_string_equal(s->regions_code_field, "INSEE_REG");
     /* Keys not given keep their defaults. */
-    assert_string_equal(s->departements_code_field, "code");
+    assert_null(s->departements_code_field); /* found by the geo module */
 }
 
 static void test_every_error_with_its_line(void **state)
@@ -128,6 +128,51 @@ static void test_broken_syntax(void **state)
     assert_true(error->domain == G_FILE_ERROR);
 }
 
+/* Values each within its range whose whole makes no map. */
+static void test_geometry_makes_sense(void **state)
+{
+    (void)state;
+    g_autoptr(GError) error = NULL;
+    /* Île-de-France over everything: the map would show no region. */
+    assert_null(parse("[encarts]\n"
+                      "idf = 0, 0, 10000, 10000\n", /* 2 */
+                      &error));
+    assert_string_equal(error->message, "style.ini:2: l’encart « idf » (0, 0, 10000 × 10000) "
+                                        "déborde de la carte (540 × 430 points)");
+    g_clear_error(&error);
+    /* Inside the map but hiding the mainland, or another inset. */
+    assert_null(parse("[encarts]\n"
+                      "idf = 100, 0, 400, 400\n" /* 2 */
+                      "01 = 0, 60, 84, 40\n",    /* 3 */
+                      &error));
+    assert_non_null(strstr(error->message, "style.ini:2: l’encart « idf » couvre plus du quart "
+                                           "du cadre de la métropole"));
+    assert_non_null(strstr(error->message, "style.ini:3: l’encart « 01 » chevauche l’encart « 02 »"));
+    g_clear_error(&error);
+    /* The mainland in a stamp, or pushed off the map by a smaller map. */
+    assert_null(parse("[carte]\nmetropole = 400, 0, 40, 40\n", &error));
+    assert_non_null(strstr(error->message, "style.ini:2: le cadre de la métropole (40 × 40 points) "
+                                           "est trop petit pour être lu"));
+    g_clear_error(&error);
+    assert_null(parse("[carte]\nlargeur = 300\n", &error));
+    assert_non_null(strstr(error->message, "style.ini:1: le cadre de la métropole (118, 0, 422 × "
+                                           "408) déborde de la carte (300 × 430 points)"));
+    g_clear_error(&error);
+    /* A CRS PROJ does not know, a hyphenation "dictionary" that never ends. */
+    assert_null(parse("[carte]\nprojection = EPSG:99999999\n[geo]\ncesure = /dev/urandom\n",
+                      &error));
+    assert_non_null(strstr(error->message, "style.ini:2: système de coordonnées « EPSG:99999999 » "
+                                           "inconnu de PROJ"));
+    assert_non_null(strstr(error->message, "style.ini:4: « /dev/urandom » n’est pas un "
+                                           "dictionnaire de césure"));
+    g_clear_error(&error);
+    /* The shipped layout moved as a whole is fine. */
+    g_autoptr(crpv_style) ok = parse("[carte]\nprojection = EPSG:2154\n[encarts]\n"
+                                     "idf = 92, 0, 120, 100\n",
+                                     &error);
+    assert_non_null(ok);
+}
+
 static void assert_same_color(crpv_color a, crpv_color b)
 {
     assert_memory_equal(&a, &b, sizeof a);
@@ -155,7 +200,7 @@ static void test_template_states_the_defaults(void **state)
         keys += key;
     }
     g_strfreev(g_steal_pointer(&lines));
-    assert_int_equal(keys, 40);
+    assert_int_equal(keys, 36); /* the field names of [geo] have no default to state */
     g_autoptr(crpv_style) s = crpv_style_parse(on->str, on->len, "style.ini", &error);
     g_string_free(on, TRUE);
     if (!s)
@@ -209,8 +254,11 @@ static void test_template_states_the_defaults(void **state)
         {s->departements_name_field, d->departements_name_field},
         {s->hyphen_dictionary, d->hyphen_dictionary},
     };
+    /* The field names are NULL by default (found by the geo module). */
     for (size_t i = 0; i < G_N_ELEMENTS(strs); i++)
-        assert_string_equal(strs[i][0], strs[i][1]);
+        if (g_strcmp0(strs[i][0], strs[i][1]) != 0)
+            fail_msg("« %s » where the default is « %s »", strs[i][0] ? strs[i][0] : "(rien)",
+                     strs[i][1] ? strs[i][1] : "(rien)");
     assert_int_equal(s->legend, d->legend);
 }
 
@@ -222,6 +270,7 @@ int main(void)
         cmocka_unit_test(test_every_error_with_its_line),
         cmocka_unit_test(test_broken_syntax),
         cmocka_unit_test(test_print_colors),
+        cmocka_unit_test(test_geometry_makes_sense),
         cmocka_unit_test(test_template_states_the_defaults),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
