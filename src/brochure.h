@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include "composite.h"
 #include "content.h"
+#include "recto.h"
 
 /* Everything borrowed. */
 typedef struct {
@@ -26,6 +27,9 @@ typedef struct {
     size_t pages;
     double directory_size; /* the font size the directory was set in */
     size_t directory_columns;
+    crpv_recto_figures recto; /* the running text's lines */
+    double body_size;         /* the size the recto's text was set in */
+    bool body_stepped_down;   /* below the style's, to fit the page */
 } crpv_brochure_stats;
 
 /* Composes the pages. Returns a new array of crpv_scene pages (the array

@@ -21,6 +21,8 @@
 #include "init.h"
 #include "jobs.h"
 #include "output.h"
+#include "paragraph.h"
+#include "recto.h"
 #include "printpdf.h"
 #include "style.h"
 #include "svgmap.h"
@@ -385,6 +387,13 @@ static bool write_map(run *r, crpv_batch *batch)
     return ok;
 }
 
+/* A decimal with a French comma. */
+static char *french_number(const char *fmt, double v)
+{
+    char *s = g_strdup_printf(fmt, v);
+    return g_strdelimit(s, ".", ',');
+}
+
 static bool has_centre(const crpv_directory *dir, const char *id)
 {
     for (size_t i = 0; i < crpv_directory_count(dir); i++)
@@ -451,11 +460,17 @@ static bool write_brochure(run *r)
     if (!map)
         return false;
     crpv_brochure_input bin = {r->content, &in, r->opt.print, map};
-    r->pages = crpv_brochure_compose(&bin, NULL, &error);
+    crpv_brochure_stats stats = {0};
+    r->pages = crpv_brochure_compose(&bin, &stats, &error);
     if (!r->pages) {
         fail(r, error);
         g_error_free(error);
         return false;
+    }
+    if (r->opt.verbose && stats.body_stepped_down) {
+        g_autofree char *from = french_number("%.2g", r->style->body_size);
+        g_autofree char *to = french_number("%.2g", stats.body_size);
+        g_printerr("recto : corps réduit de %s à %s\u00a0pt pour tenir sur la page\n", from, to);
     }
     progress(r, "Écriture de la brochure");
     const char *stem = r->opt.print ? "brochure-impression" : "brochure";
@@ -576,6 +591,47 @@ static void print_check(run *r)
     g_string_free(uncovered, TRUE);
     printf("Avertissements : %u%s\n", r->warnings->len,
            r->warnings->len ? " (sur la sortie d’erreur)" : "");
+}
+
+/* The recto's typesetting in figures, for --verbose. */
+static void print_recto_figures(const crpv_recto_report *report)
+{
+    crpv_recto_figures f = crpv_recto_figures_of(report);
+    g_autofree char *size = french_number("%.2g", report->body_size);
+    g_autofree char *leading = french_number("%.2f", report->leading);
+    g_autofree char *share = french_number("%.0f", f.lines ? 100.0 * f.hyphens / f.lines : 0);
+    g_autofree char *spaces = french_number("%.0f", crpv_set_space_percent(f.max_ratio));
+    g_autofree char *measure = french_number("%.0f", report->measure);
+    printf("Recto : %zu lignes de texte courant, %zu terminées par une césure (%s\u00a0%%), "
+           "ligne la plus lâche : espaces à %s\u00a0%% ; corps %s\u00a0pt, interligne "
+           "%s\u00a0pt, justification sur %s\u00a0pt\n",
+           f.lines, f.hyphens, share, spaces, size, leading, measure);
+}
+
+/* Composes the recto alone to report its figures (check --verbose). */
+static void check_recto(run *r)
+{
+    if (!r->content || !load_fonts(r))
+        return;
+    const crpv_style *st = r->style;
+    crpv_page_env e = {.st = st, .ctx = r->ctx, .w = st->page_width * CRPV_MM,
+                       .h = st->page_height * CRPV_MM};
+    crpv_recto_report report = {0};
+    GError *error = NULL;
+    crpv_scene *sc = crpv_recto_compose(&e, r->content, &report, &error);
+    if (!sc) {
+        fail(r, error);
+        g_error_free(error);
+        return;
+    }
+    print_recto_figures(&report);
+    if (report.stepped_down) {
+        g_autofree char *from = french_number("%.2g", st->body_size);
+        g_autofree char *to = french_number("%.2g", report.body_size);
+        printf("Recto : corps réduit de %s à %s\u00a0pt pour tenir sur la page\n", from, to);
+    }
+    crpv_scene_free(sc);
+    crpv_recto_report_clear(&report);
 }
 
 static int usage_error(const char *fmt, const char *arg)
@@ -850,6 +906,8 @@ int crpv_cli_main(int argc, char **argv)
         progress_done(&r);
         if (!r.opt.quiet)
             print_check(&r);
+        if (!r.opt.quiet && r.opt.verbose)
+            check_recto(&r);
     } else if (r.status == 0) {
         g_autofree char *p1 = input_path(r.opt.centres, r.opt.data, "centres.csv");
         g_autofree char *p2 = input_path(r.opt.prose, r.opt.data, "brochure.md");

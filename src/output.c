@@ -238,20 +238,23 @@ GByteArray *crpv_output_pdf(const char *name, const crpv_scene *const *pages, si
     int parents[8] = {0};
     /* A document its scenes do not tag (the map alone) is one figure, so
      * that a reader is told what it shows. */
-    bool figure = info && info->figure_alt && untagged(pages, n);
+    bool structured = !untagged(pages, n);
+    bool figure = info && info->figure_alt && !structured;
     for (size_t p = 0; p < n; p++) {
         cairo_pdf_surface_set_size(surface, crpv_scene_width(pages[p]),
                                    crpv_scene_height(pages[p]));
         cairo_t *cr = cairo_create(surface);
-        if (figure) {
+        /* One Document element holds every page's structure, when the
+         * pages have one, or the figure. */
+        if (p == 0 && (structured || figure))
             cairo_tag_begin(cr, "Document", "");
+        if (figure)
             cairo_tag_begin(cr, "Figure", "");
-        }
         crpv_render_scene(cr, pages[p], ctx);
-        if (figure) {
+        if (figure)
             cairo_tag_end(cr, "Figure");
+        if (p + 1 == n && (structured || figure))
             cairo_tag_end(cr, "Document");
-        }
         add_outlines(surface, pages[p], (int)p + 1, parents);
         cairo_show_page(cr);
         cairo_status_t status = cairo_status(cr);

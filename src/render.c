@@ -2,6 +2,7 @@
 
 #include <glib.h>
 #include <math.h>
+#include <string.h>
 #include <pango/pangocairo.h>
 
 #include "typeset.h"
@@ -84,6 +85,59 @@ static void draw_text(cairo_t *cr, const crpv_item *item, PangoContext *ctx)
     g_object_unref(layout);
 }
 
+/* A line of set text, its spaces widened so that it ends exactly where
+ * the line breaker said: the glyph strings Pango shaped, adjusted. */
+static void draw_line(cairo_t *cr, const crpv_item *item, PangoContext *ctx)
+{
+    PangoLayout *layout = crpv_text_layout_new(ctx, item->font, item->text, 0, 0, false, 0);
+    PangoLayoutLine *line = pango_layout_get_line(layout, 0);
+    double scale = item->glyph_scale > 0 ? item->glyph_scale : 1;
+    if (line && item->justify) {
+        const char *text = pango_layout_get_text(layout);
+        /* Spaces at the line's end stay as they are. */
+        int end = (int)strlen(text);
+        while (end > 0 && text[end - 1] == ' ')
+            end--;
+        int natural = 0, spaces = 0;
+        for (GSList *r = line->runs; r; r = r->next) {
+            PangoGlyphItem *run = r->data;
+            for (int g = 0; g < run->glyphs->num_glyphs; g++) {
+                int at = run->item->offset + run->glyphs->log_clusters[g];
+                if (at >= end)
+                    continue;
+                natural += run->glyphs->glyphs[g].geometry.width;
+                spaces += text[at] == ' ';
+            }
+        }
+        double extra = (item->box.x1 - item->box.x0) / scale * PANGO_SCALE - natural;
+        /* Shared out in whole Pango units, the remainder spread so that the
+         * line's end lands where it should. */
+        int k = 0;
+        for (GSList *r = line->runs; r && spaces > 0; r = r->next) {
+            PangoGlyphItem *run = r->data;
+            for (int g = 0; g < run->glyphs->num_glyphs; g++) {
+                int at = run->item->offset + run->glyphs->log_clusters[g];
+                if (at >= end || text[at] != ' ')
+                    continue;
+                int before = (int)lround(extra * k / spaces);
+                int after = (int)lround(extra * (k + 1) / spaces);
+                run->glyphs->glyphs[g].geometry.width += after - before;
+                k++;
+            }
+        }
+    }
+    if (line) {
+        cairo_save(cr);
+        cairo_translate(cr, item->box.x0, item->baseline);
+        cairo_scale(cr, scale, 1);
+        cairo_move_to(cr, 0, 0);
+        set_color(cr, item->fill);
+        pango_cairo_show_layout_line(cr, line);
+        cairo_restore(cr);
+    }
+    g_object_unref(layout);
+}
+
 void crpv_render_scene(cairo_t *cr, const crpv_scene *scene, PangoContext *ctx)
 {
     /* Structure tags must be closed by name: keep the open ones. */
@@ -98,7 +152,8 @@ void crpv_render_scene(cairo_t *cr, const crpv_scene *scene, PangoContext *ctx)
         const crpv_item *item = crpv_scene_nth(scene, i);
         /* Only items with a small, meaningful area carry their link in
          * the PDF: a region's bounding box would cover its neighbours. */
-        bool linked = item->uri && (item->kind == CRPV_ITEM_TEXT || item->kind == CRPV_ITEM_DISC);
+        bool linked = item->uri && (item->kind == CRPV_ITEM_TEXT || item->kind == CRPV_ITEM_DISC ||
+                                     item->kind == CRPV_ITEM_LINE);
         g_autofree char *attrs = linked ? link_attributes(item->uri, NULL) : NULL;
         if (linked)
             cairo_tag_begin(cr, CAIRO_TAG_LINK, attrs);
@@ -148,6 +203,10 @@ void crpv_render_scene(cairo_t *cr, const crpv_scene *scene, PangoContext *ctx)
             break;
         case CRPV_ITEM_OUTLINE:
             break; /* bookmarks belong to the document: the output module adds them */
+        case CRPV_ITEM_LINE:
+            if (item->text && *item->text)
+                draw_line(cr, item, ctx);
+            break;
         }
         if (linked)
             cairo_tag_end(cr, CAIRO_TAG_LINK);

@@ -116,6 +116,7 @@ void crpv_scene_append(crpv_scene *dst, const crpv_scene *src, double dx, double
                                copy.box.y1 + dy};
         copy.center.x += dx;
         copy.center.y += dy;
+        copy.baseline += dy;
         copy.text = g_strdup(copy.text);
         copy.font = g_strdup(copy.font);
         copy.uri = g_strdup(copy.uri);

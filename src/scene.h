@@ -23,6 +23,9 @@ typedef enum {
     CRPV_ITEM_TAG_BEGIN, /* opens structure element TAG (tagged PDF) */
     CRPV_ITEM_TAG_END,   /* closes the innermost open TAG */
     CRPV_ITEM_OUTLINE,   /* a bookmark named TEXT at LEVEL (1 = top), pointing at BOX.y0 */
+    CRPV_ITEM_LINE,      /* one line of set text: MARKUP on one line from BOX.x0 at BASELINE;
+                          * when JUSTIFY, its spaces widened to end at BOX.x1; its glyphs
+                          * widened by GLYPH_SCALE (1: as designed) */
 } crpv_item_kind;
 
 /* What an item means, so that writers and tests can find things without
@@ -74,6 +77,8 @@ typedef struct {
     char *title;           /* accessible name: SVG <title>, HTML alt */
     char *key;             /* region or département code, centre id */
     int frame;             /* map frame index the item belongs to, -1 if none */
+    double baseline;       /* LINE */
+    double glyph_scale;    /* LINE: horizontal scale of its glyphs, 0 or 1 = none */
 } crpv_item;
 
 typedef struct crpv_scene crpv_scene;

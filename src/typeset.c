@@ -191,14 +191,14 @@ static void open_guillemet(GString *out, const char **p)
     g_string_append_unichar(out, 0x00AB);
     *p = skip_hspace(*p);
     if (**p && **p != '\n')
-        g_string_append_unichar(out, NBSP);
+        g_string_append_unichar(out, NNBSP);
 }
 
 static void close_guillemet(GString *out)
 {
     trim_hspace(out);
     if (last_visible(out) != 0 && out->len > 0 && out->str[out->len - 1] != '\n')
-        g_string_append_unichar(out, NBSP);
+        g_string_append_unichar(out, NNBSP);
     g_string_append_unichar(out, 0x00BB);
 }
 
@@ -247,8 +247,26 @@ char *crpv_typo_french(const char *text)
             else
                 close_guillemet(out);
             break;
+        case '%':
+            /* « 10 % »: a no-break space between a number and its unit. */
+            trim_hspace(out);
+            if (g_unichar_isdigit(last_visible(out)))
+                g_string_append_unichar(out, NBSP);
+            g_string_append_c(out, '%');
+            p = next;
+            break;
         case '\'':
             g_string_append_unichar(out, 0x2019);
+            p = next;
+            break;
+        case '-':
+            /* A hyphen between spaces stands for a dash: « IREV – centre ». */
+            if (out->len > 0 && is_hspace(g_utf8_get_char(g_utf8_find_prev_char(
+                                    out->str, out->str + out->len))) &&
+                is_hspace(g_utf8_get_char(next)))
+                g_string_append_unichar(out, 0x2013);
+            else
+                g_string_append_c(out, '-');
             p = next;
             break;
         case '.':
@@ -569,4 +587,56 @@ void crpv_text_size(PangoContext *ctx, const char *font, const char *markup, dou
 char *crpv_markup_escape(const char *text)
 {
     return g_markup_escape_text(text ? text : "", -1);
+}
+
+/* ---- Phrases ------------------------------------------------------------ */
+
+/* Words that hold to the next one (articles, prepositions) and words that
+ * hold to the previous one (a complement: « centres de ressources »). */
+static bool holds_next(const char *w, size_t len)
+{
+    static const char *const words[] = {"de", "des", "du", "la", "le", "les", "un", "une", "à",
+                                        "au", "aux", "et", "ou", "en", "pour", "par", "sur"};
+    for (size_t i = 0; i < G_N_ELEMENTS(words); i++)
+        if (strlen(words[i]) == len && g_ascii_strncasecmp(words[i], w, len) == 0)
+            return true;
+    return false;
+}
+
+static bool holds_previous(const char *w, size_t len)
+{
+    static const char *const words[] = {"de", "des", "du"};
+    for (size_t i = 0; i < G_N_ELEMENTS(words); i++)
+        if (strlen(words[i]) == len && strncmp(words[i], w, len) == 0)
+            return true;
+    return len >= 4 && strncmp(w, "d\u2019", 4) == 0;
+}
+
+char *crpv_markup_phrases(const char *text)
+{
+    GString *out = g_string_new(NULL);
+    gchar **words = g_strsplit(text ? text : "", " ", -1);
+    guint n = g_strv_length(words);
+    bool open = false;
+    for (guint i = 0; i < n; i++) {
+        size_t len = strlen(words[i]);
+        bool join_next = i + 1 < n && (holds_next(words[i], len) ||
+                                       holds_previous(words[i + 1], strlen(words[i + 1])));
+        if (join_next && !open) {
+            g_string_append(out, "<span allow_breaks=\"false\">");
+            open = true;
+        }
+        g_autofree char *esc = g_markup_escape_text(words[i], (gssize)len);
+        g_string_append(out, esc);
+        if (!join_next && open) {
+            g_string_append(out, "</span>");
+            open = false;
+        }
+        if (i + 1 < n)
+            g_string_append_c(out, ' ');
+    }
+    if (open)
+        g_string_append(out, "</span>");
+    g_strfreev(words);
+    return g_string_free(out, false);
 }

@@ -10,9 +10,10 @@
 #include <stdbool.h>
 
 /* Plain UTF-8 TEXT with French punctuation spacing: a narrow no-break
- * space (U+202F) before ; ! ?, a no-break space (U+00A0) before : and
- * inside « » (replacing any ordinary space there), typographic
- * apostrophe (’) for ', « » for straight double quotes, … for "...".
+ * space (U+202F) before ; ! ? and inside « », a no-break space (U+00A0)
+ * before : and between a number and % (replacing any ordinary space
+ * there), typographic apostrophe (’) for ', « » for straight double
+ * quotes, … for "...", an en dash for a hyphen between spaces.
  * Returns a new string (g_free). */
 char *crpv_typo_french(const char *text);
 
@@ -48,6 +49,12 @@ PangoLayout *crpv_text_layout_new(PangoContext *ctx, const char *font, const cha
 /* The logical size of that layout, in points. */
 void crpv_text_size(PangoContext *ctx, const char *font, const char *markup, double width,
                     bool justify, double line_height, double *out_width, double *out_height);
+
+/* Pango markup of plain TEXT (a name) that lets lines break only between
+ * its phrases: never after an article or a preposition, nor before « de »
+ * (« centre de ressources / politique de la ville »). Returns a new
+ * string (g_free); its text is TEXT's. */
+char *crpv_markup_phrases(const char *text);
 
 /* MARKUP-escaped copy of plain TEXT (g_free). */
 char *crpv_markup_escape(const char *text);

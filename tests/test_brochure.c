@@ -96,7 +96,7 @@ static void assert_inside_margins(GPtrArray *pages, double off)
         const crpv_scene *sc = page_n(pages, p);
         for (size_t i = 0; i < crpv_scene_count(sc); i++) {
             const crpv_item *it = crpv_scene_nth(sc, i);
-            if (it->kind != CRPV_ITEM_TEXT && it->kind != CRPV_ITEM_LINK)
+            if (it->kind != CRPV_ITEM_TEXT && it->kind != CRPV_ITEM_LINK && it->kind != CRPV_ITEM_LINE)
                 continue;
             if (it->box.x0 < m.x0 - 0.5 || it->box.x1 > m.x1 + 0.5 || it->box.y0 < m.y0 - 0.5 ||
                 it->box.y1 > m.y1 + 0.5)
@@ -159,7 +159,8 @@ static bool has_text(const crpv_scene *sc, const char *needle)
 {
     for (size_t i = 0; i < crpv_scene_count(sc); i++) {
         const crpv_item *it = crpv_scene_nth(sc, i);
-        if (it->kind == CRPV_ITEM_TEXT && it->text && strstr(it->text, needle))
+        if ((it->kind == CRPV_ITEM_TEXT || it->kind == CRPV_ITEM_LINE) && it->text &&
+            strstr(it->text, needle))
             return true;
     }
     return false;
@@ -201,7 +202,7 @@ static void test_shipped_two_pages(void **state)
     assert_true(stats.directory_columns >= 3);
     /* Every part of the prose is on the recto. */
     assert_true(has_text(recto, "Réseau national des centres de ressources"));
-    assert_true(has_text(recto, "Les centres de ressources sont"));
+    assert_true(has_text(recto, "Les centres de ressources"));
     assert_true(has_text(recto, "Favoriser les approches inter-acteurs"));
     assert_true(has_text(recto, "Un réseau national"));
     assert_true(has_text(recto, "Pour mieux connaître"));
@@ -212,7 +213,7 @@ static void test_shipped_two_pages(void **state)
     g_ptr_array_unref(pages);
 }
 
-/* Structure tags balance on every page, the first being the document. */
+/* Structure tags balance on every page. */
 static void test_structure_tags(void **state)
 {
     (void)state;
@@ -220,13 +221,11 @@ static void test_structure_tags(void **state)
     for (size_t p = 0; p < pages->len; p++) {
         const crpv_scene *sc = page_n(pages, p);
         int depth = 0, figures = 0, items = 0;
-        bool first = true;
         for (size_t i = 0; i < crpv_scene_count(sc); i++) {
             const crpv_item *it = crpv_scene_nth(sc, i);
             if (it->kind == CRPV_ITEM_TAG_BEGIN) {
-                if (first)
-                    assert_string_equal(it->text, "Document");
-                first = false;
+                /* The PDF writer wraps the pages in one Document. */
+                assert_string_not_equal(it->text, "Document");
                 depth++;
                 figures += strcmp(it->text, "Figure") == 0;
                 items += strcmp(it->text, "LI") == 0;
@@ -242,24 +241,29 @@ static void test_structure_tags(void **state)
     g_ptr_array_unref(pages);
 }
 
-/* A paragraph cut between columns keeps two lines at least on each side. */
-static void test_no_widow_or_orphan(void **state)
+/* Justified lines end flush at the wide column's edge, never past it
+ * (this fixture has no hyphenation: a line may end short rather than gape). */
+static void test_justified_lines_flush(void **state)
 {
     (void)state;
     GPtrArray *pages = compose(fx.dir, false, NULL);
     const crpv_scene *sc = page_n(pages, 0);
-    size_t justified = 0;
+    size_t justified = 0, flush = 0;
+    double right = 0;
     for (size_t i = 0; i < crpv_scene_count(sc); i++) {
         const crpv_item *it = crpv_scene_nth(sc, i);
-        if (it->kind != CRPV_ITEM_TEXT || it->role != CRPV_ROLE_BODY || !it->justify)
+        if (it->kind == CRPV_ITEM_LINE && it->role == CRPV_ROLE_BODY && it->justify)
+            right = MAX(right, it->box.x1);
+    }
+    for (size_t i = 0; i < crpv_scene_count(sc); i++) {
+        const crpv_item *it = crpv_scene_nth(sc, i);
+        if (it->kind != CRPV_ITEM_LINE || it->role != CRPV_ROLE_BODY || !it->justify)
             continue;
         justified++;
-        PangoLayout *l = crpv_text_layout_new(fx.ctx, it->font, it->text,
-                                              it->box.x1 - it->box.x0, 0, true, it->line_height);
-        assert_true(pango_layout_get_line_count(l) >= 2);
-        g_object_unref(l);
+        flush += fabs(it->box.x1 - right) <= 0.01;
     }
-    assert_true(justified >= 6);
+    assert_true(justified >= 20);
+    assert_true(flush * 10 >= justified * 9);
     g_ptr_array_unref(pages);
 }
 
@@ -269,7 +273,9 @@ static const crpv_item *find_link(const crpv_scene *sc, const char *uri, size_t 
     *count = 0;
     for (size_t i = 0; i < crpv_scene_count(sc); i++) {
         const crpv_item *it = crpv_scene_nth(sc, i);
-        if (it->kind == CRPV_ITEM_LINK && g_strcmp0(it->uri, uri) == 0) {
+        /* A link rectangle, or a line of text that is a link. */
+        if ((it->kind == CRPV_ITEM_LINK || it->kind == CRPV_ITEM_LINE) &&
+            g_strcmp0(it->uri, uri) == 0) {
             found = found ? found : it;
             (*count)++;
         }
@@ -484,7 +490,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_shipped_two_pages), cmocka_unit_test(test_structure_tags),
-        cmocka_unit_test(test_no_widow_or_orphan), cmocka_unit_test(test_links),
+        cmocka_unit_test(test_justified_lines_flush), cmocka_unit_test(test_links),
         cmocka_unit_test(test_print_mode),         cmocka_unit_test(test_forty_centres),
         cmocka_unit_test(test_eighty_centres),     cmocka_unit_test(test_recto_overflow),
     };

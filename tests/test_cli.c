@@ -68,6 +68,24 @@ static void test_check_shipped_data(void **state)
     assert_string_equal(qerr, err);
 }
 
+/* --verbose adds the recto's typesetting in figures. */
+static void test_check_verbose_recto(void **state)
+{
+    (void)state;
+    g_autofree char *out = NULL, *err = NULL;
+    assert_int_equal(RUN(NULL, &out, &err, "check", "--verbose"), 0);
+    const char *line = strstr(out, "Recto : ");
+    assert_non_null(line);
+    unsigned lines = 0, hyphens = 0;
+    assert_int_equal(sscanf(line, "Recto : %u lignes de texte courant, %u terminées", &lines,
+                            &hyphens),
+                     2);
+    assert_true(lines >= 20);
+    assert_true(hyphens * 10 <= lines);
+    assert_non_null(strstr(line, "ligne la plus lâche : espaces à "));
+    assert_non_null(strstr(line, "corps 9,5\u00a0pt"));
+}
+
 /* The directory as French Excel saves it: semicolons, BOM, CRLF, decimal
  * commas, Windows-1252. */
 static char *excel_export(const char *csv, bool cp1252)
@@ -162,7 +180,8 @@ static char *squeeze(const char *text)
     GString *s = g_string_new(NULL);
     for (const char *p = text; *p; p = g_utf8_next_char(p)) {
         gunichar c = g_utf8_get_char(p);
-        if (c == 0xad || c == 0x2060 || c == '-' || c == 0x2010)
+        /* Hyphens and dashes (a spaced hyphen is set as an en dash). */
+        if (c == 0xad || c == 0x2060 || c == '-' || c == 0x2010 || c == 0x2013)
             continue;
         if (g_unichar_isspace(c) || c == 0xa0 || c == 0x202f) {
             if (s->len && s->str[s->len - 1] != ' ')
@@ -699,6 +718,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_help_and_usage),
         cmocka_unit_test(test_check_shipped_data),
+        cmocka_unit_test(test_check_verbose_recto),
         cmocka_unit_test(test_check_excel_export),
         cmocka_unit_test(test_broken_directory_reports_everything),
         cmocka_unit_test(test_build_everything),

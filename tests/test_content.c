@@ -274,9 +274,9 @@ static void test_inline_styles(void **state)
     g_autoptr(crpv_content) c =
         parse_ok("Un *mot* et **un autre** : \"[lien](https://x.fr)\"  \nfin", NULL);
     const crpv_block *b = crpv_content_nth(c, 0);
-    assert_string_equal(b->markup, "Un <i>mot</i> et <b>un autre</b>\u00A0: «\u00A0"
-                                   "<span font_weight=\"bold\">lien</span>\u00A0»\nfin");
-    assert_string_equal(b->plain, "Un mot et un autre\u00A0: «\u00A0lien\u00A0»\nfin");
+    assert_string_equal(b->markup, "Un <i>mot</i> et <b>un autre</b>\u00A0: «\u202F"
+                                   "<span font_weight=\"bold\">lien</span>\u202F»\nfin");
+    assert_string_equal(b->plain, "Un mot et un autre\u00A0: «\u202Flien\u202F»\nfin");
     assert_int_equal(b->n_links, 1);
     assert_int_equal(b->links[0].end - b->links[0].start, 4);
     assert_memory_equal(b->plain + b->links[0].start, "lien", 4);

@@ -173,7 +173,8 @@ static void test_halo_is_a_path(void **state)
     crpv_pdf_info info = {"t", "s", "a", "k", "crpv", 1700000000, NULL};
     g_autoptr(GError) error = NULL;
     GByteArray *pdf = crpv_output_pdf("t.pdf", pages, 1, ctx, &info, &error);
-    assert_non_null(pdf);
+    if (!pdf)
+        fail_msg("%s", error->message);
     g_autoptr(GBytes) bytes = g_byte_array_free_to_bytes(pdf);
     PopplerDocument *doc = poppler_document_new_from_bytes(bytes, NULL, &error);
     assert_non_null(doc);

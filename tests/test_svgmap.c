@@ -180,7 +180,7 @@ static void test_document_head(void **state)
     assert_string_at(&p, "local-name(/s:svg/*[2])", "desc");
     assert_string_at(&p, "/s:svg/s:title", map_title);
     /* In French typography. */
-    assert_string_at(&p, "/s:svg/s:desc", "Les régions <servies> & leurs «\u00a0centres\u00a0»");
+    assert_string_at(&p, "/s:svg/s:desc", "Les régions <servies> & leurs «\u202fcentres\u202f»");
     assert_string_at(&p, "/s:svg/@aria-labelledby", "crpv-title crpv-desc");
     char *style = string_of(&p, "/s:svg/s:style");
     assert_non_null(strstr(style, "font-family:'Lato','Helvetica Neue',Arial,sans-serif"));

@@ -59,12 +59,15 @@ static void test_french_no_space_inserted(void **state)
 static void test_french_guillemets(void **state)
 {
     (void)state;
-    check_french("« citation »", "«" NBSP "citation" NBSP "»");
-    check_french("«citation»", "«" NBSP "citation" NBSP "»");
-    check_french("«  deux  »", "«" NBSP "deux" NBSP "»");
-    check_french("il dit \"bonjour\" puis part", "il dit «" NBSP "bonjour" NBSP "» puis part");
-    check_french("\"Oui\", dit-il", "«" NBSP "Oui" NBSP "», dit-il");
-    check_french("(\"entre\")", "(«" NBSP "entre" NBSP "»)");
+    check_french("« citation »", "«" NNBSP "citation" NNBSP "»");
+    check_french("«citation»", "«" NNBSP "citation" NNBSP "»");
+    check_french("«  deux  »", "«" NNBSP "deux" NNBSP "»");
+    check_french("il dit \"bonjour\" puis part", "il dit «" NNBSP "bonjour" NNBSP "» puis part");
+    check_french("\"Oui\", dit-il", "«" NNBSP "Oui" NNBSP "», dit-il");
+    check_french("(\"entre\")", "(«" NNBSP "entre" NNBSP "»)");
+    check_french("IREV - centre de ressources", "IREV \u2013 centre de ressources");
+    check_french("Hauts-de-France", "Hauts-de-France");
+    check_french("10 % des quartiers, 20%", "10" NBSP "% des quartiers, 20" NBSP "%");
 }
 
 static void test_french_apostrophe_ellipsis(void **state)
@@ -334,12 +337,23 @@ static void test_chain_in_layout(void **state)
     g_object_unref(ctx);
 }
 
+static void test_phrases(void **state)
+{
+    (void)state;
+    g_autofree char *m = crpv_markup_phrases("IREV \u2013 centre de ressources politique de la ville");
+    assert_string_equal(m, "IREV \u2013 <span allow_breaks=\"false\">centre de ressources</span> "
+                           "<span allow_breaks=\"false\">politique de la ville</span>");
+    g_autofree char *e = crpv_markup_phrases("A & B");
+    assert_string_equal(e, "A &amp; B");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_french_punctuation_spaces),
         cmocka_unit_test(test_french_no_space_inserted),
         cmocka_unit_test(test_french_guillemets),
+        cmocka_unit_test(test_phrases),
         cmocka_unit_test(test_french_apostrophe_ellipsis),
         cmocka_unit_test(test_french_leaves_urls_and_emails),
         cmocka_unit_test(test_protect_phones),

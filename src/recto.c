@@ -1,0 +1,655 @@
+#include "recto.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "paragraph.h"
+#include "typeset.h"
+
+#define RECTO_ERROR (g_quark_from_static_string("crpv-recto-error"))
+
+#define TITLE_SIZE 23.0   /* points */
+#define H2_SIZE 12.5
+#define GRID 1.32         /* the baseline grid's step, in body sizes */
+#define LEAD_SCALE 1.12   /* the introduction's size, in body sizes, on the same grid */
+#define CALL_SCALE 1.25
+#define INDENT 1.5        /* a paragraph's first-line indent, in body sizes */
+#define SIZE_STEP 0.25    /* stepping the body down to fit, points */
+#define MIN_BODY 7.5
+/* The wide column's share of the measure: about 65 characters of the body,
+ * where total-fit breaking with slight glyph expansion needs few hyphens;
+ * the narrow column (about 34 characters) is set ragged. The share is
+ * chosen within these bounds for the text, as a designer adjusts a grid:
+ * the one whose running text needs the fewest hyphens. */
+#define WIDE_SHARE 0.65
+#define WIDE_SHARE_MIN 0.62
+#define WIDE_SHARE_MAX 0.68
+#define GUTTER 5.0        /* mm */
+#define BOX_PAD 3.0       /* mm, the box's inner margin */
+
+typedef enum { BLK_NONE, BLK_LEAD, BLK_BOX, BLK_BODY, BLK_CALL } blk_place;
+
+typedef struct {
+    const crpv_page_env *e;
+    const crpv_content *content;
+    crpv_page p;
+    double size, L;
+    char *body_font, *lead_font, *h2_font, *h3_font, *box_head_font, *bullet_font;
+    double x[2], w[2];     /* narrow, wide */
+    double first_baseline; /* of the grid */
+    double last_baseline;  /* the lowest a line may sit */
+    GArray *facts;         /* of crpv_line_fact */
+    GArray *hyphens;       /* of crpv_item, strings owned until added to the scene */
+} recto;
+
+static double baseline(const recto *r, int k)
+{
+    return r->first_baseline + k * r->L;
+}
+
+void crpv_recto_report_clear(crpv_recto_report *report)
+{
+    if (!report)
+        return;
+    g_free(report->lines);
+    *report = (crpv_recto_report){0};
+}
+
+/* Link rectangles over LINE's part of each of B's links: the line's text is
+ * the block's plain text from LINE->start, less soft hyphens and joiners. */
+static void add_line_links(recto *r, const crpv_block *b, const crpv_set_line *line,
+                           const crpv_item *item)
+{
+    for (size_t k = 0; k < b->n_links; k++) {
+        size_t a = MAX(b->links[k].start, line->start), z = MIN(b->links[k].end, line->end);
+        if (a >= z)
+            continue;
+        /* Bytes of the line's text before A and before Z. */
+        size_t ia = 0, iz = 0;
+        for (const char *q = b->plain + line->start; q < b->plain + z; q = g_utf8_next_char(q)) {
+            gunichar c = g_utf8_get_char(q);
+            size_t n = (size_t)(g_utf8_next_char(q) - q);
+            if (c == 0x00AD || c == 0x2060 || c == '\n' || c == 0x2028)
+                n = 0;
+            if (q < b->plain + a)
+                ia += n;
+            iz += n;
+        }
+        PangoLayout *l = crpv_text_layout_new(r->e->ctx, item->font, item->text, 0, 0, false, 0);
+        PangoRectangle pa, pz;
+        pango_layout_index_to_pos(l, (int)ia, &pa);
+        pango_layout_index_to_pos(l, (int)iz, &pz);
+        double scale = item->glyph_scale > 0 ? item->glyph_scale : 1;
+        double x0 = item->box.x0 + pango_units_to_double(pa.x) * scale;
+        double x1 = item->box.x0 + pango_units_to_double(pz.x) * scale;
+        if (z == line->end && x1 < item->box.x0)
+            x1 = item->box.x1;
+        crpv_scene_add_link(r->p.scene, (crpv_rect){x0, item->box.y0, MAX(x1, x0 + 1), item->box.y1},
+                            b->links[k].uri);
+        g_object_unref(l);
+    }
+}
+
+/* The URI of the link of B that holds byte AT of its text, or NULL. */
+static const char *link_at(const crpv_block *b, size_t at)
+{
+    for (size_t i = 0; b && i < b->n_links; i++)
+        if (at >= b->links[i].start && at < b->links[i].end)
+            return b->links[i].uri;
+    return NULL;
+}
+
+/* Sets MARKUP in column COL (-1: at X0 over WIDTH) from grid line K, one
+ * grid line per line; returns the grid line after the last. ALIGN 1
+ * centres the lines (the call). */
+typedef struct {
+    crpv_line_kind kind;
+    crpv_set_mode mode;
+    const char *font;
+    crpv_color color;
+    crpv_role role;
+    double indent;
+    int align;
+    size_t block;
+    const crpv_block *links; /* the block whose links to place, or NULL */
+} set_spec;
+
+static int set_lines(recto *r, int col, double x0, double width, int k, const char *markup,
+                     const set_spec *s, double step, double first_baseline)
+{
+    /* Ragged lines are cut at their links' ends, so that each link holds
+     * its own text (a Link element with content, PDF/UA). */
+    GArray *cuts = g_array_new(false, false, sizeof(size_t));
+    for (size_t i = 0; s->links && i < s->links->n_links; i++) {
+        g_array_append_val(cuts, s->links->links[i].start);
+        g_array_append_val(cuts, s->links->links[i].end);
+    }
+    crpv_set_options o = {.font = s->font, .width = width, .indent = s->indent, .mode = s->mode,
+                          .hyphen_penalty = -1, .cuts = (const size_t *)cuts->data,
+                          .n_cuts = cuts->len};
+    g_autoptr(crpv_setting) st = crpv_set_paragraph(r->e->ctx, markup, &o);
+    g_array_free(cuts, true);
+    for (size_t i = 0; i < st->n_lines; i++, k++) {
+        const crpv_set_line *ln = &st->lines[i];
+        double y = first_baseline + k * step;
+        double x = x0 + ln->x;
+        if (s->align == 1)
+            x = x0 + (width - ln->width) / 2;
+        if (ln->n_segments > 1 || (ln->n_segments == 1 && link_at(s->links, ln->segments[0].start))) {
+            for (size_t g = 0; g < ln->n_segments; g++) {
+                const crpv_set_segment *sg = &ln->segments[g];
+                const char *uri = link_at(s->links, sg->start);
+                if (!uri)
+                    crpv_scene_add_tag(r->p.scene, "Span");
+                crpv_item *it = crpv_scene_add(r->p.scene, CRPV_ITEM_LINE, s->role);
+                it->box = (crpv_rect){x + sg->x, y - st->ascent, x + sg->x + sg->width,
+                                      y + st->descent};
+                it->baseline = y;
+                it->text = g_strdup(sg->markup);
+                it->font = g_strdup(s->font);
+                it->fill = s->color;
+                it->uri = g_strdup(uri);
+                if (!uri)
+                    crpv_scene_end_tag(r->p.scene);
+            }
+        } else {
+            /* The hyphen the breaker added is drawn apart, after the
+             * tagged text: a reader's structure then joins the word. */
+            double hw = ln->hyphen_markup ? ln->hyphen_width * ln->glyph_scale : 0;
+            if (ln->hyphen_markup) {
+                crpv_item h = {.kind = CRPV_ITEM_LINE, .role = s->role, .frame = -1};
+                h.box = (crpv_rect){x + ln->width - hw, y - st->ascent, x + ln->width,
+                                    y + st->descent};
+                h.baseline = y;
+                h.text = g_strdup(ln->hyphen_markup);
+                h.font = g_strdup(s->font);
+                h.fill = s->color;
+                h.glyph_scale = ln->glyph_scale;
+                g_array_append_val(r->hyphens, h);
+            }
+            crpv_item *it = crpv_scene_add(r->p.scene, CRPV_ITEM_LINE, s->role);
+            it->box = (crpv_rect){x, y - st->ascent, x + ln->width - hw, y + st->descent};
+            it->baseline = y;
+            it->text = g_strdup(ln->markup);
+            it->font = g_strdup(s->font);
+            it->fill = s->color;
+            it->justify = ln->justified;
+            it->glyph_scale = ln->glyph_scale;
+            if (s->links)
+                add_line_links(r, s->links, ln,
+                               crpv_scene_nth(r->p.scene, crpv_scene_count(r->p.scene) - 1));
+        }
+        crpv_line_fact f = {.kind = s->kind,
+                            .column = col,
+                            .x = x,
+                            .baseline = y,
+                            .width = ln->width,
+                            .measure = width,
+                            .ratio = ln->ratio,
+                            .glyph_scale = ln->glyph_scale,
+                            .hyphen = ln->hyphen,
+                            .last = ln->last,
+                            .justified = ln->justified,
+                            .block = s->block};
+        g_array_append_val(r->facts, f);
+    }
+    return k;
+}
+
+static int set_grid(recto *r, int col, int k, const char *markup, const set_spec *s)
+{
+    return set_lines(r, col, r->x[col], r->w[col], k, markup, s, r->L, r->first_baseline);
+}
+
+/* A list item: its bullet in the indent, its text ragged beside it. */
+static int set_item(recto *r, int col, double x, double width, int k, const crpv_block *b,
+                    size_t index, crpv_line_kind kind)
+{
+    const crpv_page_env *e = r->e;
+    double ind = r->size * 1.3 * b->level;
+    crpv_scene_add_tag(r->p.scene, "LI");
+    crpv_scene_add_tag(r->p.scene, "Lbl");
+    set_spec bullet = {kind, CRPV_SET_RAGGED, r->bullet_font, e->st->primary, CRPV_ROLE_BODY,
+                       0, 0, index, NULL};
+    crpv_item *it = crpv_scene_add(r->p.scene, CRPV_ITEM_LINE, CRPV_ROLE_BODY);
+    double y = baseline(r, k);
+    it->box = (crpv_rect){x + ind - r->size * 1.3, y - r->size, x + ind, y + r->size * 0.3};
+    it->baseline = y;
+    it->text = g_strdup("›");
+    it->font = g_strdup(bullet.font);
+    it->fill = bullet.color;
+    crpv_scene_end_tag(r->p.scene);
+    crpv_scene_add_tag(r->p.scene, "LBody");
+    set_spec s = {kind, CRPV_SET_RAGGED, r->body_font, e->st->text, CRPV_ROLE_BODY, 0, 0, index,
+                  b};
+    k = set_lines(r, col, x + ind, width - ind, k, b->markup, &s, r->L, r->first_baseline);
+    crpv_scene_end_tag(r->p.scene);
+    crpv_scene_end_tag(r->p.scene);
+    return k;
+}
+
+/* The box: its blocks FIRST..LAST in the narrow column from grid line K,
+ * on a tinted ground drawn behind (BG, added before any text). */
+static int set_box(recto *r, int k, size_t first, size_t last, size_t bg_index, size_t bar_index)
+{
+    const crpv_page_env *e = r->e;
+    double pad = BOX_PAD * CRPV_MM;
+    double x = r->x[0] + pad + 1.2 * CRPV_MM, width = r->w[0] - 2 * pad - 1.2 * CRPV_MM;
+    int k0 = k;
+    crpv_scene_add_tag(r->p.scene, "Div");
+    bool in_list = false;
+    crpv_block_kind prev = CRPV_BLOCK_BREAK;
+    for (size_t i = first; i <= last; i++) {
+        const crpv_block *b = crpv_content_nth(r->content, i);
+        if (b->kind == CRPV_BLOCK_BREAK)
+            continue;
+        if (b->kind != CRPV_BLOCK_LIST_ITEM && in_list) {
+            crpv_scene_end_tag(r->p.scene);
+            in_list = false;
+        }
+        if (b->kind == CRPV_BLOCK_HEADING) {
+            if (i > first)
+                k++;
+            crpv_scene_add_tag(r->p.scene, b->level <= 2 ? "H2" : "H3");
+            crpv_page_add_outline(&r->p, b->title, 2, baseline(r, k) - r->L);
+            set_spec s = {CRPV_LINE_BOX, CRPV_SET_TITLE, r->box_head_font, e->st->primary,
+                          CRPV_ROLE_HEADING, 0, 0, i, NULL};
+            k = set_lines(r, 0, x, width, k, b->markup, &s, r->L, r->first_baseline);
+            crpv_scene_end_tag(r->p.scene);
+        } else if (b->kind == CRPV_BLOCK_LIST_ITEM) {
+            if (!in_list)
+                crpv_scene_add_tag(r->p.scene, "L");
+            else
+                k++; /* items a blank line apart, their own lines closer */
+            in_list = true;
+            k = set_item(r, 0, x, width, k, b, i, CRPV_LINE_BOX);
+        } else {
+            if (prev != CRPV_BLOCK_BREAK)
+                k++;
+            crpv_scene_add_tag(r->p.scene, "P");
+            set_spec s = {CRPV_LINE_BOX, CRPV_SET_RAGGED, r->body_font, e->st->text,
+                          CRPV_ROLE_BODY, 0, 0, i, b};
+            k = set_lines(r, 0, x, width, k, b->markup, &s, r->L, r->first_baseline);
+            crpv_scene_end_tag(r->p.scene);
+        }
+        prev = b->kind;
+    }
+    if (in_list)
+        crpv_scene_end_tag(r->p.scene);
+    crpv_scene_end_tag(r->p.scene);
+    /* The ground: from a grid line above the first baseline to below the
+     * last one's descenders. */
+    double y0 = baseline(r, k0) - r->L - 0.35 * r->L;
+    double y1 = baseline(r, k - 1) + 0.75 * r->L;
+    crpv_item *bg = crpv_scene_nth(r->p.scene, bg_index);
+    bg->box = (crpv_rect){r->x[0], y0, r->x[0] + r->w[0], y1};
+    crpv_item *bar = crpv_scene_nth(r->p.scene, bar_index);
+    bar->box = (crpv_rect){r->x[0], y0, r->x[0] + 1.2 * CRPV_MM, y1};
+    return k;
+}
+
+/* The heading of the running text: a blank grid line above it (unless it
+ * opens the column) holding a short rule, then its lines on the grid. */
+static int set_heading(recto *r, int k, const crpv_block *b, size_t index, size_t rule_index)
+{
+    const crpv_page_env *e = r->e;
+    if (k > 0)
+        k++;
+    double y = baseline(r, k);
+    crpv_item *rule = crpv_scene_nth(r->p.scene, rule_index);
+    double ry = y - H2_SIZE * 0.75 - 0.42 * r->L;
+    rule->box = (crpv_rect){r->x[1], ry, r->x[1] + 9 * CRPV_MM, ry + 1.1 * CRPV_MM};
+    crpv_scene_add_tag(r->p.scene, b->level <= 2 ? "H2" : "H3");
+    crpv_page_add_outline(&r->p, b->title, b->level, y - r->L);
+    set_spec s = {CRPV_LINE_HEADING, CRPV_SET_TITLE, b->level <= 2 ? r->h2_font : r->h3_font,
+                  e->st->primary, CRPV_ROLE_HEADING, 0, 0, index, NULL};
+    k = set_grid(r, 1, k, b->markup, &s);
+    crpv_scene_end_tag(r->p.scene);
+    return k;
+}
+
+/* The wide column's width for the running text's paragraphs among
+ * BLOCKS placed in the body: the fewest hyphenated lines, then the least
+ * loose line, the fewest lines, the nearest to the nominal share. */
+static double choose_wide_width(const recto *r, const blk_place *place, size_t n, double avail)
+{
+    double best = floor(avail * WIDE_SHARE);
+    double best_score = INFINITY;
+    for (int step = 0; step <= 6; step++) {
+        double share = WIDE_SHARE_MIN + step * (WIDE_SHARE_MAX - WIDE_SHARE_MIN) / 6;
+        double width = floor(avail * share);
+        size_t lines = 0, hyphens = 0;
+        double loosest = 0;
+        for (size_t j = 0; j < n; j++) {
+            const crpv_block *b = crpv_content_nth(r->content, j);
+            if (place[j] != BLK_BODY || b->kind != CRPV_BLOCK_PARAGRAPH)
+                continue;
+            crpv_set_options o = {.font = r->body_font, .width = width,
+                                  .indent = INDENT * r->size, .mode = CRPV_SET_JUSTIFIED,
+                                  .hyphen_penalty = -1};
+            g_autoptr(crpv_setting) st = crpv_set_paragraph(r->e->ctx, b->markup, &o);
+            lines += st->n_lines;
+            for (size_t k = 0; k < st->n_lines; k++) {
+                hyphens += st->lines[k].hyphen;
+                if (st->lines[k].justified)
+                    loosest = MAX(loosest, st->lines[k].ratio);
+            }
+        }
+        double score = hyphens * 1000.0 + loosest * 100 + lines + fabs(share - WIDE_SHARE);
+        if (score < best_score) {
+            best_score = score;
+            best = width;
+        }
+    }
+    return best;
+}
+
+static void fonts_free(recto *r)
+{
+    g_free(r->body_font);
+    g_free(r->lead_font);
+    g_free(r->h2_font);
+    g_free(r->h3_font);
+    g_free(r->box_head_font);
+    g_free(r->bullet_font);
+}
+
+/* The recto at body SIZE: its scene in R->p, or false when it overflows. */
+static bool compose_at(recto *r, double size, size_t *overflow_block, double *overflow)
+{
+    const crpv_page_env *e = r->e;
+    const crpv_style *st = e->st;
+    const crpv_content *content = r->content;
+    size_t n = crpv_content_count(content);
+    r->p = crpv_page_new(e, 0);
+    r->size = size;
+    r->L = round(size * GRID * 100) / 100;
+    r->body_font = crpv_page_font(e, "", size);
+    r->lead_font = crpv_page_font(e, "", size * LEAD_SCALE);
+    r->h2_font = crpv_page_font(e, "Black", H2_SIZE * size / st->body_size);
+    r->h3_font = crpv_page_font(e, "Bold", size * 1.1);
+    r->box_head_font = crpv_page_font(e, "Black", size * 1.08);
+    r->bullet_font = crpv_page_font(e, "Black", size);
+    double cw = r->p.right - r->p.left;
+
+    /* What goes where: the title, the introduction (the paragraphs before
+     * anything else), the boxed blocks, the running text, and the call
+     * after the break. */
+    size_t i = 0;
+    const crpv_block *title = NULL;
+    if (n > 0 && crpv_content_nth(content, 0)->kind == CRPV_BLOCK_HEADING &&
+        crpv_content_nth(content, 0)->level == 1) {
+        title = crpv_content_nth(content, 0);
+        i = 1;
+    }
+    blk_place *place = g_new0(blk_place, n + 1);
+    for (size_t j = i; j < n; j++)
+        place[j] = BLK_BODY;
+    while (i < n && crpv_content_nth(content, i)->kind == CRPV_BLOCK_PARAGRAPH &&
+           !crpv_content_nth(content, i)->boxed)
+        place[i++] = BLK_LEAD;
+    size_t call_first = n;
+    for (size_t j = i; j < n; j++) {
+        const crpv_block *b = crpv_content_nth(content, j);
+        if (b->kind == CRPV_BLOCK_BREAK && !b->boxed) {
+            call_first = j + 1;
+            break;
+        }
+        if (b->boxed)
+            place[j] = BLK_BOX;
+    }
+    for (size_t j = call_first; j < n; j++)
+        place[j] = BLK_CALL;
+
+    /* Decoration first, before the tagged text: the title band, the box's
+     * ground, the rules over headings, the call's band; placed once the
+     * text is. (The PDF writer wraps the pages in one Document.) */
+    size_t band_index = crpv_scene_count(r->p.scene);
+    crpv_scene_add_rect(r->p.scene, CRPV_ROLE_BACKGROUND, (crpv_rect){0}, st->primary,
+                        crpv_color_none(), 0);
+    size_t title_rule = crpv_scene_count(r->p.scene);
+    crpv_scene_add_rect(r->p.scene, CRPV_ROLE_HEADING, (crpv_rect){0},
+                        crpv_tint(crpv_color_rgb(0xffffff), 0.8), crpv_color_none(), 0);
+    size_t call_index = crpv_scene_count(r->p.scene);
+    crpv_scene_add_rect(r->p.scene, CRPV_ROLE_BACKGROUND, (crpv_rect){0}, st->primary,
+                        crpv_color_none(), 0);
+    /* One ground and one bar per boxed run, one rule per heading. */
+    size_t *deco = g_new0(size_t, n + 1);
+    for (size_t j = 0; j < n; j++) {
+        const crpv_block *b = crpv_content_nth(content, j);
+        if (place[j] == BLK_BOX && (j == 0 || place[j - 1] != BLK_BOX)) {
+            deco[j] = crpv_scene_count(r->p.scene);
+            crpv_scene_add_rect(r->p.scene, CRPV_ROLE_BACKGROUND, (crpv_rect){0},
+                                crpv_tint(st->primary, 0.09), crpv_color_none(), 0);
+            crpv_scene_add_rect(r->p.scene, CRPV_ROLE_BACKGROUND, (crpv_rect){0}, st->primary,
+                                crpv_color_none(), 0);
+        } else if (place[j] == BLK_BODY && b->kind == CRPV_BLOCK_HEADING) {
+            deco[j] = crpv_scene_count(r->p.scene);
+            crpv_scene_add_rect(r->p.scene, CRPV_ROLE_HEADING, (crpv_rect){0}, st->primary,
+                                crpv_color_none(), 0);
+        }
+    }
+
+    /* The title, broken by sense, on a band bleeding off the top. */
+    double y = r->p.top;
+    if (title) {
+        g_autofree char *tfont = crpv_page_font(e, "Black", TITLE_SIZE);
+        crpv_scene_add_tag(r->p.scene, "H1");
+        crpv_page_add_outline(&r->p, title->title, 1, r->p.top);
+        set_spec s = {CRPV_LINE_TITLE, CRPV_SET_TITLE, tfont, crpv_color_rgb(0xffffff),
+                      CRPV_ROLE_TITLE, 0, 0, 0, NULL};
+        double step = TITLE_SIZE * 1.08;
+        int lines = set_lines(r, -1, r->p.left, cw * 0.9, 0, title->markup, &s, step,
+                              r->p.top + 2 * CRPV_MM + TITLE_SIZE * 0.8);
+        crpv_scene_end_tag(r->p.scene);
+        double band_bottom = r->p.top + 2 * CRPV_MM + lines * step + 9 * CRPV_MM;
+        crpv_scene_nth(r->p.scene, band_index)->box =
+            (crpv_rect){crpv_page_edge_left(e), e->off - e->bleed, crpv_page_edge_right(e),
+                        band_bottom};
+        crpv_scene_nth(r->p.scene, title_rule)->box =
+            (crpv_rect){r->p.left, band_bottom - 4.5 * CRPV_MM, r->p.left + 18 * CRPV_MM,
+                        band_bottom - 4.5 * CRPV_MM + 0.8};
+        y = band_bottom + 8 * CRPV_MM;
+    }
+
+    /* The call, at the foot, centred on its band: measured here, set last
+     * (in reading order). */
+    double bottom = r->p.bottom, call_top = r->p.bottom;
+    if (call_first < n) {
+        g_autofree char *font = crpv_page_font(e, "", size * CALL_SCALE);
+        double pad_v = 4.2 * CRPV_MM, pad_h = 6 * CRPV_MM, step = size * CALL_SCALE * 1.3;
+        double width = cw - 2 * pad_h;
+        /* Measured by setting it once aside. */
+        size_t lines = 0;
+        for (size_t j = call_first; j < n; j++) {
+            const crpv_block *b = crpv_content_nth(content, j);
+            if (b->kind == CRPV_BLOCK_BREAK)
+                continue;
+            crpv_set_options o = {.font = font, .width = width, .mode = CRPV_SET_RAGGED};
+            g_autoptr(crpv_setting) s = crpv_set_paragraph(e->ctx, b->markup, &o);
+            lines += s->n_lines;
+        }
+        if (lines > 0) {
+            call_top = r->p.bottom - (lines * step + 2 * pad_v);
+            bottom = call_top - 8 * CRPV_MM;
+        }
+    }
+
+    /* The columns and their grid. */
+    double gutter = GUTTER * CRPV_MM;
+    r->w[1] = choose_wide_width(r, place, call_first, cw - gutter);
+    r->w[0] = cw - gutter - r->w[1];
+    r->x[0] = r->p.left;
+    r->x[1] = r->p.left + r->w[0] + gutter;
+    r->first_baseline = y + size * LEAD_SCALE * 0.8;
+    r->last_baseline = bottom - size * 0.25;
+    int k[2] = {0, 0};
+    bool ok = true;
+    *overflow = 0;
+    *overflow_block = 0;
+    crpv_block_kind prev_body = CRPV_BLOCK_BREAK;
+    bool body_list = false;
+    for (size_t j = 0; j < call_first && j < n; j++) {
+        const crpv_block *b = crpv_content_nth(content, j);
+        if (b->kind == CRPV_BLOCK_BREAK)
+            continue;
+        int before[2] = {k[0], k[1]};
+        if (place[j] == BLK_LEAD) {
+            if (k[0] > 0)
+                k[0]++;
+            crpv_scene_add_tag(r->p.scene, "P");
+            set_spec s = {CRPV_LINE_LEAD, CRPV_SET_RAGGED, r->lead_font, st->text, CRPV_ROLE_BODY,
+                          0, 0, j, b};
+            k[0] = set_grid(r, 0, k[0], b->markup, &s);
+            crpv_scene_end_tag(r->p.scene);
+        } else if (place[j] == BLK_BOX) {
+            if (j > 0 && place[j - 1] == BLK_BOX)
+                continue;
+            size_t last = j;
+            while (last + 1 < n && place[last + 1] == BLK_BOX)
+                last++;
+            /* Two grid lines above: one blank, one for the ground's margin. */
+            if (k[0] > 0)
+                k[0] += 2;
+            else
+                k[0] += 1;
+            k[0] = set_box(r, k[0], j, last, deco[j], deco[j] + 1);
+            k[0]++; /* the ground's margin below */
+        } else if (place[j] == BLK_BODY) {
+            if (b->kind != CRPV_BLOCK_LIST_ITEM && body_list) {
+                crpv_scene_end_tag(r->p.scene);
+                body_list = false;
+            }
+            if (b->kind == CRPV_BLOCK_HEADING) {
+                k[1] = set_heading(r, k[1], b, j, deco[j]);
+            } else if (b->kind == CRPV_BLOCK_LIST_ITEM) {
+                if (!body_list)
+                    crpv_scene_add_tag(r->p.scene, "L");
+                else
+                    k[1]++;
+                body_list = true;
+                k[1] = set_item(r, 1, r->x[1], r->w[1], k[1], b, j, CRPV_LINE_ITEM);
+            } else {
+                /* Paragraphs follow each other on the next grid line, made
+                 * visible by their indent, as in French books. */
+                if (prev_body == CRPV_BLOCK_LIST_ITEM)
+                    k[1]++;
+                crpv_scene_add_tag(r->p.scene, "P");
+                set_spec s = {CRPV_LINE_BODY, CRPV_SET_JUSTIFIED, r->body_font, st->text,
+                              CRPV_ROLE_BODY, INDENT * size, 0, j, b};
+                k[1] = set_grid(r, 1, k[1], b->markup, &s);
+                crpv_scene_end_tag(r->p.scene);
+            }
+            prev_body = b->kind;
+        }
+        for (int c = 0; c < 2; c++)
+            if (k[c] > before[c] && baseline(r, k[c] - 1) > r->last_baseline + 0.01 && ok) {
+                ok = false;
+                *overflow_block = j;
+                *overflow = baseline(r, k[c] - 1) - r->last_baseline;
+            }
+    }
+    if (body_list)
+        crpv_scene_end_tag(r->p.scene);
+    if (call_top < r->p.bottom) {
+        g_autofree char *font = crpv_page_font(e, "", size * CALL_SCALE);
+        double pad_v = 4.2 * CRPV_MM, pad_h = 6 * CRPV_MM, step = size * CALL_SCALE * 1.3;
+        double width = cw - 2 * pad_h, top = call_top;
+        crpv_scene_nth(r->p.scene, call_index)->box =
+            (crpv_rect){r->p.left, top, r->p.right, r->p.bottom};
+        int line = 0;
+        for (size_t j = call_first; j < n; j++) {
+            const crpv_block *b = crpv_content_nth(content, j);
+            if (b->kind == CRPV_BLOCK_BREAK)
+                continue;
+            crpv_scene_add_tag(r->p.scene, "P");
+            set_spec s = {CRPV_LINE_CALL, CRPV_SET_RAGGED, font, crpv_color_rgb(0xffffff),
+                          CRPV_ROLE_BODY, 0, 1, j, b};
+            line = set_lines(r, -1, r->p.left + pad_h, width, line, b->markup, &s, step,
+                          top + pad_v + size * CALL_SCALE * 0.85);
+            crpv_scene_end_tag(r->p.scene);
+        }
+    }
+    /* The hyphens, outside the structure, last. */
+    for (guint h = 0; h < r->hyphens->len; h++) {
+        crpv_item *it = crpv_scene_add(r->p.scene, CRPV_ITEM_LINE, CRPV_ROLE_BODY);
+        *it = g_array_index(r->hyphens, crpv_item, h);
+    }
+    g_array_set_size(r->hyphens, 0);
+    g_free(place);
+    g_free(deco);
+    return ok;
+}
+
+crpv_scene *crpv_recto_compose(const crpv_page_env *e, const crpv_content *content,
+                               crpv_recto_report *report, GError **error)
+{
+    const crpv_style *st = e->st;
+    recto r = {.e = e, .content = content};
+    /* The style's size, or the largest step below it that fits: leading
+     * is never stretched nor squeezed to fill or to fit. */
+    double min_size = MIN(MIN_BODY, st->body_size);
+    int steps = (int)floor((st->body_size - min_size) / SIZE_STEP + 1e-9);
+    size_t block = 0;
+    double over = 0;
+    for (int s = 0; s <= steps; s++) {
+        double size = st->body_size - s * SIZE_STEP;
+        r.facts = g_array_new(false, false, sizeof(crpv_line_fact));
+        r.hyphens = g_array_new(false, false, sizeof(crpv_item));
+        bool ok = compose_at(&r, size, &block, &over);
+        fonts_free(&r);
+        g_array_free(r.hyphens, true); /* emptied into the scene */
+        if (ok) {
+            if (report) {
+                report->n_lines = r.facts->len;
+                report->lines = (crpv_line_fact *)g_array_free(r.facts, false);
+                report->body_size = size;
+                report->leading = r.L;
+                report->measure = r.w[1];
+                report->stepped_down = s > 0;
+            } else {
+                g_array_free(r.facts, true);
+            }
+            return r.p.scene;
+        }
+        g_array_free(r.facts, true);
+        crpv_scene_free(r.p.scene);
+    }
+    const crpv_block *b = crpv_content_nth(content, block);
+    g_autofree char *size = g_strdup_printf("%.2g", min_size);
+    g_strdelimit(size, ".", ',');
+    g_set_error(error, RECTO_ERROR, 1,
+                "%s:%d: le texte du recto déborde de la page de %.0f mm, même en corps "
+                "%s\u00a0pt",
+                crpv_content_path(content), b ? b->line : 1, ceil(over / CRPV_MM), size);
+    return NULL;
+}
+
+crpv_recto_figures crpv_recto_figures_of(const crpv_recto_report *report)
+{
+    crpv_recto_figures f = {0};
+    size_t run = 0;
+    for (size_t i = 0; i < report->n_lines; i++) {
+        const crpv_line_fact *l = &report->lines[i];
+        if (l->kind != CRPV_LINE_BODY)
+            continue;
+        f.lines++;
+        if (l->hyphen) {
+            f.hyphens++;
+            run++;
+            f.max_hyphen_run = MAX(f.max_hyphen_run, run);
+            /* The column's end: no later body line in the same column. */
+            bool later = false;
+            for (size_t j = i + 1; j < report->n_lines && !later; j++)
+                later = report->lines[j].column == l->column &&
+                        report->lines[j].kind == CRPV_LINE_BODY;
+            if (!later)
+                f.hyphens_at_column_end++;
+        } else {
+            run = 0;
+        }
+        if (l->justified)
+            f.max_ratio = MAX(f.max_ratio, l->ratio);
+    }
+    return f;
+}
