@@ -20,10 +20,10 @@ _crpv()
     ((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
     local commands="build brochure map check watch init"
     local options="--data --geo --fonts --out --centres --feuille --prose --style --regions
-        --departements --print --format --width --scale --url-base --quiet --verbose --version
-        --help"
+        --departements --print --icc --format --width --scale --url-base --quiet --verbose
+        --version --help"
     local with_value=" --data --geo --fonts --out --centres --feuille --prose --style --regions
-        --departements --format --width --scale --url-base "
+        --departements --icc --format --width --scale --url-base "
 
     # The command is the first word that is neither an option nor an
     # option's value.
@@ -48,6 +48,7 @@ _crpv()
         --feuille) return ;;
         --prose) _crpv_files "$cur" "md|MD|markdown"; return ;;
         --style) _crpv_files "$cur" "ini|INI"; return ;;
+        --icc) _crpv_files "$cur" "icc|ICC|icm|ICM"; return ;;
         --regions | --departements) _crpv_files "$cur" "shp|SHP"; return ;;
         --format)
             local formats="pdf svg png html"

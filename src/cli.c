@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "alttext.h"
 #include "brochure.h"
 #include "checks.h"
 #include "composite.h"
@@ -23,6 +24,7 @@
 #include "output.h"
 #include "paragraph.h"
 #include "recto.h"
+#include "printpdf.h"
 #include "style.h"
 #include "svgmap.h"
 #include "typeset.h"
@@ -63,8 +65,12 @@ static const char help_text[] =
     "  --departements FICHIER.shp  contours des départements\n"
     "\n"
     "Brochure :\n"
-    "  --print             ajoute 3 mm de fond perdu et les traits de coupe pour\n"
-    "                      l’imprimeur (brochure-impression.pdf)\n"
+    "  --print             fichier pour l’imprimeur (brochure-impression.pdf) : PDF/X-4\n"
+    "                      en CMJN avec 3 mm de fond perdu et traits de coupe,\n"
+    "                      contrôlé avant d’être déclaré prêt (polices, formats,\n"
+    "                      plus petit texte, réserves, encrage) ; demande Ghostscript\n"
+    "  --icc FICHIER       profil ICC CMJN de l’imprimeur pour --print (par défaut :\n"
+    "                      [impression] profil du style, sinon celui de Ghostscript)\n"
     "  --format FORMAT     pdf, svg ou png\n"
     "\n"
     "Carte :\n"
@@ -111,6 +117,7 @@ typedef struct {
     char *data, *geo, *fonts, *out;
     char *centres, *sheet, *prose, *style, *regions, *departements;
     char *format;
+    char *icc; /* --icc: the print shop's CMYK profile */
     char *url_base; /* prefix of the images' addresses in carte.html, or NULL */
     char *init_dir; /* crpv init's folder */
     int width;      /* 0 when not given */
@@ -124,7 +131,7 @@ static void options_clear(options *o)
 {
     char **strs[] = {&o->data,    &o->geo,     &o->fonts,   &o->out,          &o->centres,
                      &o->sheet,   &o->prose,   &o->style,   &o->regions,      &o->departements,
-                     &o->format,  &o->init_dir, &o->url_base, &o->centre};
+                     &o->format,  &o->init_dir, &o->url_base, &o->centre, &o->icc};
     for (size_t i = 0; i < G_N_ELEMENTS(strs); i++)
         g_clear_pointer(strs[i], g_free);
 }
@@ -380,10 +387,14 @@ static bool write_map(run *r, crpv_batch *batch)
         crpv_jobs_png(r->jobs, "carte.png", scene, px_per_pt);
     }
     if (wants(r, "pdf")) {
-        crpv_pdf_info info = {title, "Carte du réseau national des centres de ressources",
+        g_autofree char *alt = crpv_map_alt_text(r->directory, r->regions);
+        crpv_pdf_info info = {title,
+                              "Carte du réseau national des centres de ressources",
                               "Réseau national des centres de ressources Politique de la ville",
                               "politique de la ville, centres de ressources, carte",
-                              "crpv " CRPV_VERSION, r->start};
+                              "crpv " CRPV_VERSION,
+                              r->start,
+                              alt};
         crpv_jobs_pdf(r->jobs, "carte.pdf", &scene, 1, &info);
     }
     bool ok = true;
@@ -509,16 +520,22 @@ static bool write_brochure(run *r)
     progress(r, "Écriture de la brochure");
     const char *stem = r->opt->print ? "brochure-impression" : "brochure";
     if (wants(r, "pdf")) {
+        g_autofree char *alt = crpv_map_alt_text(r->directory, r->regions);
         crpv_pdf_info info = {
             "Réseau national des centres de ressources Politique de la ville",
             "Présentation du réseau et annuaire des centres de ressources",
             "Réseau national des centres de ressources Politique de la ville",
             "politique de la ville, centres de ressources, réseau, annuaire",
             "crpv " CRPV_VERSION,
-            r->start};
+            r->start,
+            alt};
         g_autofree char *name = g_strconcat(stem, ".pdf", NULL);
-        crpv_jobs_pdf(r->jobs, name, (const crpv_scene *const *)r->pages->pdata, r->pages->len,
-                      &info);
+        if (r->opt->print)
+            crpv_jobs_print_pdf(r->jobs, name, (const crpv_scene *const *)r->pages->pdata,
+                                r->pages->len, &info, r->style, r->opt->icc);
+        else
+            crpv_jobs_pdf(r->jobs, name, (const crpv_scene *const *)r->pages->pdata,
+                          r->pages->len, &info);
     }
     for (guint i = 0; i < r->pages->len; i++) {
         if (wants(r, "svg")) {
@@ -641,6 +658,39 @@ static const char *encoding_name(const char *enc)
     return enc;
 }
 
+/* What the print preflight found: problems always (a print shop would
+ * reject the file), the figures unless quiet, notes when verbose. */
+static void print_preflight(run *r)
+{
+    const crpv_preflight *p = r->jobs ? crpv_jobs_preflight(r->jobs) : NULL;
+    if (!p)
+        return;
+    fflush(stdout);
+    for (guint i = 0; i < p->problems->len; i++)
+        g_printerr("brochure-impression.pdf : à corriger avant impression : %s\n",
+                   (char *)g_ptr_array_index(p->problems, i));
+    if (!r->opt->quiet) {
+        g_autofree char *size = g_strdup_printf("%.1f", p->min_text_size);
+        g_autofree char *ink = g_strdup_printf("%.0f", p->max_ink);
+        g_strdelimit(size, ".", ',');
+        printf("Contrôle avant impression : %s (PDF/X-4 CMJN, %zu/%zu polices incorporées, "
+               "plus petit texte %s pt, encrage maximal %s %%)\n",
+               p->problems->len ? "problèmes signalés" : "rien à signaler", p->fonts_embedded,
+               p->fonts, size, ink);
+    }
+    if (r->opt->verbose) {
+        for (guint i = 0; i < p->notes->len; i++)
+            g_printerr("brochure-impression.pdf : %s\n", (char *)g_ptr_array_index(p->notes, i));
+        for (size_t i = 0; p->coverage && i < p->pages; i++) {
+            g_autofree char *line = g_strdup_printf(
+                "couverture moyenne C %.1f %% M %.1f %% J %.1f %% N %.1f %%", p->coverage[4 * i],
+                p->coverage[4 * i + 1], p->coverage[4 * i + 2], p->coverage[4 * i + 3]);
+            g_printerr("brochure-impression.pdf : page %zu : %s\n", i + 1,
+                       g_strdelimit(line, ".", ','));
+        }
+    }
+}
+
 static void print_check(run *r)
 {
     crpv_directory_stats st = crpv_directory_get_stats(r->directory);
@@ -733,11 +783,11 @@ static int usage_error(const char *fmt, const char *arg)
 
 /* The options each command takes, beyond the common ones. */
 static const char *const command_options[][8] = {
-    [CMD_BUILD] = {"--print", "--url-base", NULL},
-    [CMD_BROCHURE] = {"--print", "--format", NULL},
+    [CMD_BUILD] = {"--print", "--url-base", "--icc", NULL},
+    [CMD_BROCHURE] = {"--print", "--format", "--icc", NULL},
     [CMD_MAP] = {"--format", "--width", "--scale", "--url-base", "--centre", "--each", NULL},
     [CMD_CHECK] = {NULL},
-    [CMD_WATCH] = {"--print", "--url-base", NULL},
+    [CMD_WATCH] = {"--print", "--url-base", "--icc", NULL},
     [CMD_INIT] = {NULL},
 };
 
@@ -786,6 +836,7 @@ static int parse_options(options *o, int argc, char **argv)
         {"scale", 0, 0, G_OPTION_ARG_INT, &o->scale, NULL, NULL},
         {"url-base", 0, 0, G_OPTION_ARG_STRING, &o->url_base, NULL, NULL},
         {"print", 0, 0, G_OPTION_ARG_NONE, &o->print, NULL, NULL},
+        {"icc", 0, 0, G_OPTION_ARG_FILENAME, &o->icc, NULL, NULL},
         {"quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, NULL, NULL},
         {"verbose", 'v', 0, G_OPTION_ARG_NONE, &o->verbose, NULL, NULL},
         {"version", 0, 0, G_OPTION_ARG_NONE, &o->version, NULL, NULL},
@@ -855,6 +906,8 @@ static int parse_options(options *o, int argc, char **argv)
         return option_refused(o->cmd, "--scale");
     if (o->print && !command_takes(o->cmd, "--print"))
         return option_refused(o->cmd, "--print");
+    if (o->icc && !command_takes(o->cmd, "--icc"))
+        return option_refused(o->cmd, "--icc");
     if (o->url_base && !command_takes(o->cmd, "--url-base"))
         return option_refused(o->cmd, "--url-base");
     if (o->centre && !command_takes(o->cmd, "--centre"))
@@ -882,6 +935,8 @@ static int parse_options(options *o, int argc, char **argv)
         if (!g_utf8_validate(o->url_base, -1, NULL))
             return usage_error("--url-base : adresse mal encodée%s", "");
     }
+    if (o->icc && !o->print)
+        return usage_error("--icc ne vaut qu’avec --print%s", "");
     if (o->centre && o->each)
         return usage_error("--centre ou --each, pas les deux%s", "");
     if ((o->centre || o->each) && o->format && strcmp(o->format, "png") && strcmp(o->format, "svg"))
@@ -1064,8 +1119,10 @@ static void produce(run *r)
     progress_done(r);
     if (ok && report)
         fputs(report, stdout);
-    if (ok)
+    if (ok) {
         print_summary(r, batch);
+        print_preflight(r);
+    }
     crpv_batch_free(batch);
 }
 

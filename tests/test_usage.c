@@ -88,7 +88,7 @@ static void test_readme_examples(void **state)
         p = end + 3;
     }
     assert_true(commands >= 2);
-    assert_int_equal(styles, 1);
+    assert_true(styles >= 1);
     (void)annuaire;
     tu_rmtree(dir);
 }
