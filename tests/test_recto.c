@@ -80,9 +80,9 @@ static void assert_bar(const crpv_recto_report *r, double max_ratio, size_t hyph
             continue;
         double steps = (l->baseline - first) / r->leading;
         assert_double_near(steps, round(steps), 0.01);
-        /* Nothing overfull; glyphs within 3 % of their design. */
+        /* Nothing overfull; glyphs within 1 % of their design. */
         assert_true(l->width <= l->measure + 0.01);
-        assert_true(fabs(l->glyph_scale - 1) <= 0.0301);
+        assert_true(fabs(l->glyph_scale - 1) <= 0.0101);
         /* Ragged text is never hyphenated. */
         if (l->kind == CRPV_LINE_LEAD || l->kind == CRPV_LINE_BOX || l->kind == CRPV_LINE_TITLE)
             assert_false(l->hyphen);
