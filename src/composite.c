@@ -853,8 +853,7 @@ static void draw_legend_and_credit(crpv_map *map, const crpv_map_input *in, doub
 
     /* 6 points at print size at least. */
     g_autofree char *credit_font = font_desc(st, "Italic 6");
-    g_autofree char *credit_fr = crpv_typo_french(st->credit); /* « Source : » */
-    g_autofree char *credit = crpv_markup_escape(credit_fr);
+    g_autofree char *credit = crpv_markup_escape(st->credit);
     double cw = 0, ch = 0;
     crpv_text_size(in->ctx, credit_font, credit, -1, false, 0, &cw, &ch);
     crpv_rect cbox = {W - cw - 1, H - ch - 1, W - 1, H - 1};

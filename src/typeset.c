@@ -202,20 +202,6 @@ static void close_guillemet(GString *out)
     g_string_append_unichar(out, 0x00BB);
 }
 
-/* Whether OUT ends with a number that stands alone (« dans 17 »), not
- * with a time or a code (« 10:30 », « 2/3 »). */
-static bool counts_number(const GString *out)
-{
-    size_t i = out->len;
-    while (i > 0 && g_ascii_isdigit(out->str[i - 1]))
-        i--;
-    if (i == out->len)
-        return false;
-    return i == 0 || out->str[i - 1] == ' ' || out->str[i - 1] == '(' ||
-           (i >= 2 && (unsigned char)out->str[i - 2] == 0xC2 &&
-            (unsigned char)out->str[i - 1] == 0xA0);
-}
-
 char *crpv_typo_french(const char *text)
 {
     if (!text)
@@ -267,14 +253,6 @@ char *crpv_typo_french(const char *text)
             if (g_unichar_isdigit(last_visible(out)))
                 g_string_append_unichar(out, NBSP);
             g_string_append_c(out, '%');
-            p = next;
-            break;
-        case ' ':
-            /* « 17 régions »: a number stays with the word it counts. */
-            if (counts_number(out) && g_unichar_isalpha(g_utf8_get_char(next)))
-                g_string_append_unichar(out, NBSP);
-            else
-                g_string_append_c(out, ' ');
             p = next;
             break;
         case '\'':

@@ -45,11 +45,6 @@ static void test_french_punctuation_spaces(void **state)
     check_french("Quoi  ?", "Quoi" NNBSP "?");
     check_french("Liste" NBSP "; suite", "Liste" NNBSP "; suite");
     check_french("Titre" NNBSP ": texte", "Titre" NBSP ": texte");
-    /* A number holds to the word it counts; not to another number. */
-    check_french("dans 17 régions (dont 5 en outre-mer)",
-                 "dans 17" NBSP "régions (dont 5" NBSP "en outre-mer)");
-    check_french("04 72 00", "04 72 00");
-    check_french("Source : IGN", "Source" NBSP ": IGN");
 }
 
 static void test_french_no_space_inserted(void **state)
