@@ -18,12 +18,12 @@ _crpv()
     local cur=${COMP_WORDS[COMP_CWORD]}
     local prev=""
     ((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
-    local commands="build brochure map check init"
-    local options="--data --geo --fonts --out --centres --prose --style --regions
-        --departements --print --format --width --scale --url-base --quiet --verbose --version
-        --help"
-    local with_value=" --data --geo --fonts --out --centres --prose --style --regions
-        --departements --format --width --scale --url-base "
+    local commands="build brochure map check watch init"
+    local options="--data --geo --fonts --out --centres --feuille --prose --style --regions
+        --departements --print --icc --format --width --scale --url-base --quiet --verbose
+        --version --help"
+    local with_value=" --data --geo --fonts --out --centres --feuille --prose --style --regions
+        --departements --icc --format --width --scale --url-base "
 
     # The command is the first word that is neither an option nor an
     # option's value.
@@ -44,9 +44,11 @@ _crpv()
             compopt -o filenames 2>/dev/null
             return
             ;;
-        --centres) _crpv_files "$cur" "csv|CSV"; return ;;
+        --centres) _crpv_files "$cur" "csv|CSV|ods|ODS|xlsx|XLSX"; return ;;
+        --feuille) return ;;
         --prose) _crpv_files "$cur" "md|MD|markdown"; return ;;
         --style) _crpv_files "$cur" "ini|INI"; return ;;
+        --icc) _crpv_files "$cur" "icc|ICC|icm|ICM"; return ;;
         --regions | --departements) _crpv_files "$cur" "shp|SHP"; return ;;
         --format)
             local formats="pdf svg png html"

@@ -10,7 +10,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static const crpv_directory_stats stats = {20, 19, 1, 5, 17, 5};
+    static const crpv_directory_stats stats = {20, 19, 1, 5, 17, 5, 4, 16, 4, 1700000000};
     GError *error = NULL;
     crpv_content *content =
         crpv_content_parse((const char *)data, size, "fuzz.md", &stats, NULL, &error);

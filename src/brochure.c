@@ -64,26 +64,6 @@ static void put_phrases(builder *b, const char *text, const char *open, const ch
     b->plain += strlen(text);
 }
 
-/* tel: URI of a phone as printed: digits only, a French 0X number as +33X. */
-static char *phone_uri(const char *phone)
-{
-    GString *d = g_string_new(NULL);
-    for (const char *p = phone; *p; p++)
-        if (g_ascii_isdigit(*p))
-            g_string_append_c(d, *p);
-    const char *first = phone + strspn(phone, " ");
-    GString *u = g_string_new("tel:");
-    if (*first == '+')
-        g_string_append_c(u, '+');
-    else if (d->len == 10 && d->str[0] == '0') {
-        g_string_append(u, "+33");
-        g_string_erase(d, 0, 1);
-    }
-    g_string_append(u, d->str);
-    g_string_free(d, true);
-    return g_string_free(u, false);
-}
-
 static entry make_entry(const crpv_centre *c, const crpv_style *st)
 {
     entry en = {0};
@@ -103,11 +83,11 @@ static entry make_entry(const crpv_centre *c, const crpv_style *st)
     crpv_color_hex(st->primary, hex);
     g_autofree char *open = g_strdup_printf("<span foreground=\"%s\">", hex);
     put(&b, terr, open, "</span>");
-    for (char **t = c->telephones; t && *t; t++) {
+    for (size_t i = 0; c->telephones && c->telephones[i]; i++) {
         put(&b, " \n", NULL, NULL); /* the space parts the lines in the PDF's text */
-        g_autofree char *shown = g_strdup(*t);
-        g_autofree char *uri = phone_uri(*t);
-        put_link(&b, en.links, shown, uri);
+        g_autofree char *shown = g_strdup(c->telephones[i]);
+        /* The directory gives each territory's own international prefix. */
+        put_link(&b, en.links, shown, c->telephone_uris[i]);
     }
     if (c->site) {
         put(&b, " \n", NULL, NULL); /* the space parts the lines in the PDF's text */

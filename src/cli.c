@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "alttext.h"
 #include "brochure.h"
 #include "checks.h"
 #include "composite.h"
@@ -14,6 +15,7 @@
 #include "content.h"
 #include "datadir.h"
 #include "directory.h"
+#include "edition.h"
 #include "fonts.h"
 #include "geo.h"
 #include "htmlmap.h"
@@ -22,9 +24,11 @@
 #include "output.h"
 #include "paragraph.h"
 #include "recto.h"
+#include "printpdf.h"
 #include "style.h"
 #include "svgmap.h"
 #include "typeset.h"
+#include "watch.h"
 
 static const char help_text[] =
     "Usage : crpv [COMMANDE] [OPTIONS]\n"
@@ -39,7 +43,10 @@ static const char help_text[] =
     "  brochure    la brochure seule (brochure.pdf, brochure-N.svg, brochure-N.png)\n"
     "  map         la carte seule, pour le web (carte.png, carte@2x.png, carte.pdf,\n"
     "              carte.svg, carte.html)\n"
-    "  check       vérifie toutes les entrées et affiche un résumé, sans rien écrire\n"
+    "  check       vérifie toutes les entrées et affiche un résumé, sans rien écrire,\n"
+    "              et ce qui a changé depuis la dernière édition produite\n"
+    "  watch       reconstruit tout à chaque enregistrement d’une entrée et dit ce\n"
+    "              qui a changé (Ctrl+C pour arrêter)\n"
     "  init DOSSIER\n"
     "              crée un dossier de travail (data/ et output/) à partir des\n"
     "              modèles installés\n"
@@ -49,15 +56,21 @@ static const char help_text[] =
     "  --geo DIR           dossier des contours (./geo, sinon ceux installés)\n"
     "  --fonts DIR         dossier des polices (./fonts, sinon celles installées)\n"
     "  --out DIR           dossier des sorties (./output)\n"
-    "  --centres FICHIER   annuaire CSV à utiliser à la place de DATA/centres.csv\n"
+    "  --centres FICHIER   annuaire (.csv, .ods ou .xlsx) à la place de\n"
+    "                      DATA/centres.csv ; « - » : l’entrée standard\n"
+    "  --feuille NOM       feuille du classeur à lire (la première par défaut)\n"
     "  --prose FICHIER     texte Markdown à la place de DATA/brochure.md\n"
     "  --style FICHIER     style à la place de DATA/style.ini\n"
     "  --regions FICHIER.shp       contours des régions\n"
     "  --departements FICHIER.shp  contours des départements\n"
     "\n"
     "Brochure :\n"
-    "  --print             ajoute 3 mm de fond perdu et les traits de coupe pour\n"
-    "                      l’imprimeur (brochure-impression.pdf)\n"
+    "  --print             fichier pour l’imprimeur (brochure-impression.pdf) : PDF/X-4\n"
+    "                      en CMJN avec 3 mm de fond perdu et traits de coupe,\n"
+    "                      contrôlé avant d’être déclaré prêt (polices, formats,\n"
+    "                      plus petit texte, réserves, encrage) ; demande Ghostscript\n"
+    "  --icc FICHIER       profil ICC CMJN de l’imprimeur pour --print (par défaut :\n"
+    "                      [impression] profil du style, sinon celui de Ghostscript)\n"
     "  --format FORMAT     pdf, svg ou png\n"
     "\n"
     "Carte :\n"
@@ -84,7 +97,8 @@ static const char help_text[] =
     "  3  erreur de lecture ou d’écriture (fichier absent, disque plein, droits)\n"
     "\n"
     "En cas d’erreur, les fichiers déjà présents dans le dossier de sortie restent\n"
-    "intacts.\n";
+    "intacts. Chaque construction réussie enregistre son édition dans\n"
+    "OUT/edition.ini, à laquelle la suivante et check comparent l’annuaire.\n";
 
 /* The GNU form: program and version, copyright, licence. */
 static const char version_text[] =
@@ -94,24 +108,36 @@ static const char version_text[] =
     "Ceci est un logiciel libre : vous pouvez le modifier et le redistribuer.\n"
     "Il n’y a AUCUNE GARANTIE, dans les limites permises par la loi.\n";
 
-typedef enum { CMD_BUILD, CMD_BROCHURE, CMD_MAP, CMD_CHECK, CMD_INIT } command;
+typedef enum { CMD_BUILD, CMD_BROCHURE, CMD_MAP, CMD_CHECK, CMD_WATCH, CMD_INIT } command;
+
+static const char *const command_names[] = {"build", "brochure", "map", "check", "watch", "init"};
 
 typedef struct {
     command cmd;
     char *data, *geo, *fonts, *out;
-    char *centres, *prose, *style, *regions, *departements;
+    char *centres, *sheet, *prose, *style, *regions, *departements;
     char *format;
+    char *icc; /* --icc: the print shop's CMYK profile */
     char *url_base; /* prefix of the images' addresses in carte.html, or NULL */
     char *init_dir; /* crpv init's folder */
-    int width;
-    int scale;
+    int width;      /* 0 when not given */
+    int scale;      /* 0 when not given */
     gboolean print, quiet, verbose, version, help;
     char *centre;     /* map --centre ID */
     gboolean each;    /* map --each */
 } options;
 
+static void options_clear(options *o)
+{
+    char **strs[] = {&o->data,    &o->geo,     &o->fonts,   &o->out,          &o->centres,
+                     &o->sheet,   &o->prose,   &o->style,   &o->regions,      &o->departements,
+                     &o->format,  &o->init_dir, &o->url_base, &o->centre, &o->icc};
+    for (size_t i = 0; i < G_N_ELEMENTS(strs); i++)
+        g_clear_pointer(strs[i], g_free);
+}
+
 typedef struct {
-    options opt;
+    const options *opt;
     crpv_style *style;
     crpv_layer *regions, *departements;
     crpv_directory *directory;
@@ -144,17 +170,10 @@ static void run_clear(run *r)
     crpv_map_free(r->map);
     if (r->centre_maps)
         g_ptr_array_unref(r->centre_maps);
-    g_free(r->opt.centre);
     if (r->ctx)
         g_object_unref(r->ctx);
     g_ptr_array_free(r->warnings, TRUE);
     g_string_free(r->errors, TRUE);
-    options *o = &r->opt;
-    char **strs[] = {&o->data,    &o->geo,     &o->fonts,   &o->out,          &o->centres,
-                     &o->prose,   &o->style,   &o->regions, &o->departements, &o->format,
-                     &o->url_base, &o->init_dir};
-    for (size_t i = 0; i < G_N_ELEMENTS(strs); i++)
-        g_free(*strs[i]);
 }
 
 /* A failure: the input's own errors give 1, reading or writing gives 3. */
@@ -187,9 +206,21 @@ static char *input_path(const char *given, const char *dir, const char *name)
     return given ? g_strdup(given) : g_build_filename(dir, name, NULL);
 }
 
+/* The inputs of a run, as paths (NULL-terminated, new). */
+static char **input_paths(const options *o)
+{
+    char **p = g_new0(char *, 6);
+    p[0] = input_path(o->centres, o->data, "centres.csv");
+    p[1] = input_path(o->prose, o->data, "brochure.md");
+    p[2] = input_path(o->style, o->data, "style.ini");
+    p[3] = input_path(o->regions, o->geo, "regions-avec-outre-mer.shp");
+    p[4] = input_path(o->departements, o->geo, "departements-avec-outre-mer.shp");
+    return p;
+}
+
 static void load_inputs(run *r, bool need_prose)
 {
-    options *o = &r->opt;
+    const options *o = r->opt;
     GError *error = NULL;
 
     progress(r, "Lecture du style");
@@ -228,8 +259,8 @@ static void load_inputs(run *r, bool need_prose)
     g_autofree char *centres_path = input_path(o->centres, o->data, "centres.csv");
     /* Even without boundaries, the directory is checked for everything
      * else, so that every error shows in one run. */
-    r->directory = crpv_directory_load(centres_path, r->regions, r->departements, r->warnings,
-                                       &error);
+    r->directory = crpv_directory_read(centres_path, o->sheet, r->regions, r->departements,
+                                       r->warnings, &error);
     if (!r->directory) {
         fail(r, error);
         g_clear_error(&error);
@@ -248,6 +279,7 @@ static void load_inputs(run *r, bool need_prose)
         crpv_directory_stats stats = {0};
         if (r->directory)
             stats = crpv_directory_get_stats(r->directory);
+        stats.date = r->start;
         r->content = crpv_content_load(prose_path, &stats, r->hyph, &error);
         if (!r->content) {
             fail(r, error);
@@ -264,7 +296,7 @@ static void load_inputs(run *r, bool need_prose)
 static bool load_fonts(run *r)
 {
     GError *error = NULL;
-    r->ctx = crpv_fonts_context_new(r->opt.fonts, &error);
+    r->ctx = crpv_fonts_context_new(r->opt->fonts, &error);
     if (!r->ctx) {
         fail(r, error);
         g_error_free(error);
@@ -277,7 +309,7 @@ static bool load_fonts(run *r)
  * loaded. */
 static void check_glyphs(run *r)
 {
-    g_autofree char *path = input_path(r->opt.centres, r->opt.data, "centres.csv");
+    g_autofree char *path = input_path(r->opt->centres, r->opt->data, "centres.csv");
     crpv_check_glyphs(r->ctx, r->directory, path, r->content, r->warnings);
 }
 
@@ -286,9 +318,14 @@ static crpv_map_input map_input(run *r)
     return (crpv_map_input){r->regions, r->departements, r->directory, r->style, r->ctx};
 }
 
+static int map_width(const options *o)
+{
+    return o->width ? o->width : 1200;
+}
+
 static bool wants(const run *r, const char *format)
 {
-    return !r->opt.format || strcmp(r->opt.format, format) == 0;
+    return !r->opt->format || strcmp(r->opt->format, format) == 0;
 }
 
 /* Simplification tolerance in points: finer than a device pixel of the
@@ -323,27 +360,41 @@ static bool write_map(run *r, crpv_batch *batch)
         return false;
     const crpv_scene *scene = crpv_map_scene(map);
     crpv_map_stats ms = crpv_map_get_stats(map);
-    if (r->opt.verbose)
-        g_printerr("carte : %zu sommets lus, %zu après simplification, %zu étiquettes sans "
-                   "place libre\n",
-                   ms.vertices_in, ms.vertices_out, ms.labels_unplaced);
-    double px_per_pt = (double)r->opt.width / crpv_scene_width(scene);
+    if (r->opt->verbose)
+        g_printerr("carte : %zu sommets lus, %zu après simplification\n", ms.vertices_in,
+                   ms.vertices_out);
+    /* A label set where it overlaps is worth a word, naming the centre. */
+    for (size_t i = 0; crpv_map_unplaced_label(map, i); i++)
+        g_ptr_array_add(r->warnings,
+                        g_strdup_printf("attention : carte : pas de place libre pour "
+                                        "l’étiquette de « %s »",
+                                        crpv_map_unplaced_label(map, i)));
+    const int scale = r->opt->scale ? r->opt->scale : 1;
+    double px_per_pt = (double)map_width(r->opt) / crpv_scene_width(scene);
     g_autofree char *title = crpv_map_title(r->directory);
     g_autofree char *desc = crpv_map_description(r->directory);
     progress(r, "Écriture de la carte");
-    if (r->opt.format && strcmp(r->opt.format, "png") == 0 && r->opt.scale != 1) {
-        g_autofree char *name = g_strdup_printf("carte@%dx.png", r->opt.scale);
-        crpv_jobs_png_density(r->jobs, name, scene, px_per_pt, r->opt.scale);
+    if (r->opt->format && strcmp(r->opt->format, "png") == 0 && scale != 1) {
+        g_autofree char *name = g_strdup_printf("carte@%dx.png", scale);
+        crpv_jobs_png_density(r->jobs, name, scene, px_per_pt, scale);
     } else if (wants(r, "png") || wants(r, "html")) {
         /* The largest first: it is the longest job. */
+        if (scale > 2) {
+            g_autofree char *name = g_strdup_printf("carte@%dx.png", scale);
+            crpv_jobs_png_density(r->jobs, name, scene, px_per_pt, scale);
+        }
         crpv_jobs_png_density(r->jobs, "carte@2x.png", scene, px_per_pt, 2);
         crpv_jobs_png(r->jobs, "carte.png", scene, px_per_pt);
     }
     if (wants(r, "pdf")) {
-        crpv_pdf_info info = {title, "Carte du réseau national des centres de ressources",
+        g_autofree char *alt = crpv_map_alt_text(r->directory, r->regions);
+        crpv_pdf_info info = {title,
+                              "Carte du réseau national des centres de ressources",
                               "Réseau national des centres de ressources Politique de la ville",
                               "politique de la ville, centres de ressources, carte",
-                              "crpv " CRPV_VERSION, r->start};
+                              "crpv " CRPV_VERSION,
+                              r->start,
+                              alt};
         crpv_jobs_pdf(r->jobs, "carte.pdf", &scene, 1, &info);
     }
     bool ok = true;
@@ -360,7 +411,7 @@ static bool write_map(run *r, crpv_batch *batch)
         int w = 0, h = 0;
         crpv_output_png_size(scene, px_per_pt, &w, &h);
         /* The base ends with a slash, so that it names a folder. */
-        const char *base = r->opt.url_base ? r->opt.url_base : "";
+        const char *base = r->opt->url_base ? r->opt->url_base : "";
         const char *slash = base[0] && !g_str_has_suffix(base, "/") ? "/" : "";
         g_autofree char *png = g_strconcat(base, slash, "carte.png", NULL);
         g_autofree char *png2x = g_strconcat(base, slash, "carte@2x.png", NULL);
@@ -400,7 +451,7 @@ static bool write_centre_maps(run *r, crpv_batch *batch)
     r->centre_maps = g_ptr_array_new_with_free_func((GDestroyNotify)crpv_map_free);
     for (size_t i = 0; i < crpv_directory_count(r->directory); i++) {
         const crpv_centre *c = crpv_directory_nth(r->directory, i);
-        if (!r->opt.each && strcmp(c->id, r->opt.centre) != 0)
+        if (!r->opt->each && strcmp(c->id, r->opt->centre) != 0)
             continue;
         progress(r, "Composition des cartes des centres");
         crpv_map *map = crpv_map_compose_for(&in, c->id, crpv_brochure_map_width(r->style),
@@ -412,10 +463,11 @@ static bool write_centre_maps(run *r, crpv_batch *batch)
         }
         g_ptr_array_add(r->centre_maps, map);
         const crpv_scene *scene = crpv_map_scene(map);
-        double px_per_pt = (double)r->opt.width / crpv_scene_width(scene);
+        double px_per_pt = (double)map_width(r->opt) / crpv_scene_width(scene);
         g_autofree char *png = g_strdup_printf("carte-%s.png", c->id);
         if (wants(r, "png"))
-            crpv_jobs_png_density(r->jobs, png, scene, px_per_pt, r->opt.scale);
+            crpv_jobs_png_density(r->jobs, png, scene, px_per_pt,
+                                  r->opt->scale ? r->opt->scale : 1);
         if (!wants(r, "svg"))
             continue;
         g_autofree char *title = g_strdup_printf("Carte du réseau des centres de ressources "
@@ -448,7 +500,7 @@ static bool write_brochure(run *r)
     const crpv_map *map = the_map(r);
     if (!map)
         return false;
-    crpv_brochure_input bin = {r->content, &in, r->opt.print, map};
+    crpv_brochure_input bin = {r->content, &in, r->opt->print, map};
     crpv_brochure_stats stats = {0};
     r->pages = crpv_brochure_compose(&bin, &stats, &error);
     if (!r->pages) {
@@ -456,24 +508,34 @@ static bool write_brochure(run *r)
         g_error_free(error);
         return false;
     }
-    if (r->opt.verbose && stats.body_stepped_down) {
+    if (r->pages->len > 2 && !r->opt->quiet)
+        printf("La brochure passe à %u pages : l’annuaire (%zu centres) ne tient plus au "
+               "verso.\n",
+               r->pages->len, crpv_directory_count(r->directory));
+    if (r->opt->verbose && stats.body_stepped_down) {
         g_autofree char *from = french_number("%.2g", r->style->body_size);
         g_autofree char *to = french_number("%.2g", stats.body_size);
         g_printerr("recto : corps réduit de %s à %s\u00a0pt pour tenir sur la page\n", from, to);
     }
     progress(r, "Écriture de la brochure");
-    const char *stem = r->opt.print ? "brochure-impression" : "brochure";
+    const char *stem = r->opt->print ? "brochure-impression" : "brochure";
     if (wants(r, "pdf")) {
+        g_autofree char *alt = crpv_map_alt_text(r->directory, r->regions);
         crpv_pdf_info info = {
             "Réseau national des centres de ressources Politique de la ville",
             "Présentation du réseau et annuaire des centres de ressources",
             "Réseau national des centres de ressources Politique de la ville",
             "politique de la ville, centres de ressources, réseau, annuaire",
             "crpv " CRPV_VERSION,
-            r->start};
+            r->start,
+            alt};
         g_autofree char *name = g_strconcat(stem, ".pdf", NULL);
-        crpv_jobs_pdf(r->jobs, name, (const crpv_scene *const *)r->pages->pdata, r->pages->len,
-                      &info);
+        if (r->opt->print)
+            crpv_jobs_print_pdf(r->jobs, name, (const crpv_scene *const *)r->pages->pdata,
+                                r->pages->len, &info, r->style, r->opt->icc);
+        else
+            crpv_jobs_pdf(r->jobs, name, (const crpv_scene *const *)r->pages->pdata,
+                          r->pages->len, &info);
     }
     for (guint i = 0; i < r->pages->len; i++) {
         if (wants(r, "svg")) {
@@ -500,30 +562,155 @@ static char *human_size(size_t bytes)
 
 static void print_summary(run *r, crpv_batch *batch)
 {
-    if (r->opt.quiet)
+    if (r->opt->quiet)
         return;
     double seconds = (g_get_monotonic_time() - r->start_us) / 1e6;
     GString *s = g_string_new(NULL);
-    size_t total = 0;
+    size_t n = 0;
     for (size_t i = 0; i < crpv_batch_count(batch); i++) {
+        /* The edition manifest is bookkeeping, not an output to hand on. */
+        if (g_str_equal(crpv_batch_name(batch, i), CRPV_EDITION_FILE))
+            continue;
         g_autofree char *size = human_size(crpv_batch_size(batch, i));
-        g_string_append_printf(s, "%s%s (%s)", i ? ", " : "", crpv_batch_name(batch, i), size);
-        total += crpv_batch_size(batch, i);
+        g_string_append_printf(s, "%s%s (%s)", n++ ? ", " : "", crpv_batch_name(batch, i), size);
     }
     g_autofree char *t = g_strdup_printf("%.2f", seconds);
     g_strdelimit(t, ".", ',');
-    printf("%zu fichiers écrits dans %s en %s s : %s\n", crpv_batch_count(batch), r->opt.out, t,
-           s->str);
+    printf("%zu %s dans %s en %s s : %s\n", n, n == 1 ? "fichier écrit" : "fichiers écrits",
+           r->opt->out, t, s->str);
     g_string_free(s, TRUE);
+}
+
+/* The path of the edition manifest in the output folder (new string). */
+static char *edition_path(const run *r)
+{
+    return g_build_filename(r->opt->out, CRPV_EDITION_FILE, NULL);
+}
+
+/* The edition this run makes, or NULL when the directory did not load. */
+static crpv_edition *this_edition(const run *r)
+{
+    if (!r->directory)
+        return NULL;
+    crpv_directory_stats st = crpv_directory_get_stats(r->directory);
+    st.date = r->start;
+    return crpv_edition_new(r->directory, &st);
+}
+
+/* The report of what changed since the edition recorded in the output
+ * folder, as printed (new string), or NULL when there is none to compare
+ * with (a first build). */
+static char *changes_report(run *r, const crpv_edition *now)
+{
+    if (r->opt->quiet || !now)
+        return NULL;
+    g_autofree char *path = edition_path(r);
+    GError *error = NULL;
+    g_autoptr(crpv_edition) before = crpv_edition_load(path, &error);
+    if (!before) {
+        /* No previous edition is the first build, not a problem. */
+        if (!g_error_matches(error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+            g_ptr_array_add(r->warnings, g_strdup_printf("attention : %s", error->message));
+        g_error_free(error);
+        return NULL;
+    }
+    g_autoptr(GPtrArray) changes = crpv_edition_compare(before, now);
+    g_autofree char *date = crpv_edition_date_text(before);
+    g_autofree char *since = date ? g_strdup_printf("l’édition du %s", date)
+                                  : g_strdup("l’édition précédente");
+    if (changes->len == 0)
+        return g_strdup_printf("Aucun changement depuis %s.\n", since);
+    GString *s = g_string_new(NULL);
+    g_string_append_printf(s, "%u %s depuis %s :\n", changes->len,
+                           changes->len == 1 ? "changement" : "changements", since);
+    for (guint i = 0; i < changes->len; i++)
+        g_string_append_printf(s, "  %s\n", (char *)changes->pdata[i]);
+    return g_string_free(s, FALSE);
+}
+
+static void print_changes(run *r, const crpv_edition *now)
+{
+    g_autofree char *report = changes_report(r, now);
+    if (report)
+        fputs(report, stdout);
+}
+
+static const char *separator_name(char sep)
+{
+    switch (sep) {
+    case ',':
+        return "virgule";
+    case ';':
+        return "point-virgule";
+    case '\t':
+        return "tabulation";
+    default:
+        return "?";
+    }
+}
+
+static const char *encoding_name(const char *enc)
+{
+    if (g_str_equal(enc, "WINDOWS-1252"))
+        return "Windows-1252";
+    if (g_str_equal(enc, "MACINTOSH"))
+        return "MacRoman";
+    return enc;
+}
+
+/* What the print preflight found: problems always (a print shop would
+ * reject the file), the figures unless quiet, notes when verbose. */
+static void print_preflight(run *r)
+{
+    const crpv_preflight *p = r->jobs ? crpv_jobs_preflight(r->jobs) : NULL;
+    if (!p)
+        return;
+    fflush(stdout);
+    for (guint i = 0; i < p->problems->len; i++)
+        g_printerr("brochure-impression.pdf : à corriger avant impression : %s\n",
+                   (char *)g_ptr_array_index(p->problems, i));
+    if (!r->opt->quiet) {
+        g_autofree char *size = g_strdup_printf("%.1f", p->min_text_size);
+        g_autofree char *ink = g_strdup_printf("%.0f", p->max_ink);
+        g_strdelimit(size, ".", ',');
+        printf("Contrôle avant impression : %s (PDF/X-4 CMJN, %zu/%zu polices incorporées, "
+               "plus petit texte %s pt, encrage maximal %s %%)\n",
+               p->problems->len ? "problèmes signalés" : "rien à signaler", p->fonts_embedded,
+               p->fonts, size, ink);
+    }
+    if (r->opt->verbose) {
+        for (guint i = 0; i < p->notes->len; i++)
+            g_printerr("brochure-impression.pdf : %s\n", (char *)g_ptr_array_index(p->notes, i));
+        for (size_t i = 0; p->coverage && i < p->pages; i++) {
+            g_autofree char *line = g_strdup_printf(
+                "couverture moyenne C %.1f %% M %.1f %% J %.1f %% N %.1f %%", p->coverage[4 * i],
+                p->coverage[4 * i + 1], p->coverage[4 * i + 2], p->coverage[4 * i + 3]);
+            g_printerr("brochure-impression.pdf : page %zu : %s\n", i + 1,
+                       g_strdelimit(line, ".", ','));
+        }
+    }
 }
 
 static void print_check(run *r)
 {
     crpv_directory_stats st = crpv_directory_get_stats(r->directory);
+    crpv_directory_source src = crpv_directory_get_source(r->directory);
     size_t n_regions = r->regions ? crpv_layer_count(r->regions) : 0;
-    printf("Annuaire : %zu centres (%zu actifs, %zu en préfiguration), dont %zu en outre-mer\n",
-           st.centres, st.actifs, st.prefiguration, st.outremer);
-    printf("Régions couvertes : %zu sur %zu\n", st.regions, n_regions);
+    g_autofree char *centres_path = input_path(r->opt->centres, r->opt->data, "centres.csv");
+    if (src.sheet)
+        printf("Lu : %s, classeur %s, feuille « %s »\n",
+               g_str_equal(centres_path, "-") ? "(entrée standard)" : centres_path, src.format,
+               src.sheet);
+    else
+        printf("Lu : %s, CSV en %s, séparateur %s%s%s\n",
+               g_str_equal(centres_path, "-") ? "(entrée standard)" : centres_path,
+               encoding_name(src.encoding), separator_name(src.separator),
+               src.line_ends ? ", fins de ligne " : "", src.line_ends ? src.line_ends : "");
+    printf("Annuaire : %zu %s (%zu %s, %zu en préfiguration), dont %zu en outre-mer\n",
+           st.centres, st.centres == 1 ? "centre" : "centres", st.actifs,
+           st.actifs == 1 ? "actif" : "actifs", st.prefiguration, st.outremer);
+    printf("Régions couvertes : %zu sur %zu (%zu avec un centre actif)\n", st.regions, n_regions,
+           st.regions_actifs);
     /* A region without a centre is a fact of the network, not a fault of
      * the input: it belongs to the summary, not to the warnings. */
     GString *uncovered = g_string_new(NULL);
@@ -539,6 +726,8 @@ static void print_check(run *r)
     if (uncovered->len)
         printf("Régions sans centre de ressources : %s\n", uncovered->str);
     g_string_free(uncovered, TRUE);
+    g_autoptr(crpv_edition) now = this_edition(r);
+    print_changes(r, now);
     printf("Avertissements : %u%s\n", r->warnings->len,
            r->warnings->len ? " (sur la sortie d’erreur)" : "");
 }
@@ -592,6 +781,43 @@ static int usage_error(const char *fmt, const char *arg)
     return CRPV_EXIT_USAGE;
 }
 
+/* The options each command takes, beyond the common ones. */
+static const char *const command_options[][8] = {
+    [CMD_BUILD] = {"--print", "--url-base", "--icc", NULL},
+    [CMD_BROCHURE] = {"--print", "--format", "--icc", NULL},
+    [CMD_MAP] = {"--format", "--width", "--scale", "--url-base", "--centre", "--each", NULL},
+    [CMD_CHECK] = {NULL},
+    [CMD_WATCH] = {"--print", "--url-base", "--icc", NULL},
+    [CMD_INIT] = {NULL},
+};
+
+static bool command_takes(command cmd, const char *option)
+{
+    for (const char *const *o = command_options[cmd]; *o; o++)
+        if (g_str_equal(*o, option))
+            return true;
+    return false;
+}
+
+/* An option given to a command that does not take it: exit 2, naming the
+ * ones it takes. */
+static int option_refused(command cmd, const char *option)
+{
+    GString *s = g_string_new(NULL);
+    for (const char *const *o = command_options[cmd]; *o; o++)
+        g_string_append_printf(s, "%s%s", s->len ? ", " : "", *o);
+    g_printerr("crpv : l’option %s ne vaut pas pour « crpv %s » ", option, command_names[cmd]);
+    if (s->len)
+        g_printerr("(ses options propres : %s ; ", s->str);
+    else
+        g_printerr("(elle n’a pas d’option propre ; ");
+    g_printerr("communes : --data, --geo, --fonts, --out, --centres, --feuille, --prose, "
+               "--style, --regions, --departements, --quiet, --verbose)\n"
+               "Essayez « crpv --help ».\n");
+    g_string_free(s, TRUE);
+    return CRPV_EXIT_USAGE;
+}
+
 static int parse_options(options *o, int argc, char **argv)
 {
     GOptionEntry entries[] = {
@@ -600,6 +826,7 @@ static int parse_options(options *o, int argc, char **argv)
         {"fonts", 0, 0, G_OPTION_ARG_FILENAME, &o->fonts, NULL, NULL},
         {"out", 0, 0, G_OPTION_ARG_FILENAME, &o->out, NULL, NULL},
         {"centres", 0, 0, G_OPTION_ARG_FILENAME, &o->centres, NULL, NULL},
+        {"feuille", 0, 0, G_OPTION_ARG_STRING, &o->sheet, NULL, NULL},
         {"prose", 0, 0, G_OPTION_ARG_FILENAME, &o->prose, NULL, NULL},
         {"style", 0, 0, G_OPTION_ARG_FILENAME, &o->style, NULL, NULL},
         {"regions", 0, 0, G_OPTION_ARG_FILENAME, &o->regions, NULL, NULL},
@@ -609,6 +836,7 @@ static int parse_options(options *o, int argc, char **argv)
         {"scale", 0, 0, G_OPTION_ARG_INT, &o->scale, NULL, NULL},
         {"url-base", 0, 0, G_OPTION_ARG_STRING, &o->url_base, NULL, NULL},
         {"print", 0, 0, G_OPTION_ARG_NONE, &o->print, NULL, NULL},
+        {"icc", 0, 0, G_OPTION_ARG_FILENAME, &o->icc, NULL, NULL},
         {"quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, NULL, NULL},
         {"verbose", 'v', 0, G_OPTION_ARG_NONE, &o->verbose, NULL, NULL},
         {"version", 0, 0, G_OPTION_ARG_NONE, &o->version, NULL, NULL},
@@ -617,8 +845,6 @@ static int parse_options(options *o, int argc, char **argv)
         {"each", 0, 0, G_OPTION_ARG_NONE, &o->each, NULL, NULL},
         {NULL, 0, 0, 0, NULL, NULL, NULL},
     };
-    o->width = 1200;
-    o->scale = 1;
     /* GOption's own help is not in French: ours replaces it. */
     GOptionContext *oc = g_option_context_new(NULL);
     g_option_context_set_help_enabled(oc, FALSE);
@@ -627,7 +853,17 @@ static int parse_options(options *o, int argc, char **argv)
     bool ok = g_option_context_parse(oc, &argc, &argv, &error);
     g_option_context_free(oc);
     if (!ok) {
-        int rc = usage_error("%s", error->message);
+        /* GLib's messages follow the locale; ours are French always. */
+        int rc;
+        if (error->code == G_OPTION_ERROR_UNKNOWN_OPTION) {
+            const char *opt = strstr(error->message, "--");
+            g_autofree char *name = opt ? g_strdup(opt) : g_strdup(error->message);
+            rc = usage_error("option inconnue %s", name);
+        } else if (error->code == G_OPTION_ERROR_BAD_VALUE) {
+            rc = usage_error("valeur d’option invalide (%s)", error->message);
+        } else {
+            rc = usage_error("option sans sa valeur (%s)", error->message);
+        }
         g_error_free(error);
         return rc;
     }
@@ -644,10 +880,13 @@ static int parse_options(options *o, int argc, char **argv)
             o->cmd = CMD_MAP;
         else if (strcmp(c, "check") == 0)
             o->cmd = CMD_CHECK;
+        else if (strcmp(c, "watch") == 0)
+            o->cmd = CMD_WATCH;
         else if (strcmp(c, "init") == 0)
             o->cmd = CMD_INIT;
         else
-            return usage_error("commande « %s » inconnue (build, brochure, map, check ou init)",
+            return usage_error("commande « %s » inconnue (build, brochure, map, check, watch ou "
+                               "init)",
                                c);
         int n_args = o->cmd == CMD_INIT ? 1 : 0;
         if (argc > 2 + n_args)
@@ -659,23 +898,35 @@ static int parse_options(options *o, int argc, char **argv)
             o->init_dir = g_strdup(argv[2]);
         }
     }
+    if (o->format && !command_takes(o->cmd, "--format"))
+        return option_refused(o->cmd, "--format");
+    if (o->width && !command_takes(o->cmd, "--width"))
+        return option_refused(o->cmd, "--width");
+    if (o->scale && !command_takes(o->cmd, "--scale"))
+        return option_refused(o->cmd, "--scale");
+    if (o->print && !command_takes(o->cmd, "--print"))
+        return option_refused(o->cmd, "--print");
+    if (o->icc && !command_takes(o->cmd, "--icc"))
+        return option_refused(o->cmd, "--icc");
+    if (o->url_base && !command_takes(o->cmd, "--url-base"))
+        return option_refused(o->cmd, "--url-base");
+    if (o->centre && !command_takes(o->cmd, "--centre"))
+        return option_refused(o->cmd, "--centre");
+    if (o->each && !command_takes(o->cmd, "--each"))
+        return option_refused(o->cmd, "--each");
     if (o->format) {
-        const char *allowed = o->cmd == CMD_BROCHURE ? "pdf svg png"
-                              : o->cmd == CMD_MAP    ? "png svg pdf html"
-                                                     : NULL;
-        if (!allowed)
-            return usage_error("--format « %s » ne vaut que pour brochure ou map", o->format);
+        const char *allowed = o->cmd == CMD_BROCHURE ? "pdf svg png" : "png svg pdf html";
         g_auto(GStrv) list = g_strsplit(allowed, " ", -1);
         if (!g_strv_contains((const char *const *)list, o->format))
             return usage_error("format « %s » inconnu pour cette commande", o->format);
     }
-    if (o->width < 100 || o->width > 10000)
+    if (o->width && (o->width < 100 || o->width > 10000))
         return usage_error("--width doit être entre 100 et 10000 pixels%s", "");
-    if (o->scale < 1 || o->scale > 4)
+    if (o->scale && (o->scale < 1 || o->scale > 4))
         return usage_error("--scale doit être entre 1 et 4%s", "");
+    if (o->cmd == CMD_WATCH && o->centres && g_str_equal(o->centres, "-"))
+        return usage_error("watch ne peut pas surveiller l’entrée standard (--centres %s)", "-");
     if (o->url_base) {
-        if (o->cmd != CMD_MAP && o->cmd != CMD_BUILD)
-            return usage_error("--url-base ne vaut que pour map ou build%s", "");
         for (const unsigned char *c = (const unsigned char *)o->url_base; *c; c++)
             if (*c <= 0x20 || *c == 0x7f || *c == '"' || *c == '<' || *c == '>' || *c == '\\')
                 return usage_error("--url-base « %s » : une adresse ne contient ni espace ni "
@@ -684,10 +935,8 @@ static int parse_options(options *o, int argc, char **argv)
         if (!g_utf8_validate(o->url_base, -1, NULL))
             return usage_error("--url-base : adresse mal encodée%s", "");
     }
-    if (o->print && (o->cmd == CMD_MAP || o->cmd == CMD_CHECK))
-        return usage_error("--print ne vaut que pour brochure ou build%s", "");
-    if ((o->centre || o->each) && o->cmd != CMD_MAP)
-        return usage_error("--centre et --each ne valent que pour map%s", "");
+    if (o->icc && !o->print)
+        return usage_error("--icc ne vaut qu’avec --print%s", "");
     if (o->centre && o->each)
         return usage_error("--centre ou --each, pas les deux%s", "");
     if ((o->centre || o->each) && o->format && strcmp(o->format, "png") && strcmp(o->format, "svg"))
@@ -815,91 +1064,94 @@ static int run_init(const options *o)
     return 0;
 }
 
-int crpv_cli_main(int argc, char **argv)
+
+/* Writes the outputs of a build, brochure or map command. */
+static void produce(run *r)
 {
-    setlocale(LC_ALL, "");
-    /* Numbers in files are written the same whatever the user's locale. */
-    setlocale(LC_NUMERIC, "C");
+    GError *error = NULL;
+    crpv_batch *batch = crpv_batch_new(r->opt->out, &error);
+    if (!batch) {
+        fail(r, error);
+        g_error_free(error);
+        return;
+    }
+    command cmd = r->opt->cmd == CMD_WATCH ? CMD_BUILD : r->opt->cmd;
+    /* The map's files are queued first: the second core renders them
+     * while this one composes the brochure. */
+    r->jobs = crpv_jobs_new(r->opt->fonts);
+    bool ok = true;
+    if (r->opt->centre && !has_centre(r->directory, r->opt->centre)) {
+        usage_error("centre « %s » inconnu de l’annuaire (voir la colonne id)", r->opt->centre);
+        r->status = CRPV_EXIT_USAGE;
+        ok = false;
+    } else if (r->opt->centre || r->opt->each) {
+        ok = write_centre_maps(r, batch);
+    } else if (cmd == CMD_BUILD || cmd == CMD_MAP) {
+        ok = write_map(r, batch);
+    }
+    if (ok && (cmd == CMD_BUILD || cmd == CMD_BROCHURE))
+        ok = write_brochure(r);
+    if (ok && !crpv_jobs_finish(r->jobs, r->ctx, batch, &error)) {
+        fail(r, error);
+        g_clear_error(&error);
+        ok = false;
+    }
+    /* The edition is written with the outputs, atomically: it always
+     * describes the files beside it. */
+    g_autoptr(crpv_edition) now = ok ? this_edition(r) : NULL;
+    if (ok) {
+        size_t len = 0;
+        g_autofree char *data = crpv_edition_to_data(now, &len);
+        ok = crpv_batch_add_bytes(batch, CRPV_EDITION_FILE, data, len, &error);
+        if (!ok) {
+            fail(r, error);
+            g_clear_error(&error);
+        }
+    }
+    /* Compared before the commit replaces the previous edition, told after
+     * it succeeds. */
+    g_autofree char *report = ok ? changes_report(r, now) : NULL;
+    if (ok && !crpv_batch_commit(batch, &error)) {
+        fail(r, error);
+        g_error_free(error);
+        ok = false;
+    }
+    progress_done(r);
+    if (ok && report)
+        fputs(report, stdout);
+    if (ok) {
+        print_summary(r, batch);
+        print_preflight(r);
+    }
+    crpv_batch_free(batch);
+}
+
+/* One run of COMMAND on the inputs: returns its exit status. */
+static int run_once(const options *opt)
+{
     run r = {0};
+    r.opt = opt;
     r.warnings = g_ptr_array_new_with_free_func(g_free);
     r.errors = g_string_new(NULL);
     r.start_us = g_get_monotonic_time();
-    int rc = parse_options(&r.opt, argc, argv);
-    if (rc != 0) {
-        if (rc < 0) {
-            fputs(r.opt.help ? help_text : version_text, stdout);
-            rc = 0;
-        }
-        run_clear(&r);
-        return rc;
-    }
-    if (r.opt.cmd == CMD_INIT)
-        rc = run_init(&r.opt);
-    else
-        rc = missing_inputs(&r.opt);
-    if (rc != 0 || r.opt.cmd == CMD_INIT) {
-        run_clear(&r);
-        return rc;
-    }
-    r.progress = !r.opt.quiet && isatty(STDOUT_FILENO);
-    bool prose = r.opt.cmd != CMD_MAP;
+    r.progress = !opt->quiet && isatty(STDOUT_FILENO);
+    g_auto(GStrv) inputs = input_paths(opt);
+    r.start = crpv_output_date((const char *const *)inputs);
+    bool prose = opt->cmd != CMD_MAP;
     load_inputs(&r, prose);
     /* The fonts are an input too: check verifies them and what they must
      * draw. */
     if (r.status == 0 && load_fonts(&r))
         check_glyphs(&r);
 
-    if (r.status == 0 && r.opt.cmd == CMD_CHECK) {
+    if (r.status == 0 && opt->cmd == CMD_CHECK) {
         progress_done(&r);
-        if (!r.opt.quiet)
+        if (!opt->quiet)
             print_check(&r);
-        if (!r.opt.quiet && r.opt.verbose)
+        if (!r.opt->quiet && r.opt->verbose)
             check_recto(&r);
     } else if (r.status == 0) {
-        g_autofree char *p1 = input_path(r.opt.centres, r.opt.data, "centres.csv");
-        g_autofree char *p2 = input_path(r.opt.prose, r.opt.data, "brochure.md");
-        g_autofree char *p3 = input_path(r.opt.style, r.opt.data, "style.ini");
-        g_autofree char *p4 = input_path(r.opt.regions, r.opt.geo, "regions-avec-outre-mer.shp");
-        g_autofree char *p5 =
-            input_path(r.opt.departements, r.opt.geo, "departements-avec-outre-mer.shp");
-        const char *inputs[] = {p1, p2, p3, p4, p5, NULL};
-        r.start = crpv_output_date(inputs);
-        GError *error = NULL;
-        crpv_batch *batch = crpv_batch_new(r.opt.out, &error);
-        if (!batch) {
-            fail(&r, error);
-            g_error_free(error);
-        } else {
-            /* The map's files are queued first: the second core renders
-             * them while this one composes the brochure. */
-            r.jobs = crpv_jobs_new(r.opt.fonts);
-            bool ok = true;
-            if (r.opt.centre && !has_centre(r.directory, r.opt.centre)) {
-                usage_error("centre « %s » inconnu de l’annuaire (voir la colonne id)",
-                            r.opt.centre);
-                r.status = CRPV_EXIT_USAGE;
-                ok = false;
-            } else if (r.opt.centre || r.opt.each)
-                ok = write_centre_maps(&r, batch);
-            else if (r.opt.cmd == CMD_BUILD || r.opt.cmd == CMD_MAP)
-                ok = write_map(&r, batch);
-            if (ok && (r.opt.cmd == CMD_BUILD || r.opt.cmd == CMD_BROCHURE))
-                ok = write_brochure(&r);
-            if (ok && !crpv_jobs_finish(r.jobs, r.ctx, batch, &error)) {
-                fail(&r, error);
-                g_clear_error(&error);
-                ok = false;
-            }
-            if (ok && !crpv_batch_commit(batch, &error)) {
-                fail(&r, error);
-                g_error_free(error);
-                ok = false;
-            }
-            progress_done(&r);
-            if (ok)
-                print_summary(&r, batch);
-            crpv_batch_free(batch);
-        }
+        produce(&r);
     }
     progress_done(&r);
     /* Warnings always show: a missing .prj or an empty prose file changes
@@ -908,12 +1160,95 @@ int crpv_cli_main(int argc, char **argv)
         g_printerr("%s\n", (char *)g_ptr_array_index(r.warnings, i));
     if (r.errors->len) {
         fputs(r.errors->str, stderr);
-        if (r.status == CRPV_EXIT_INPUT)
+        /* check writes nothing: only the other commands speak of outputs. */
+        if (opt->cmd == CMD_CHECK)
+            g_printerr("crpv : %s\n", r.status == CRPV_EXIT_INPUT ? "entrées invalides"
+                                                                   : "échec de la lecture");
+        else if (r.status == CRPV_EXIT_INPUT)
             g_printerr("crpv : entrées invalides, rien n’a été écrit\n");
         else
             g_printerr("crpv : échec, les sorties précédentes sont intactes\n");
     }
-    rc = r.status;
+    int rc = r.status;
     run_clear(&r);
+    return rc;
+}
+
+static void rebuild(void *user)
+{
+    const options *o = user;
+    GDateTime *now = g_date_time_new_now_local();
+    g_autofree char *t = g_date_time_format(now, "%H:%M:%S");
+    g_date_time_unref(now);
+    if (!o->quiet)
+        printf("— %s : reconstruction —\n", t);
+    fflush(stdout);
+    int rc = run_once(o);
+    if (rc != 0)
+        printf("Erreurs ci-dessus : les sorties précédentes restent en place.\n");
+    fflush(stdout);
+    fflush(stderr);
+}
+
+static void watching(void *user)
+{
+    const options *o = user;
+    if (!o->quiet)
+        printf("Surveillance de l’annuaire, du texte, du style et des contours "
+               "(Ctrl+C pour arrêter)…\n");
+    fflush(stdout);
+}
+
+/* crpv watch: a first build, then one after each save. */
+static int watch(options *o)
+{
+    o->cmd = CMD_WATCH;
+    rebuild(o);
+    g_auto(GStrv) inputs = input_paths(o);
+    GError *error = NULL;
+    if (!crpv_watch_run((const char *const *)inputs, 300, rebuild, watching, o, &error)) {
+        g_printerr("crpv : %s\n", error->message);
+        g_error_free(error);
+        return CRPV_EXIT_IO;
+    }
+    return 0;
+}
+
+/* Messages are UTF-8 whatever the locale: GLib would turn « é » into
+ * « ? » under LANG=C, where the console's charset is ASCII. */
+static void print_raw(const char *s)
+{
+    fputs(s, stdout);
+}
+
+static void printerr_raw(const char *s)
+{
+    fputs(s, stderr);
+}
+
+int crpv_cli_main(int argc, char **argv)
+{
+    setlocale(LC_ALL, "");
+    /* Numbers in files are written the same whatever the user's locale. */
+    setlocale(LC_NUMERIC, "C");
+    g_set_print_handler(print_raw);
+    g_set_printerr_handler(printerr_raw);
+    options o = {0};
+    int rc = parse_options(&o, argc, argv);
+    if (rc != 0) {
+        if (rc < 0) {
+            fputs(o.help ? help_text : version_text, stdout);
+            rc = 0;
+        }
+    } else if (o.cmd == CMD_INIT) {
+        rc = run_init(&o);
+    } else if ((rc = missing_inputs(&o)) != 0) {
+        /* Said in one line already. */
+    } else if (o.cmd == CMD_WATCH) {
+        rc = watch(&o);
+    } else {
+        rc = run_once(&o);
+    }
+    options_clear(&o);
     return rc;
 }

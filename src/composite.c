@@ -37,6 +37,7 @@ struct crpv_map {
     bool classes_used[3];    /* the fills drawn, by status */
     bool marks_used[3];      /* the markers drawn, by mark_kind */
     bool locator;            /* the box round Île-de-France on the mainland is drawn */
+    GPtrArray *unplaced; /* names of the centres whose label found no free place */
 };
 
 static void frame_clear(frame *f)
@@ -60,7 +61,14 @@ void crpv_map_free(crpv_map *map)
     g_array_free(map->frames, TRUE);
     g_hash_table_destroy(map->projections);
     crpv_scene_free(map->scene);
+    if (map->unplaced)
+        g_ptr_array_unref(map->unplaced);
     g_free(map);
+}
+
+const char *crpv_map_unplaced_label(const crpv_map *map, size_t i)
+{
+    return map->unplaced && i < map->unplaced->len ? map->unplaced->pdata[i] : NULL;
 }
 
 const crpv_scene *crpv_map_scene(const crpv_map *map)
@@ -1040,6 +1048,12 @@ static void draw_markers(crpv_map *map, const crpv_map_input *in, double k, GArr
         crpv_labels_place(req, total, (const crpv_obstacle *)obstacles->data, obstacles->len,
                           places);
 
+    if (!map->unplaced)
+        map->unplaced = g_ptr_array_new_with_free_func(g_free);
+    for (size_t q = 0; q < n; q++)
+        if (markups[q] && !places[q].placed)
+            g_ptr_array_add(map->unplaced,
+                            g_strdup(g_array_index(markers, marker, q).centre->nom));
     for (size_t q = 0; q < total; q++) {
         if (!markups[q] || !places[q].leader)
             continue;

@@ -49,6 +49,9 @@ void crpv_map_free(crpv_map *map); /* NULL is fine */
 
 const crpv_scene *crpv_map_scene(const crpv_map *map); /* borrowed */
 crpv_map_stats crpv_map_get_stats(const crpv_map *map);
+/* The name of the I-th centre whose label found no free place (borrowed),
+ * or NULL past the last. */
+const char *crpv_map_unplaced_label(const crpv_map *map, size_t i);
 
 /* The frames: 0 is metropolitan France ("metro"), then the insets in the
  * style's order ("01", ..., "idf"). */

@@ -123,19 +123,42 @@ static void append_literal(GString *out, const char *s)
 }
 
 static const char *const placeholder_names[] = {
-    "centres", "actifs", "prefiguration", "outremer", "regions", "regions_outremer", NULL,
+    "centres",         "actifs",         "prefiguration",   "outremer",
+    "outremer_actifs", "regions",        "regions_actifs",  "regions_outremer",
+    "regions_outremer_actifs",           "date",            NULL,
 };
 
-static bool placeholder_value(const crpv_directory_stats *st, const char *name, size_t *value)
+/* The edition's date as French text: "1er mars 2024", "14 novembre 2023"
+ * (UTC, so that it does not depend on the machine's time zone). */
+static char *french_date(gint64 unix_time)
 {
-    const size_t values[] = {st->centres,  st->actifs,  st->prefiguration,
-                             st->outremer, st->regions, st->regions_outremer};
-    for (size_t i = 0; placeholder_names[i]; i++)
-        if (strcmp(name, placeholder_names[i]) == 0) {
-            *value = values[i];
-            return true;
-        }
-    return false;
+    static const char *const months[] = {"janvier", "février", "mars",      "avril",
+                                         "mai",     "juin",    "juillet",   "août",
+                                         "septembre", "octobre", "novembre", "décembre"};
+    GDateTime *dt = g_date_time_new_from_unix_utc(unix_time);
+    if (!dt)
+        return NULL;
+    int day = g_date_time_get_day_of_month(dt);
+    char *s = g_strdup_printf("%d%s\u00a0%s %d", day, day == 1 ? "er" : "",
+                              months[g_date_time_get_month(dt) - 1], g_date_time_get_year(dt));
+    g_date_time_unref(dt);
+    return s;
+}
+
+/* The text of the placeholder NAME, new string, or NULL when unknown. */
+static char *placeholder_value(const crpv_directory_stats *st, const char *name)
+{
+    if (strcmp(name, "date") == 0)
+        return st->date > 0 ? french_date(st->date) : NULL;
+    const size_t values[] = {st->centres,         st->actifs,
+                             st->prefiguration,   st->outremer,
+                             st->outremer_actifs, st->regions,
+                             st->regions_actifs,  st->regions_outremer,
+                             st->regions_outremer_actifs};
+    for (size_t i = 0; i < G_N_ELEMENTS(values); i++)
+        if (strcmp(name, placeholder_names[i]) == 0)
+            return g_strdup_printf("%zu", values[i]);
+    return NULL;
 }
 
 static bool is_name_char(char c)
@@ -171,9 +194,11 @@ static void append_text(parser *ps, builder *b, const char *literal, int line)
         }
         g_string_append_len(filled, p, open - p);
         g_autofree char *key = g_strndup(name, (gsize)(name_end - name));
-        size_t value;
-        if (placeholder_value(ps->stats, key, &value)) {
-            g_string_append_printf(filled, "%zu", value);
+        g_autofree char *value = placeholder_value(ps->stats, key);
+        if (value) {
+            g_string_append(filled, value);
+        } else if (strcmp(key, "date") == 0) {
+            add_error(ps, line, "variable « {{date}} » sans date d’édition");
         } else {
             g_autofree char *known = g_strjoinv(", ", (char **)placeholder_names);
             add_error(ps, line, "variable inconnue « {{%s}} » (connues : %s)", key, known);

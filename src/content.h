@@ -40,8 +40,11 @@ typedef struct {
 typedef struct crpv_content crpv_content;
 
 /* Parses the Markdown SOURCE (LEN bytes) read from FILENAME, fills the
- * placeholders {{centres}}, {{actifs}}, {{prefiguration}}, {{outremer}},
- * {{regions}}, {{regions_outremer}} from STATS, and applies French
+ * placeholders from STATS: {{centres}}, {{actifs}}, {{prefiguration}},
+ * {{outremer}} (centres), {{outremer_actifs}}, {{regions}} (regions with a
+ * centre of any status), {{regions_actifs}}, {{regions_outremer}},
+ * {{regions_outremer_actifs}}, and {{date}} (« 14 novembre 2023 », from
+ * STATS->date, an error when it is 0); and applies French
  * typography (crpv_typo_french, crpv_typo_protect, and hyphenation when
  * HYPH is not NULL). An unknown placeholder, invalid UTF-8 or a link whose
  * scheme is not http(s), mailto or tel is an error: ERROR holds one

@@ -7,7 +7,10 @@
 struct crpv_csv {
     GArray *rows; /* of crpv_csv_row */
     char separator;
-    const char *encoding; /* static string */
+    const char *encoding;  /* static string */
+    const char *format;    /* static string */
+    const char *line_ends; /* static string or NULL */
+    char *sheet;           /* owned, or NULL */
 };
 
 #define CSV_ERROR g_quark_from_static_string("crpv-csv-error")
@@ -85,11 +88,27 @@ static char *convert(const char *data, size_t len, const char *charset, const ch
                     line, charset);
     else
         g_set_error(error, CSV_ERROR, 0,
-                    "%s:%d: octet 0x%02X illisible (le fichier n'est ni en UTF-8 ni en "
-                    "Windows-1252)",
+                    "%s:%d: octet 0x%02X illisible (le fichier n’est ni en UTF-8, ni en "
+                    "Windows-1252, ni en MacRoman)",
                     filename, line, read < len ? (unsigned char)data[read] : 0);
     g_error_free(err);
     return NULL;
+}
+
+/* How French a decoded text looks: +1 for each non-ASCII character that
+ * French text holds (accented letters, typographic quotes and dashes), -1
+ * for any other. */
+static int french_score(const char *utf8)
+{
+    static const char french[] = "àâäçéèêëîïôöùûüÿœæÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸŒÆ’‘“”«»–—…€°\u00a0";
+    int score = 0;
+    for (const char *p = utf8; *p; p = g_utf8_next_char(p)) {
+        if ((unsigned char)*p < 0x80)
+            continue;
+        gunichar c = g_utf8_get_char(p);
+        score += g_utf8_strchr(french, -1, c) ? 1 : -1;
+    }
+    return score;
 }
 
 /* Returns DATA decoded to a NUL-terminated UTF-8 string without NUL bytes
@@ -148,17 +167,31 @@ static char *decode(const char *data, size_t len, const char *filename, const ch
                     filename, line_at(data, off));
         return NULL;
     }
+    /* Not UTF-8: French Excel on Windows writes Windows-1252, on a Mac
+     * older versions write MacRoman. Both map every byte above 0x7F, so
+     * the one whose reading gives French text wins. */
+    char *mac = g_convert(data, (gssize)len, "UTF-8", "MACINTOSH", NULL, NULL, NULL);
+    char *win = g_convert(data, (gssize)len, "UTF-8", "WINDOWS-1252", NULL, NULL, NULL);
+    int mac_score = mac ? french_score(mac) : G_MININT;
+    int win_score = win ? french_score(win) : G_MININT;
+    g_free(win);
+    if (mac && mac_score > 0 && mac_score > win_score && strlen(mac) > 0) {
+        *encoding = "MACINTOSH";
+        return mac;
+    }
+    g_free(mac);
     char *out = convert(data, len, "WINDOWS-1252", filename, error);
     if (out)
         *encoding = "WINDOWS-1252";
     return out;
 }
 
-/* The most frequent of ',' and ';' outside quotes on the first line; a
- * comma when neither appears or on a tie. */
+/* The most frequent of ',', ';' and tab (Excel's « Texte Unicode »)
+ * outside quotes on the first line; a comma when none appears, and on a
+ * tie the first of comma, semicolon, tab. */
 static char detect_separator(const char *s)
 {
-    size_t commas = 0, semicolons = 0;
+    size_t commas = 0, semicolons = 0, tabs = 0;
     bool quoted = false;
     for (; *s; s++) {
         if (*s == '"')
@@ -169,14 +202,41 @@ static char detect_separator(const char *s)
             commas++;
         else if (!quoted && *s == ';')
             semicolons++;
+        else if (!quoted && *s == '\t')
+            tabs++;
     }
+    if (tabs > commas && tabs > semicolons)
+        return '\t';
     return semicolons > commas ? ';' : ',';
+}
+
+/* The kind of line ends in TEXT, or NULL when it has none. */
+static const char *detect_line_ends(const char *s)
+{
+    size_t lf = 0, crlf = 0, cr = 0;
+    for (; *s; s++) {
+        if (*s == '\r' && s[1] == '\n') {
+            crlf++;
+            s++;
+        } else if (*s == '\r') {
+            cr++;
+        } else if (*s == '\n') {
+            lf++;
+        }
+    }
+    int kinds = (lf > 0) + (crlf > 0) + (cr > 0);
+    if (kinds == 0)
+        return NULL;
+    if (kinds > 1)
+        return "mixtes";
+    return crlf ? "CRLF" : lf ? "LF" : "CR";
 }
 
 static void row_clear(void *p)
 {
     crpv_csv_row *row = p;
     g_strfreev(row->fields);
+    g_free(row->numeric);
 }
 
 static bool row_is_blank(const crpv_csv_row *row)
@@ -262,10 +322,38 @@ static bool split(crpv_csv *csv, const char *text, const char *filename, GError 
     g_string_free(field, TRUE);
     g_ptr_array_free(fields, TRUE);
     /* Spreadsheets leave rows of empty cells (";;;;") at the end. */
+    crpv_csv_trim(csv);
+    return true;
+}
+
+void crpv_csv_trim(crpv_csv *csv)
+{
     while (csv->rows->len > 0 &&
            row_is_blank(&g_array_index(csv->rows, crpv_csv_row, csv->rows->len - 1)))
         g_array_set_size(csv->rows, csv->rows->len - 1);
-    return true;
+}
+
+crpv_csv *crpv_csv_new(const char *format, const char *encoding, const char *sheet)
+{
+    crpv_csv *csv = g_new0(crpv_csv, 1);
+    csv->rows = g_array_new(FALSE, FALSE, sizeof(crpv_csv_row));
+    g_array_set_clear_func(csv->rows, row_clear);
+    csv->format = format;
+    csv->encoding = encoding;
+    csv->sheet = g_strdup(sheet);
+    return csv;
+}
+
+void crpv_csv_set_sheet(crpv_csv *csv, const char *name)
+{
+    g_free(csv->sheet);
+    csv->sheet = g_strdup(name);
+}
+
+void crpv_csv_append(crpv_csv *csv, char **fields, bool *numeric, size_t n, int line)
+{
+    crpv_csv_row row = {.fields = fields, .n_fields = n, .line = line, .numeric = numeric};
+    g_array_append_val(csv->rows, row);
 }
 
 crpv_csv *crpv_csv_parse(const char *data, size_t len, const char *filename, GError **error)
@@ -275,16 +363,14 @@ crpv_csv *crpv_csv_parse(const char *data, size_t len, const char *filename, GEr
     char *text = decode(data ? data : "", len, filename, &encoding, error);
     if (!text)
         return NULL;
-    crpv_csv *csv = g_new0(crpv_csv, 1);
-    csv->rows = g_array_new(FALSE, FALSE, sizeof(crpv_csv_row));
-    g_array_set_clear_func(csv->rows, row_clear);
-    csv->encoding = encoding;
+    crpv_csv *csv = crpv_csv_new("CSV", encoding, NULL);
     /* A BOM converted from UTF-16 without one being stripped, or a UTF-8
      * one inside a converted text, is not part of the header. */
     const char *start = text;
     if (g_str_has_prefix(start, "\xEF\xBB\xBF"))
         start += 3;
     csv->separator = detect_separator(start);
+    csv->line_ends = detect_line_ends(start);
     bool ok = split(csv, start, filename, error);
     g_free(text);
     if (!ok) {
@@ -299,6 +385,7 @@ void crpv_csv_free(crpv_csv *csv)
     if (!csv)
         return;
     g_array_unref(csv->rows);
+    g_free(csv->sheet);
     g_free(csv);
 }
 
@@ -321,4 +408,19 @@ char crpv_csv_separator(const crpv_csv *csv)
 const char *crpv_csv_encoding(const crpv_csv *csv)
 {
     return csv->encoding;
+}
+
+const char *crpv_csv_line_ends(const crpv_csv *csv)
+{
+    return csv->line_ends;
+}
+
+const char *crpv_csv_format(const crpv_csv *csv)
+{
+    return csv->format;
+}
+
+const char *crpv_csv_sheet(const crpv_csv *csv)
+{
+    return csv->sheet;
 }

@@ -4,9 +4,12 @@
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "csv.h"
+#include "spreadsheet.h"
 
 #define DIRECTORY_ERROR g_quark_from_static_string("crpv-directory-error")
 
@@ -16,6 +19,8 @@
 
 struct crpv_directory {
     GArray *centres; /* of crpv_centre, in file order */
+    crpv_directory_source source;
+    char *sheet;     /* owned; source.sheet points to it */
 };
 
 enum column {
@@ -40,6 +45,45 @@ static const char *const column_names[N_COLUMNS] = {
     "site", "courriel", "ville",      "lon",        "lat",     "statut",
 };
 
+/* As a French reader names them, in messages. */
+static const char *const column_labels[N_COLUMNS] = {
+    "id",   "nom",      "ancien nom", "territoire", "régions", "département", "téléphone",
+    "site", "courriel", "ville",      "longitude",  "latitude", "statut",
+};
+
+/* Header names accepted for each column, written as header_key() makes
+ * them (lowercase ASCII letters and digits only). */
+static const char *const column_synonyms[N_COLUMNS][12] = {
+    [COL_ID] = {"id", "identifiant", "ident", "slug", "ref", "reference", NULL},
+    [COL_NOM] = {"nom", "name", "nomducentre", "nomcentre", "centre", "structure",
+                 "denomination", NULL},
+    [COL_ANCIEN_NOM] = {"anciennom", "exnom", "ancien", "anciennomducentre", "oldname", NULL},
+    [COL_TERRITOIRE] = {"territoire", "territory", "perimetre", "territoiredintervention",
+                        "zone", NULL},
+    [COL_REGIONS] = {"regions", "region", "coderegion", "codesregions", "coderegions",
+                     "codesregion", "reg", "codereg", "inseereg", NULL},
+    [COL_DEPARTEMENT] = {"departement", "departements", "dep", "dept", "codedepartement",
+                         "codedep", "inseedep", NULL},
+    [COL_TELEPHONE] = {"telephone", "telephones", "tel", "tels", "phone", "numerodetelephone",
+                       "standard", NULL},
+    [COL_SITE] = {"site", "siteweb", "siteinternet", "web", "url", "internet", "website",
+                  "adressedusite", NULL},
+    [COL_COURRIEL] = {"courriel", "email", "mail", "mel", "adressemail", "adresseelectronique",
+                      "adressecourriel", "emails", "courriels", "adresseemail", NULL},
+    [COL_VILLE] = {"ville", "commune", "city", "localite", "siege", NULL},
+    [COL_LON] = {"lon", "lng", "long", "longitude", "x", NULL},
+    [COL_LAT] = {"lat", "latitude", "y", NULL},
+    [COL_STATUT] = {"statut", "status", "etat", "situation", NULL},
+};
+
+/* Columns that people keep beside the directory and crpv has no use for:
+ * ignored without a word. */
+static const char *const ignorable_headers[] = {
+    "remarque", "remarques", "commentaire", "commentaires", "note", "notes", "observation",
+    "observations", "numero", "no", "n", "num", "rang", "ordre", "contact", "adresse",
+    "codepostal", "cp", "responsable", "directeur", "directrice", NULL,
+};
+
 static const bool column_required[N_COLUMNS] = {
     [COL_ID] = true,      [COL_NOM] = true,    [COL_TERRITOIRE] = true,
     [COL_REGIONS] = true, [COL_STATUT] = true,
@@ -49,6 +93,7 @@ static const bool column_required[N_COLUMNS] = {
 typedef struct {
     const char *filename;
     GString *errors;
+    const char *column; /* the cell's column ("colonne G « Téléphone »"), or NULL */
 } report;
 
 G_GNUC_PRINTF(3, 4)
@@ -61,6 +106,22 @@ static void report_error(report *r, int line, const char *fmt, ...)
     va_start(ap, fmt);
     g_string_append_vprintf(r->errors, fmt, ap);
     va_end(ap);
+    if (r->column)
+        g_string_append_printf(r->errors, " (%s)", r->column);
+}
+
+/* "G" for column index 6, "AA" for 26. Returns a new string. */
+static char *column_letter(int index)
+{
+    char buf[8];
+    int n = 0;
+    for (int i = index + 1; i > 0 && n < 7; i = (i - 1) / 26)
+        buf[n++] = (char)('A' + (i - 1) % 26);
+    char *out = g_malloc((size_t)n + 1);
+    for (int i = 0; i < n; i++)
+        out[i] = buf[n - 1 - i];
+    out[n] = '\0';
+    return out;
 }
 
 static void centre_clear(void *p)
@@ -73,6 +134,7 @@ static void centre_clear(void *p)
     g_strfreev(c->regions);
     g_free(c->departement);
     g_strfreev(c->telephones);
+    g_strfreev(c->telephone_uris);
     g_free(c->site);
     g_free(c->site_label);
     g_free(c->courriel);
@@ -190,17 +252,16 @@ static char *layer_suffix(const crpv_layer *layer)
     return g_strdup_printf(" (%s)", base);
 }
 
-/* Reads a coordinate. In a semicolon file a decimal comma is accepted. */
-static bool parse_number(const char *s, char separator, double *out)
+/* Reads a coordinate. A decimal comma is accepted whatever the separator
+ * (a comma-separated file quotes such a cell). */
+static bool parse_number(const char *s, double *out)
 {
     if (*s == '\0')
         return false;
     g_autofree char *copy = g_strdup(s);
-    if (separator == ';') {
-        char *comma = strchr(copy, ',');
-        if (comma && !strchr(copy, '.') && !strchr(comma + 1, ','))
-            *comma = '.';
-    }
+    char *comma = strchr(copy, ',');
+    if (comma && !strchr(copy, '.') && !strchr(comma + 1, ','))
+        *comma = '.';
     /* Only plain decimal notation: no hexadecimal, "inf" or "nan". */
     for (const char *p = copy; *p; p++) {
         if (!g_ascii_isdigit(*p) && !strchr("+-.eE", *p))
@@ -259,10 +320,57 @@ typedef struct {
     report *rep;
     const crpv_layer *regions;
     const crpv_layer *departements;
-    char separator;
     GHashTable *ids; /* id -> line (GINT_TO_POINTER) */
     GPtrArray *warnings;
+    char *col_desc[N_COLUMNS]; /* "colonne G « Téléphone »", or NULL when absent */
 } context;
+
+/* Appends a warning about a cell of column K (-1: none) at LINE. */
+G_GNUC_PRINTF(4, 5)
+static void add_warning(context *ctx, int line, int k, const char *fmt, ...)
+{
+    if (!ctx->warnings)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    if (k >= 0 && ctx->col_desc[k])
+        g_ptr_array_add(ctx->warnings, g_strdup_printf("%s:%d: attention : %s (%s)",
+                                                       ctx->rep->filename, line, msg,
+                                                       ctx->col_desc[k]));
+    else
+        g_ptr_array_add(ctx->warnings,
+                        g_strdup_printf("%s:%d: attention : %s", ctx->rep->filename, line, msg));
+}
+
+/* A phone of 9 digits not starting with 0 is a French number whose
+ * leading zero a spreadsheet dropped (it took it for a number). Returns
+ * the number restored ("03 88 14 35 89"), or NULL. */
+static char *restore_leading_zero(const char *phone)
+{
+    GString *digits = g_string_new(NULL);
+    for (const char *p = phone; *p; p++) {
+        if (g_ascii_isdigit(*p))
+            g_string_append_c(digits, *p);
+        else if (*p != ' ') {
+            g_string_free(digits, TRUE);
+            return NULL;
+        }
+    }
+    if (digits->len != 9 || digits->str[0] == '0') {
+        g_string_free(digits, TRUE);
+        return NULL;
+    }
+    GString *out = g_string_new("0");
+    for (size_t i = 0; i < 9; i++) {
+        if (i % 2 == 1)
+            g_string_append_c(out, ' ');
+        g_string_append_c(out, digits->str[i]);
+    }
+    g_string_free(digits, TRUE);
+    return g_string_free(out, FALSE);
+}
 
 static void check_phones(context *ctx, int line, const char *value, crpv_centre *c)
 {
@@ -284,6 +392,15 @@ static void check_phones(context *ctx, int line, const char *value, crpv_centre 
             g_free(phone);
             continue;
         }
+        char *restored = restore_leading_zero(phone);
+        if (restored) {
+            add_warning(ctx, line, COL_TELEPHONE,
+                        "téléphone « %s » à 9 chiffres, lu « %s » (le tableur a sans doute "
+                        "supprimé le zéro initial : saisissez le numéro comme du texte)",
+                        phone, restored);
+            g_free(phone);
+            phone = restored;
+        }
         int digits = 0;
         bool bad = false;
         for (const char *p = phone; *p; p++) {
@@ -303,6 +420,35 @@ static void check_phones(context *ctx, int line, const char *value, crpv_centre 
     }
     g_ptr_array_add(phones, NULL);
     c->telephones = (char **)g_ptr_array_free(phones, FALSE);
+}
+
+char *crpv_phone_uri(const char *phone, const char *region)
+{
+    static const struct {
+        const char *region, *prefix;
+    } prefixes[] = {
+        {"01", "+590"}, {"02", "+596"}, {"03", "+594"}, {"04", "+262"}, {"06", "+262"},
+    };
+    GString *d = g_string_new(NULL);
+    for (const char *p = phone; *p; p++)
+        if (g_ascii_isdigit(*p))
+            g_string_append_c(d, *p);
+    const char *first = phone + strspn(phone, " ");
+    GString *u = g_string_new("tel:");
+    if (*first == '+') {
+        g_string_append_c(u, '+');
+    } else if (d->len == 10 && d->str[0] == '0') {
+        /* A national number: "0262 …" in La Réunion is "+262 262 …". */
+        const char *prefix = "+33";
+        for (size_t i = 0; region && i < G_N_ELEMENTS(prefixes); i++)
+            if (strcmp(region, prefixes[i].region) == 0)
+                prefix = prefixes[i].prefix;
+        g_string_append(u, prefix);
+        g_string_erase(d, 0, 1);
+    }
+    g_string_append(u, d->str);
+    g_string_free(d, TRUE);
+    return g_string_free(u, FALSE);
 }
 
 static void check_site(context *ctx, int line, const char *value, crpv_centre *c)
@@ -367,25 +513,28 @@ static void check_coords(context *ctx, int line, const char *lon_s, const char *
 {
     if (!*lon_s && !*lat_s)
         return;
+    ctx->rep->column = ctx->col_desc[COL_LON];
     if (!*lat_s) {
         report_error(ctx->rep, line, "longitude « %s » sans latitude", lon_s);
         return;
     }
     if (!*lon_s) {
+        ctx->rep->column = ctx->col_desc[COL_LAT];
         report_error(ctx->rep, line, "latitude « %s » sans longitude", lat_s);
         return;
     }
     double lon = 0, lat = 0;
     bool ok = true;
-    if (!parse_number(lon_s, ctx->separator, &lon)) {
-        report_error(ctx->rep, line, "longitude « %s » n'est pas un nombre", lon_s);
+    if (!parse_number(lon_s, &lon)) {
+        report_error(ctx->rep, line, "longitude « %s » n’est pas un nombre", lon_s);
         ok = false;
     } else if (lon < -180 || lon > 180) {
         report_error(ctx->rep, line, "longitude « %s » hors limites (de -180 à 180)", lon_s);
         ok = false;
     }
-    if (!parse_number(lat_s, ctx->separator, &lat)) {
-        report_error(ctx->rep, line, "latitude « %s » n'est pas un nombre", lat_s);
+    ctx->rep->column = ctx->col_desc[COL_LAT];
+    if (!parse_number(lat_s, &lat)) {
+        report_error(ctx->rep, line, "latitude « %s » n’est pas un nombre", lat_s);
         ok = false;
     } else if (lat < -90 || lat > 90) {
         report_error(ctx->rep, line, "latitude « %s » hors limites (de -90 à 90)", lat_s);
@@ -415,6 +564,7 @@ static void check_coords(context *ctx, int line, const char *lon_s, const char *
             }
         }
     }
+    ctx->rep->column = NULL;
     if (checked && !inside) {
         char lon_buf[G_ASCII_DTOSTR_BUF_SIZE], lat_buf[G_ASCII_DTOSTR_BUF_SIZE];
         report_error(ctx->rep, line, "coordonnées (%s, %s) hors du territoire « %s »",
@@ -503,11 +653,18 @@ static bool check_statut(const char *value, crpv_statut *out)
     return false;
 }
 
+/* True when the spreadsheet stored ROW's cell in column COL as a number. */
+static bool cell_numeric(const crpv_csv_row *row, int col)
+{
+    return row->numeric && col >= 0 && (size_t)col < row->n_fields && row->numeric[col];
+}
+
 /* Validates one data row; appends the centre when it has no error. */
 static void parse_row(context *ctx, const crpv_csv_row *row, const int *cols, GArray *centres)
 {
     const int line = row->line;
-    size_t errors_before = ctx->rep->errors->len;
+    report *rep = ctx->rep;
+    size_t errors_before = rep->errors->len;
     char *v[N_COLUMNS];
     for (int k = 0; k < N_COLUMNS; k++) {
         const char *raw =
@@ -518,24 +675,37 @@ static void parse_row(context *ctx, const crpv_csv_row *row, const int *cols, GA
     crpv_centre c = {.line = line};
     for (int k = 0; k < N_COLUMNS; k++) {
         if (column_required[k] && *v[k] == '\0')
-            report_error(ctx->rep, line, "valeur obligatoire « %s » vide", column_names[k]);
+            report_error(rep, line, "valeur obligatoire « %s » vide%s%s%s", column_names[k],
+                         ctx->col_desc[k] ? " (" : "", ctx->col_desc[k] ? ctx->col_desc[k] : "",
+                         ctx->col_desc[k] ? ")" : "");
         if (has_control(v[k], k != COL_TELEPHONE)) {
-            report_error(ctx->rep, line, "valeur de « %s » avec un caractère de contrôle",
+            rep->column = ctx->col_desc[k];
+            report_error(rep, line, "valeur de « %s » avec un caractère de contrôle",
                          column_names[k]);
+            rep->column = NULL;
             /* Nothing more to check in it. */
             v[k][0] = '\0';
         }
     }
+    /* A code the spreadsheet stored as a number lost its leading zero. */
+    static const int codes[] = {COL_REGIONS, COL_DEPARTEMENT};
+    for (size_t i = 0; i < G_N_ELEMENTS(codes); i++) {
+        int k = codes[i];
+        if (cell_numeric(row, cols[k]) && v[k][0] >= '1' && v[k][0] <= '9' && v[k][1] == '\0')
+            add_warning(ctx, line, k, "code %s enregistré comme le nombre %s, lu « 0%s »",
+                        k == COL_REGIONS ? "région" : "département", v[k], v[k]);
+    }
 
     if (*v[COL_ID]) {
+        rep->column = ctx->col_desc[COL_ID];
         if (!is_slug(v[COL_ID]))
-            report_error(ctx->rep, line,
+            report_error(rep, line,
                          "identifiant « %s » invalide (lettres minuscules, chiffres et tirets "
                          "seulement)",
                          v[COL_ID]);
         gpointer first = g_hash_table_lookup(ctx->ids, v[COL_ID]);
         if (first)
-            report_error(ctx->rep, line, "identifiant « %s » en double (déjà ligne %d)", v[COL_ID],
+            report_error(rep, line, "identifiant « %s » en double (déjà ligne %d)", v[COL_ID],
                          GPOINTER_TO_INT(first));
         else
             g_hash_table_insert(ctx->ids, g_strdup(v[COL_ID]), GINT_TO_POINTER(line));
@@ -545,41 +715,48 @@ static void parse_row(context *ctx, const crpv_csv_row *row, const int *cols, GA
     c.ancien_nom = *v[COL_ANCIEN_NOM] ? g_strdup(v[COL_ANCIEN_NOM]) : NULL;
     c.territoire = *v[COL_TERRITOIRE] ? g_strdup(v[COL_TERRITOIRE]) : NULL;
     c.ville = *v[COL_VILLE] ? g_strdup(v[COL_VILLE]) : NULL;
+    rep->column = ctx->col_desc[COL_REGIONS];
     if (*v[COL_REGIONS])
         check_regions(ctx, line, v[COL_REGIONS], &c);
+    rep->column = ctx->col_desc[COL_DEPARTEMENT];
     if (*v[COL_DEPARTEMENT])
         check_departement(ctx, line, v[COL_DEPARTEMENT], &c);
+    rep->column = ctx->col_desc[COL_TELEPHONE];
     if (*v[COL_TELEPHONE])
         check_phones(ctx, line, v[COL_TELEPHONE], &c);
     else
         c.telephones = g_new0(char *, 1);
+    rep->column = ctx->col_desc[COL_SITE];
     if (*v[COL_SITE])
         check_site(ctx, line, v[COL_SITE], &c);
+    rep->column = ctx->col_desc[COL_COURRIEL];
     if (*v[COL_COURRIEL])
         check_courriel(ctx, line, v[COL_COURRIEL], &c);
     check_coords(ctx, line, v[COL_LON], v[COL_LAT], &c);
+    rep->column = ctx->col_desc[COL_STATUT];
     if (*v[COL_STATUT] && !check_statut(v[COL_STATUT], &c.statut))
-        report_error(ctx->rep, line, "statut « %s » inconnu (attendu : actif ou prefiguration)",
+        report_error(rep, line, "statut « %s » inconnu (attendu : actif ou prefiguration)",
                      v[COL_STATUT]);
+    rep->column = NULL;
 
-    if (ctx->warnings && c.id) {
+    if (c.id) {
         if (!*v[COL_TELEPHONE])
-            g_ptr_array_add(ctx->warnings,
-                            g_strdup_printf("%s:%d: attention : centre « %s » sans téléphone",
-                                            ctx->rep->filename, line, c.id));
+            add_warning(ctx, line, -1, "centre « %s » sans téléphone", c.id);
         if (!*v[COL_SITE] && !*v[COL_COURRIEL])
-            g_ptr_array_add(ctx->warnings,
-                            g_strdup_printf("%s:%d: attention : centre « %s » sans site ni "
-                                            "courriel",
-                                            ctx->rep->filename, line, c.id));
+            add_warning(ctx, line, -1, "centre « %s » sans site ni courriel", c.id);
     }
 
     for (int k = 0; k < N_COLUMNS; k++)
         g_free(v[k]);
-    if (ctx->rep->errors->len == errors_before)
+    if (rep->errors->len == errors_before) {
+        size_t n = g_strv_length(c.telephones);
+        c.telephone_uris = g_new0(char *, n + 1);
+        for (size_t i = 0; i < n; i++)
+            c.telephone_uris[i] = crpv_phone_uri(c.telephones[i], c.regions ? c.regions[0] : NULL);
         g_array_append_val(centres, c);
-    else
+    } else {
         centre_clear(&c);
+    }
 }
 
 static bool row_is_blank(const crpv_csv_row *row)
@@ -593,49 +770,162 @@ static bool row_is_blank(const crpv_csv_row *row)
     return true;
 }
 
-/* Finds the columns by header name; reports the missing required ones. */
-static bool read_header(report *rep, const crpv_csv_row *header, int *cols)
+/* A header as compared: lowercase ASCII letters and digits, accents
+ * dropped ("Téléphone" -> "telephone", "e-mail" -> "email", "Site web" ->
+ * "siteweb"). Returns a new string. */
+static char *header_key(const char *header)
 {
-    for (int k = 0; k < N_COLUMNS; k++)
-        cols[k] = -1;
-    bool ok = true;
-    for (size_t i = 0; i < header->n_fields; i++) {
-        g_autofree char *name = g_utf8_strdown(header->fields[i], -1);
-        g_strstrip(name);
-        for (int k = 0; k < N_COLUMNS; k++) {
-            if (!g_str_equal(name, column_names[k]))
+    g_autofree char *valid = g_utf8_make_valid(header, -1);
+    g_autofree char *ascii = g_str_to_ascii(valid, "C");
+    GString *out = g_string_new(NULL);
+    for (const char *p = ascii; *p; p++)
+        if (g_ascii_isalnum(*p))
+            g_string_append_c(out, g_ascii_tolower(*p));
+    return g_string_free(out, FALSE);
+}
+
+/* Levenshtein distance between A and B, capped for long strings. */
+static size_t edit_distance(const char *a, const char *b)
+{
+    size_t la = MIN(strlen(a), 64), lb = MIN(strlen(b), 64);
+    size_t prev[65], cur[65];
+    for (size_t j = 0; j <= lb; j++)
+        prev[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        cur[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
+            cur[j] = MIN(MIN(prev[j] + 1, cur[j - 1] + 1), sub);
+        }
+        memcpy(prev, cur, sizeof prev);
+    }
+    return prev[lb];
+}
+
+/* The column whose name or synonym is nearest to KEY, and its distance. */
+static int nearest_column(const char *key, size_t *distance)
+{
+    int best = -1;
+    *distance = SIZE_MAX;
+    for (int k = 0; k < N_COLUMNS; k++) {
+        for (const char *const *syn = column_synonyms[k]; *syn; syn++) {
+            /* One-letter synonyms (x, y) only match exactly. */
+            if (strlen(*syn) < 2)
                 continue;
-            if (cols[k] >= 0) {
-                report_error(rep, header->line, "colonne « %s » en double", column_names[k]);
-                ok = false;
-            } else {
-                cols[k] = (int)i;
+            size_t d = edit_distance(key, *syn);
+            /* A header that holds a name whole ("telephone fixe") is near. */
+            if (strlen(*syn) >= 3 && strstr(key, *syn))
+                d = MIN(d, 1);
+            if (d < *distance) {
+                *distance = d;
+                best = k;
             }
         }
     }
+    return best;
+}
+
+static int column_of_key(const char *key)
+{
+    for (int k = 0; k < N_COLUMNS; k++)
+        for (const char *const *syn = column_synonyms[k]; *syn; syn++)
+            if (g_str_equal(key, *syn))
+                return k;
+    return -1;
+}
+
+/* Finds the columns by header name, tolerant of case, accents, spaces and
+ * synonyms; reports the missing required ones, and a header close to a
+ * missing column's name, so that no column is lost silently. */
+static bool read_header(context *ctx, const crpv_csv *csv, const crpv_csv_row *header, int *cols)
+{
+    report *rep = ctx->rep;
+    for (int k = 0; k < N_COLUMNS; k++)
+        cols[k] = -1;
+    bool ok = true;
+    GPtrArray *unknown = g_ptr_array_new(); /* indices, as pointers */
+    for (size_t i = 0; i < header->n_fields; i++) {
+        g_autofree char *key = header_key(header->fields[i]);
+        int k = column_of_key(key);
+        if (k < 0) {
+            bool blank_header = *key == '\0';
+            bool ignorable = blank_header;
+            for (const char *const *ig = ignorable_headers; *ig && !ignorable; ig++)
+                ignorable = g_str_equal(key, *ig);
+            if (!ignorable)
+                g_ptr_array_add(unknown, GSIZE_TO_POINTER(i));
+            else if (blank_header) {
+                /* A column without a header that holds values is data
+                 * nobody named: worth a word. */
+                for (size_t r = 1; r < crpv_csv_n_rows(csv); r++) {
+                    const crpv_csv_row *row = crpv_csv_nth(csv, r);
+                    g_autofree char *value = i < row->n_fields ? g_strdup(row->fields[i]) : NULL;
+                    if (value && *g_strstrip(value)) {
+                        g_autofree char *col = column_letter((int)i);
+                        add_warning(ctx, header->line, -1,
+                                    "colonne %s sans nom dans la ligne d’en-tête : ignorée",
+                                    col);
+                        break;
+                    }
+                }
+            }
+            continue;
+        }
+        if (cols[k] >= 0) {
+            report_error(rep, header->line, "colonne « %s » en double (« %s » et « %s »)",
+                         column_names[k], header->fields[cols[k]], header->fields[i]);
+            ok = false;
+        } else {
+            cols[k] = (int)i;
+        }
+    }
+    for (guint u = 0; u < unknown->len; u++) {
+        size_t i = GPOINTER_TO_SIZE(unknown->pdata[u]);
+        const char *name = header->fields[i];
+        g_autofree char *key = header_key(name);
+        size_t d = 0;
+        int k = nearest_column(key, &d);
+        bool close = k >= 0 && d <= MAX((size_t)2, strlen(key) / 3);
+        g_autofree char *col = column_letter((int)i);
+        if (close && cols[k] < 0) {
+            report_error(rep, header->line,
+                         "colonne %s « %s » inconnue : est-ce « %s » ? (renommez-la « %s », "
+                         "sinon ses valeurs seraient perdues)",
+                         col, name, column_labels[k], column_names[k]);
+            ok = false;
+        } else if (k >= 0) {
+            add_warning(ctx, header->line, -1,
+                        "colonne %s « %s » inconnue, ignorée (la plus proche : « %s »)", col,
+                        name, column_names[k]);
+        }
+    }
+    g_ptr_array_free(unknown, TRUE);
     for (int k = 0; k < N_COLUMNS; k++) {
         if (column_required[k] && cols[k] < 0) {
             report_error(rep, header->line, "colonne obligatoire « %s » absente", column_names[k]);
             ok = false;
         }
     }
+    /* A message names its cell's column when the field's own name in it
+     * would not say which: a header written otherwise, or a spreadsheet,
+     * whose users think in column letters. */
+    bool spreadsheet = !g_str_equal(crpv_csv_format(csv), "CSV");
+    for (int k = 0; k < N_COLUMNS; k++) {
+        if (cols[k] < 0 || (!spreadsheet && g_str_equal(header->fields[cols[k]], column_names[k])))
+            continue;
+        g_autofree char *col = column_letter(cols[k]);
+        ctx->col_desc[k] = g_strdup_printf("colonne %s « %s »", col, header->fields[cols[k]]);
+    }
     return ok;
 }
 
-crpv_directory *crpv_directory_parse(const char *data, size_t len, const char *filename,
-                                     const crpv_layer *regions, const crpv_layer *departements,
-                                     GPtrArray *warnings, GError **error)
+/* Validates the table CSV read from FILENAME. */
+static crpv_directory *parse_table(const crpv_csv *csv, const char *filename,
+                                   const crpv_layer *regions, const crpv_layer *departements,
+                                   GPtrArray *warnings, GError **error)
 {
-    GError *csv_error = NULL;
-    g_autoptr(crpv_csv) csv = crpv_csv_parse(data, len, filename, &csv_error);
-    if (!csv) {
-        /* One domain for every invalid directory. */
-        g_set_error_literal(error, DIRECTORY_ERROR, 0, csv_error->message);
-        g_error_free(csv_error);
-        return NULL;
-    }
     if (crpv_csv_n_rows(csv) == 0) {
-        g_set_error(error, DIRECTORY_ERROR, 0, "%s:1: fichier vide (ligne d'en-tête attendue)",
+        g_set_error(error, DIRECTORY_ERROR, 0, "%s:1: fichier vide (ligne d’en-tête attendue)",
                     filename);
         return NULL;
     }
@@ -644,25 +934,27 @@ crpv_directory *crpv_directory_parse(const char *data, size_t len, const char *f
     int cols[N_COLUMNS];
     GArray *centres = g_array_new(FALSE, TRUE, sizeof(crpv_centre));
     g_array_set_clear_func(centres, centre_clear);
-    if (read_header(&rep, crpv_csv_nth(csv, 0), cols)) {
-        context ctx = {
-            .rep = &rep,
-            .regions = regions,
-            .departements = departements,
-            .separator = crpv_csv_separator(csv),
-            .ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
-            .warnings = warnings,
-        };
+    context ctx = {
+        .rep = &rep,
+        .regions = regions,
+        .departements = departements,
+        .ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
+        .warnings = warnings,
+    };
+    const crpv_csv_row *header = crpv_csv_nth(csv, 0);
+    if (read_header(&ctx, csv, header, cols)) {
         for (size_t i = 1; i < crpv_csv_n_rows(csv); i++) {
             const crpv_csv_row *row = crpv_csv_nth(csv, i);
             /* A blank row in the middle is a spreadsheet's spacing. */
             if (!row_is_blank(row))
                 parse_row(&ctx, row, cols, centres);
         }
-        g_hash_table_unref(ctx.ids);
         if (rep.errors->len == 0 && centres->len == 0)
-            report_error(&rep, 1, "aucun centre dans le fichier");
+            report_error(&rep, header->line, "aucun centre dans le fichier");
     }
+    g_hash_table_unref(ctx.ids);
+    for (int k = 0; k < N_COLUMNS; k++)
+        g_free(ctx.col_desc[k]);
     if (rep.errors->len > 0) {
         g_set_error_literal(error, DIRECTORY_ERROR, 0, rep.errors->str);
         g_string_free(rep.errors, TRUE);
@@ -672,6 +964,127 @@ crpv_directory *crpv_directory_parse(const char *data, size_t len, const char *f
     g_string_free(rep.errors, TRUE);
     crpv_directory *dir = g_new0(crpv_directory, 1);
     dir->centres = centres;
+    dir->sheet = g_strdup(crpv_csv_sheet(csv));
+    dir->source = (crpv_directory_source){
+        .format = crpv_csv_format(csv),
+        .encoding = crpv_csv_encoding(csv),
+        .separator = crpv_csv_separator(csv),
+        .line_ends = crpv_csv_line_ends(csv),
+        .sheet = dir->sheet,
+    };
+    return dir;
+}
+
+/* Reports what is not a directory at all but a file of another kind. */
+static bool refuse_other_formats(const char *data, size_t len, const char *filename,
+                                 GError **error)
+{
+    if (len >= 8 && memcmp(data, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) == 0) {
+        g_set_error(error, DIRECTORY_ERROR, 0,
+                    "%s: classeur Excel 97-2003 (.xls) : enregistrez-le au format .xlsx, .ods "
+                    "ou CSV",
+                    filename);
+        return true;
+    }
+    if (len >= 5 && memcmp(data, "%PDF-", 5) == 0) {
+        g_set_error(error, DIRECTORY_ERROR, 0,
+                    "%s: c’est un PDF, pas un annuaire : donnez le fichier du tableur (.ods, "
+                    ".xlsx ou CSV)",
+                    filename);
+        return true;
+    }
+    return false;
+}
+
+crpv_directory *crpv_directory_parse_any(const char *data, size_t len, const char *filename,
+                                         const char *sheet, const crpv_layer *regions,
+                                         const crpv_layer *departements, GPtrArray *warnings,
+                                         GError **error)
+{
+    if (refuse_other_formats(data, len, filename, error))
+        return NULL;
+    GError *table_error = NULL;
+    if (sheet && !crpv_spreadsheet_sniff(data, len) && warnings)
+        g_ptr_array_add(warnings, g_strdup_printf("%s: attention : feuille « %s » demandée, mais "
+                                                  "le fichier est un CSV, qui n’en a qu’une",
+                                                  filename, sheet));
+    g_autoptr(crpv_csv) csv =
+        crpv_spreadsheet_sniff(data, len)
+            ? crpv_spreadsheet_parse(data, len, filename, sheet, &table_error)
+            : crpv_csv_parse(data, len, filename, &table_error);
+    if (!csv) {
+        /* One domain for every invalid directory. */
+        g_set_error_literal(error, DIRECTORY_ERROR, 0, table_error->message);
+        g_error_free(table_error);
+        return NULL;
+    }
+    return parse_table(csv, filename, regions, departements, warnings, error);
+}
+
+crpv_directory *crpv_directory_parse(const char *data, size_t len, const char *filename,
+                                     const crpv_layer *regions, const crpv_layer *departements,
+                                     GPtrArray *warnings, GError **error)
+{
+    return crpv_directory_parse_any(data, len, filename, NULL, regions, departements, warnings,
+                                    error);
+}
+
+/* Reads all of standard input. */
+static char *read_stdin(size_t *len, GError **error)
+{
+    GString *buf = g_string_new(NULL);
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0)
+        g_string_append_len(buf, chunk, (gssize)n);
+    if (ferror(stdin)) {
+        g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_IO, "(entrée standard): lecture impossible");
+        g_string_free(buf, TRUE);
+        return NULL;
+    }
+    *len = buf->len;
+    return g_string_free(buf, FALSE);
+}
+
+crpv_directory *crpv_directory_read(const char *path, const char *sheet,
+                                    const crpv_layer *regions, const crpv_layer *departements,
+                                    GPtrArray *warnings, GError **error)
+{
+    char *data = NULL;
+    gsize len = 0;
+    const char *name = path;
+    if (g_str_equal(path, "-")) {
+        name = "(entrée standard)";
+        data = read_stdin(&len, error);
+        if (!data)
+            return NULL;
+    } else {
+        GError *err = NULL;
+        if (!g_file_get_contents(path, &data, &len, &err)) {
+            const char *why;
+            switch (err->code) {
+            case G_FILE_ERROR_NOENT:
+                why = "fichier introuvable";
+                break;
+            case G_FILE_ERROR_ACCES:
+            case G_FILE_ERROR_PERM:
+                why = "accès refusé";
+                break;
+            case G_FILE_ERROR_ISDIR:
+                why = "c’est un dossier, pas un fichier";
+                break;
+            default:
+                why = "lecture impossible";
+                break;
+            }
+            g_set_error(error, G_FILE_ERROR, err->code, "%s: %s", path, why);
+            g_error_free(err);
+            return NULL;
+        }
+    }
+    crpv_directory *dir = crpv_directory_parse_any(data, len, name, sheet, regions, departements,
+                                                   warnings, error);
+    g_free(data);
     return dir;
 }
 
@@ -679,34 +1092,7 @@ crpv_directory *crpv_directory_load(const char *path, const crpv_layer *regions,
                                     const crpv_layer *departements, GPtrArray *warnings,
                                     GError **error)
 {
-    char *data = NULL;
-    gsize len = 0;
-    GError *err = NULL;
-    if (!g_file_get_contents(path, &data, &len, &err)) {
-        const char *why;
-        switch (err->code) {
-        case G_FILE_ERROR_NOENT:
-            why = "fichier introuvable";
-            break;
-        case G_FILE_ERROR_ACCES:
-        case G_FILE_ERROR_PERM:
-            why = "accès refusé";
-            break;
-        case G_FILE_ERROR_ISDIR:
-            why = "c'est un dossier, pas un fichier";
-            break;
-        default:
-            why = "lecture impossible";
-            break;
-        }
-        g_set_error(error, G_FILE_ERROR, err->code, "%s: %s", path, why);
-        g_error_free(err);
-        return NULL;
-    }
-    crpv_directory *dir =
-        crpv_directory_parse(data, len, path, regions, departements, warnings, error);
-    g_free(data);
-    return dir;
+    return crpv_directory_read(path, NULL, regions, departements, warnings, error);
 }
 
 void crpv_directory_free(crpv_directory *dir)
@@ -714,6 +1100,7 @@ void crpv_directory_free(crpv_directory *dir)
     if (!dir)
         return;
     g_array_unref(dir->centres);
+    g_free(dir->sheet);
     g_free(dir);
 }
 
@@ -745,6 +1132,7 @@ crpv_directory_stats crpv_directory_get_stats(const crpv_directory *dir)
 {
     crpv_directory_stats st = {0};
     g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
+    g_autoptr(GHashTable) seen_actif = g_hash_table_new(g_str_hash, g_str_equal);
     for (size_t i = 0; i < dir->centres->len; i++) {
         const crpv_centre *c = crpv_directory_nth(dir, i);
         st.centres++;
@@ -753,6 +1141,7 @@ crpv_directory_stats crpv_directory_get_stats(const crpv_directory *dir)
         else
             st.prefiguration++;
         bool overseas = false;
+        bool actif = c->statut == CRPV_STATUT_ACTIF;
         for (char **r = c->regions; r && *r; r++) {
             if (crpv_region_is_overseas(*r))
                 overseas = true;
@@ -761,9 +1150,21 @@ crpv_directory_stats crpv_directory_get_stats(const crpv_directory *dir)
                 if (crpv_region_is_overseas(*r))
                     st.regions_outremer++;
             }
+            if (actif && g_hash_table_add(seen_actif, *r)) {
+                st.regions_actifs++;
+                if (crpv_region_is_overseas(*r))
+                    st.regions_outremer_actifs++;
+            }
         }
         if (overseas)
             st.outremer++;
+        if (overseas && actif)
+            st.outremer_actifs++;
     }
     return st;
+}
+
+crpv_directory_source crpv_directory_get_source(const crpv_directory *dir)
+{
+    return dir->source;
 }

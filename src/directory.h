@@ -1,5 +1,5 @@
-/* The directory of centres: read from the CSV the users keep, validated and
- * normalised. */
+/* The directory of centres: read from the spreadsheet the users keep (CSV,
+ * .ods or .xlsx), validated and normalised. */
 #ifndef CRPV_DIRECTORY_H
 #define CRPV_DIRECTORY_H
 
@@ -22,6 +22,8 @@ typedef struct {
     char **regions;          /* INSEE region codes, NULL-terminated, >= 1 */
     char *departement;       /* optional: INSEE code of the one département served */
     char **telephones;       /* normalised ("02 31 43 63 36"), NULL-terminated, may be empty */
+    char **telephone_uris;   /* "tel:+33231436336", one per phone, with the
+                              * territory's own international prefix */
     char *site;              /* optional, normalised with its scheme: "https://www.oriv.org" */
     char *site_label;        /* optional, as printed: "www.oriv.org" */
     char *courriel;          /* optional: "name@host" */
@@ -41,7 +43,22 @@ typedef struct {
     size_t outremer;         /* centres in an overseas region (codes 01 to 06) */
     size_t regions;          /* distinct regions with a centre, of any status */
     size_t regions_outremer; /* of those, overseas */
+    size_t outremer_actifs;  /* active centres in an overseas region */
+    size_t regions_actifs;   /* distinct regions with an active centre */
+    size_t regions_outremer_actifs; /* of those, overseas */
+    gint64 date;             /* the edition's date (Unix time), 0 when unknown:
+                              * set by the caller, not by the directory */
 } crpv_directory_stats;
+
+/* What the directory was read from, for `check` to say. Strings are
+ * static or owned by the directory. */
+typedef struct {
+    const char *format;    /* "CSV", "ODS", "XLSX" */
+    const char *encoding;  /* "UTF-8", "WINDOWS-1252", "MACINTOSH", "UTF-16LE"... */
+    char separator;        /* ',', ';', '\t'; 0 for a spreadsheet */
+    const char *line_ends; /* "LF", "CRLF", "CR", "mixtes" or NULL */
+    const char *sheet;     /* the sheet read, or NULL for CSV */
+} crpv_directory_source;
 
 typedef struct crpv_directory crpv_directory;
 
@@ -55,8 +72,20 @@ typedef struct crpv_directory crpv_directory;
 crpv_directory *crpv_directory_parse(const char *data, size_t len, const char *filename,
                                      const crpv_layer *regions, const crpv_layer *departements,
                                      GPtrArray *warnings, GError **error);
-/* The same, reading the file at PATH; a file that cannot be read sets
+/* The same for DATA that may also be an .ods or .xlsx workbook (told by
+ * its content, not its name), of which the sheet SHEET (NULL: the first)
+ * is read. */
+crpv_directory *crpv_directory_parse_any(const char *data, size_t len, const char *filename,
+                                         const char *sheet, const crpv_layer *regions,
+                                         const crpv_layer *departements, GPtrArray *warnings,
+                                         GError **error);
+/* The same, reading the file at PATH ("-": standard input, named
+ * « (entrée standard) » in messages); a file that cannot be read sets
  * ERROR in the G_FILE_ERROR domain. */
+crpv_directory *crpv_directory_read(const char *path, const char *sheet,
+                                    const crpv_layer *regions, const crpv_layer *departements,
+                                    GPtrArray *warnings, GError **error);
+/* crpv_directory_read() of the first sheet. */
 crpv_directory *crpv_directory_load(const char *path, const crpv_layer *regions,
                                     const crpv_layer *departements, GPtrArray *warnings,
                                     GError **error);
@@ -65,6 +94,7 @@ void crpv_directory_free(crpv_directory *dir); /* NULL is fine */
 size_t crpv_directory_count(const crpv_directory *dir);
 const crpv_centre *crpv_directory_nth(const crpv_directory *dir, size_t i); /* borrowed */
 crpv_directory_stats crpv_directory_get_stats(const crpv_directory *dir);
+crpv_directory_source crpv_directory_get_source(const crpv_directory *dir);
 /* True when C serves the region CODE (one of its regions). */
 bool crpv_centre_serves_region(const crpv_centre *c, const char *code);
 /* True when CODE is an overseas region code (01 to 06). */
@@ -73,6 +103,12 @@ bool crpv_region_is_overseas(const char *code);
 /* Normalises a phone number as typed: spacing collapsed to single spaces,
  * trimmed. Returns a new string (g_free). */
 char *crpv_normalize_phone(const char *raw);
+/* The "tel:" URI of PHONE (as normalised) for a centre in REGION (its
+ * first INSEE region code, may be NULL): a national number starting with
+ * 0 gets the territory's prefix (+262 La Réunion and Mayotte, +590
+ * Guadeloupe, +594 Guyane, +596 Martinique, +33 elsewhere). Returns a new
+ * string (g_free). */
+char *crpv_phone_uri(const char *phone, const char *region);
 /* Normalises a website: trimmed, "https://" added when there is no scheme.
  * Returns a new string (g_free), or NULL when the scheme is not http(s). */
 char *crpv_normalize_site(const char *raw);

@@ -2,7 +2,7 @@
 
 #include "fonts.h"
 
-typedef enum { JOB_PNG, JOB_SVG, JOB_PDF } job_kind;
+typedef enum { JOB_PNG, JOB_SVG, JOB_PDF, JOB_PRINT_PDF } job_kind;
 
 typedef struct {
     job_kind kind;
@@ -12,6 +12,9 @@ typedef struct {
     double scale;
     int density;              /* PNG: times the size SCALE gives */
     crpv_pdf_info info;       /* strings owned */
+    const crpv_style *style;  /* JOB_PRINT_PDF, borrowed */
+    char *icc_path;           /* JOB_PRINT_PDF, owned, may be NULL */
+    crpv_preflight preflight; /* JOB_PRINT_PDF */
     GByteArray *bytes;        /* the result, or NULL with ERROR set */
     GError *error;
 } job;
@@ -37,6 +40,9 @@ static void job_free(gpointer data)
     g_free((char *)j->info.author);
     g_free((char *)j->info.keywords);
     g_free((char *)j->info.creator);
+    g_free((char *)j->info.figure_alt);
+    g_free(j->icc_path);
+    crpv_preflight_clear(&j->preflight);
     if (j->bytes)
         g_byte_array_free(j->bytes, TRUE);
     g_clear_error(&j->error);
@@ -56,6 +62,17 @@ static void run_job(job *j, PangoContext *ctx)
     case JOB_PDF:
         j->bytes = crpv_output_pdf(j->name, j->pages, j->n_pages, ctx, &j->info, &j->error);
         break;
+    case JOB_PRINT_PDF: {
+        /* Only a step to the print file: no metadata nor reader's additions,
+         * which the print file does not keep. */
+        GByteArray *rgb = crpv_output_pdf(j->name, j->pages, j->n_pages, ctx, NULL, &j->error);
+        if (rgb) {
+            j->bytes = crpv_print_pdf(j->name, rgb, j->pages, j->n_pages, j->style, j->icc_path,
+                                      &j->info, &j->preflight, &j->error);
+            g_byte_array_free(rgb, TRUE);
+        }
+        break;
+    }
     }
 }
 
@@ -149,8 +166,34 @@ void crpv_jobs_pdf(crpv_jobs *jobs, const char *name, const crpv_scene *const *p
     job *j = job_new(JOB_PDF, name, pages, n);
     j->info = (crpv_pdf_info){g_strdup(info->title),    g_strdup(info->subject),
                               g_strdup(info->author),   g_strdup(info->keywords),
-                              g_strdup(info->creator),  info->date};
+                              g_strdup(info->creator),  info->date,
+                              g_strdup(info->figure_alt)};
     push(jobs, j);
+}
+
+void crpv_jobs_print_pdf(crpv_jobs *jobs, const char *name, const crpv_scene *const *pages,
+                         size_t n, const crpv_pdf_info *info, const crpv_style *style,
+                         const char *icc_path)
+{
+    job *j = job_new(JOB_PRINT_PDF, name, pages, n);
+    j->info = (crpv_pdf_info){g_strdup(info->title),    g_strdup(info->subject),
+                              g_strdup(info->author),   g_strdup(info->keywords),
+                              g_strdup(info->creator),  info->date,
+                              g_strdup(info->figure_alt)};
+    j->style = style;
+    j->icc_path = g_strdup(icc_path);
+    push(jobs, j);
+}
+
+const crpv_preflight *crpv_jobs_preflight(const crpv_jobs *jobs)
+{
+    const crpv_preflight *found = NULL;
+    for (guint i = 0; i < jobs->queue->len; i++) {
+        const job *j = g_ptr_array_index(jobs->queue, i);
+        if (j->kind == JOB_PRINT_PDF && j->bytes)
+            found = &j->preflight;
+    }
+    return found;
 }
 
 /* Closes the queue and waits for the second thread to end. */

@@ -9,6 +9,7 @@
 #include <pango/pango.h>
 #include <stdbool.h>
 #include "output.h"
+#include "printpdf.h"
 #include "scene.h"
 
 typedef struct crpv_jobs crpv_jobs;
@@ -26,6 +27,16 @@ void crpv_jobs_png_density(crpv_jobs *jobs, const char *name, const crpv_scene *
 void crpv_jobs_svg(crpv_jobs *jobs, const char *name, const crpv_scene *scene);
 void crpv_jobs_pdf(crpv_jobs *jobs, const char *name, const crpv_scene *const *pages, size_t n,
                    const crpv_pdf_info *info);
+/* Queue the print file NAME: the PDF of PAGES made ready for the print
+ * shop by crpv_print_pdf() under STYLE (borrowed, alive until
+ * crpv_jobs_finish()) with the profile at ICC_PATH (copied; NULL: the
+ * style's or the default). Its preflight is kept for crpv_jobs_preflight(). */
+void crpv_jobs_print_pdf(crpv_jobs *jobs, const char *name, const crpv_scene *const *pages,
+                         size_t n, const crpv_pdf_info *info, const crpv_style *style,
+                         const char *icc_path);
+/* The preflight of the last print file, once crpv_jobs_finish() returned;
+ * NULL when none was made. Borrowed. */
+const crpv_preflight *crpv_jobs_preflight(const crpv_jobs *jobs);
 /* Runs what is left on the calling thread with CTX too, waits for the
  * second thread, and adds every file to BATCH in queue order. False with
  * ERROR set for the first job that failed. */

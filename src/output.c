@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "pdfpost.h"
 #include "render.h"
 
 typedef struct {
@@ -166,126 +167,45 @@ static void add_outlines(cairo_surface_t *surface, const crpv_scene *scene, int 
     }
 }
 
-/* The first NEEDLE in the N bytes at HAY (which may hold NUL bytes, unlike
- * what g_strstr_len() searches), or NULL. LAST: the last one instead. */
-static const char *find_bytes(const char *hay, size_t n, const char *needle, bool last)
-{
-    size_t k = strlen(needle);
-    const char *found = NULL;
-    for (size_t i = 0; k <= n && i <= n - k; i++) {
-        if (hay[i] == needle[0] && memcmp(hay + i, needle, k) == 0) {
-            found = hay + i;
-            if (!last)
-                break;
-        }
-    }
-    return found;
-}
+/* What Cairo 1.16 cannot write, added through qpdf: the page boxes for
+ * print, and what readers need (language, title, metadata, the map's
+ * alternative text, link descriptions). */
+static bool untagged(const crpv_scene *const *pages, size_t n);
 
-/* Cairo 1.16 cannot give a page its TrimBox and BleedBox, which tell the
- * print shop where to cut: they are written into the page objects of the
- * finished file, and the cross-reference table is moved to match. Returns
- * the new file, or BYTES unchanged (and a warning is pointless: the file is
- * still valid) when it is not laid out as Cairo writes it. */
-static GByteArray *add_page_boxes(GByteArray *bytes, const crpv_scene *const *pages, size_t n)
+static GByteArray *finish_pdf(const char *name, GByteArray *bytes,
+                              const crpv_scene *const *pages, size_t n,
+                              const crpv_pdf_info *info, GError **error)
 {
-    const char *data = (const char *)bytes->data;
-    size_t len = bytes->len;
-    size_t *at = g_new0(size_t, n);   /* where each page's boxes go */
-    char **text = g_new0(char *, n);  /* what goes there */
-    size_t from = 0, added = 0;
-    bool ok = true;
-    for (size_t i = 0; i < n && ok; i++) {
+    g_autoptr(crpv_pdfdoc) doc = crpv_pdfdoc_open(bytes->data, bytes->len, name, error);
+    g_byte_array_free(bytes, TRUE);
+    if (!doc)
+        return NULL;
+    for (size_t i = 0; i < n && i < crpv_pdfdoc_page_count(doc); i++) {
         crpv_rect trim, bleed;
         if (!crpv_scene_get_trim(pages[i], &trim, &bleed))
             continue;
-        /* The page object: "/Type /Page" not followed by "s". */
-        const char *p = data + from;
-        const char *page = NULL;
-        while ((p = find_bytes(p, len - (size_t)(p - data), "/Type /Page", false))) {
-            p += 11;
-            if (p < data + len && *p != 's') {
-                page = p;
-                break;
-            }
-        }
-        const char *box =
-            page ? find_bytes(page, len - (size_t)(page - data), "/MediaBox [", false) : NULL;
-        const char *end = box ? memchr(box, ']', len - (size_t)(box - data)) : NULL;
-        if (!end) {
-            ok = false;
-            break;
-        }
         double h = crpv_scene_height(pages[i]);
-        at[i] = (size_t)(end + 1 - data);
-        text[i] = g_strdup_printf("\n   /TrimBox [ %.6f %.6f %.6f %.6f ]"
-                                  "\n   /BleedBox [ %.6f %.6f %.6f %.6f ]",
-                                  trim.x0, h - trim.y1, trim.x1, h - trim.y0, bleed.x0,
-                                  h - bleed.y1, bleed.x1, h - bleed.y0);
-        from = at[i];
+        crpv_pdfdoc_set_boxes(doc, i, (crpv_rect){trim.x0, h - trim.y1, trim.x1, h - trim.y0},
+                              (crpv_rect){bleed.x0, h - bleed.y1, bleed.x1, h - bleed.y0});
     }
-    /* The cross-reference table: "xref\n0 N\n" then N entries of 20 bytes. */
-    const char *xref = ok ? find_bytes(data, len, "\nxref\n", true) : NULL;
-    unsigned first = 0, count = 0;
-    int head = 0;
-    if (!xref || sscanf(xref + 6, "%u %u\n%n", &first, &count, &head) != 2 || head <= 0 ||
-        (size_t)(xref + 6 + head - data) + (size_t)count * 20 > len)
-        ok = false;
-    GByteArray *out = NULL;
-    if (ok) {
-        out = g_byte_array_sized_new((guint)len + 256);
-        size_t pos = 0;
-        for (size_t i = 0; i < n; i++) {
-            if (!text[i])
-                continue;
-            g_byte_array_append(out, bytes->data + pos, (guint)(at[i] - pos));
-            g_byte_array_append(out, (const guint8 *)text[i], (guint)strlen(text[i]));
-            pos = at[i];
-        }
-        size_t xref_at = (size_t)(xref + 1 - data);
-        g_byte_array_append(out, bytes->data + pos, (guint)(xref_at - pos));
-        /* Every offset past an insertion moves by what was inserted before it. */
-        size_t table = (size_t)(xref + 6 + head - data);
-        g_byte_array_append(out, bytes->data + xref_at, (guint)(table - xref_at));
-        for (unsigned k = 0; k < count; k++) {
-            char row[21];
-            memcpy(row, data + table + (size_t)k * 20, 20);
-            row[20] = 0;
-            unsigned long off = strtoul(row, NULL, 10);
-            if (row[17] == 'n') {
-                unsigned long shift = 0;
-                for (size_t i = 0; i < n; i++)
-                    if (text[i] && at[i] <= off)
-                        shift += strlen(text[i]);
-                char num[11];
-                g_snprintf(num, sizeof num, "%010lu", off + shift);
-                memcpy(row, num, 10);
-            }
-            g_byte_array_append(out, (const guint8 *)row, 20);
-        }
-        for (size_t i = 0; i < n; i++)
-            added += text[i] ? strlen(text[i]) : 0;
-        /* The trailer, with the table's new place after "startxref". */
-        size_t rest = table + (size_t)count * 20;
-        const char *sx = find_bytes(data + rest, len - rest, "startxref\n", false);
-        if (sx) {
-            g_byte_array_append(out, bytes->data + rest, (guint)(sx - (data + rest)));
-            g_autofree char *tail =
-                g_strdup_printf("startxref\n%zu\n%%%%EOF\n", xref_at + added);
-            g_byte_array_append(out, (const guint8 *)tail, (guint)strlen(tail));
-        } else {
-            g_byte_array_free(out, TRUE);
-            out = NULL;
-        }
+    if (info) {
+        crpv_pdfdoc_meta meta = {info->title,    info->subject, info->author,
+                                 info->keywords, info->creator, info->date};
+        crpv_pdfdoc_set_meta(doc, &meta);
+        crpv_pdfdoc_make_accessible(doc, "fr-FR", info->figure_alt);
+        crpv_pdfdoc_mark_untagged(doc, info->figure_alt && untagged(pages, n));
     }
-    for (size_t i = 0; i < n; i++)
-        g_free(text[i]);
-    g_free(text);
-    g_free(at);
-    if (!out)
-        return bytes;
-    g_byte_array_free(bytes, TRUE);
-    return out;
+    return crpv_pdfdoc_write(doc, error);
+}
+
+/* True when no page of the document opens a structure element. */
+static bool untagged(const crpv_scene *const *pages, size_t n)
+{
+    for (size_t p = 0; p < n; p++)
+        for (size_t i = 0; i < crpv_scene_count(pages[p]); i++)
+            if (crpv_scene_nth(pages[p], i)->kind == CRPV_ITEM_TAG_BEGIN)
+                return false;
+    return true;
 }
 
 GByteArray *crpv_output_pdf(const char *name, const crpv_scene *const *pages, size_t n,
@@ -316,20 +236,24 @@ GByteArray *crpv_output_pdf(const char *name, const crpv_scene *const *pages, si
                 cairo_pdf_surface_set_metadata(surface, meta[i].key, meta[i].value);
     }
     int parents[8] = {0};
-    bool structured = false;
-    for (size_t p = 0; p < n && !structured; p++)
-        for (size_t i = 0; i < crpv_scene_count(pages[p]) && !structured; i++)
-            structured = crpv_scene_nth(pages[p], i)->kind == CRPV_ITEM_TAG_BEGIN;
+    /* A document its scenes do not tag (the map alone) is one figure, so
+     * that a reader is told what it shows. */
+    bool structured = !untagged(pages, n);
+    bool figure = info && info->figure_alt && !structured;
     for (size_t p = 0; p < n; p++) {
         cairo_pdf_surface_set_size(surface, crpv_scene_width(pages[p]),
                                    crpv_scene_height(pages[p]));
         cairo_t *cr = cairo_create(surface);
         /* One Document element holds every page's structure, when the
-         * pages have one. */
-        if (p == 0 && structured)
+         * pages have one, or the figure. */
+        if (p == 0 && (structured || figure))
             cairo_tag_begin(cr, "Document", "");
+        if (figure)
+            cairo_tag_begin(cr, "Figure", "");
         crpv_render_scene(cr, pages[p], ctx);
-        if (p + 1 == n && structured)
+        if (figure)
+            cairo_tag_end(cr, "Figure");
+        if (p + 1 == n && (structured || figure))
             cairo_tag_end(cr, "Document");
         add_outlines(surface, pages[p], (int)p + 1, parents);
         cairo_show_page(cr);
@@ -343,7 +267,7 @@ GByteArray *crpv_output_pdf(const char *name, const crpv_scene *const *pages, si
         }
     }
     bytes = finish_surface(name, surface, bytes, error);
-    return bytes ? add_page_boxes(bytes, pages, n) : NULL;
+    return bytes ? finish_pdf(name, bytes, pages, n, info, error) : NULL;
 }
 
 /* Cairo names an SVG's root group after a counter of every surface the

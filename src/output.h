@@ -14,6 +14,7 @@
 typedef struct {
     const char *title, *subject, *author, *keywords, *creator;
     time_t date; /* creation and modification date written into the PDF */
+    const char *figure_alt; /* what the map shows, for readers; NULL: none */
 } crpv_pdf_info;
 
 typedef struct crpv_batch crpv_batch;

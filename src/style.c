@@ -2,6 +2,7 @@
 
 #include <glib/gstdio.h>
 #include <math.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "color.h"
@@ -24,6 +25,62 @@ static const struct {
     {"06", "Mayotte", "EPSG:4471", {0, 336, 84, 408}},
     {"idf", "Île-de-France", "EPSG:2154", {92, 214, 200, 352}},
 };
+
+/* The keys of [couleurs], where each lives in the style, and its print
+ * value for the default screen value: the network's raspberry as a
+ * three-ink red, its derived fills likewise without cyan, black text and
+ * labels on the black plate alone, near-white fills without black. A
+ * colour derived from the raspberry (the markers) takes its print value. */
+static const struct {
+    const char *key;
+    size_t offset;
+    bool has_print;
+    crpv_cmyk print;
+} color_keys[] = {
+    {"principale", offsetof(crpv_style, primary), true, {0, 95, 45, 10}},
+    {"actif", offsetof(crpv_style, served), true, {0, 45, 25, 25}},
+    {"secondaire", offsetof(crpv_style, secondary), true, {0, 87, 56, 55}},
+    {"neutre", offsetof(crpv_style, neutral), true, {0, 0, 2, 3}},
+    {"frontieres", offsetof(crpv_style, border), true, {0, 0, 0, 0}},
+    {"texte", offsetof(crpv_style, text), true, {0, 0, 0, 100}},
+    {"mer", offsetof(crpv_style, sea), false, {0, 0, 0, 0}},
+    {"marqueur", offsetof(crpv_style, marker), true, {0, 95, 45, 10}},
+    {"texte_marqueur", offsetof(crpv_style, marker_text), true, {0, 0, 0, 0}},
+    {"texte_carte", offsetof(crpv_style, map_text), true, {0, 0, 0, 100}},
+    {"marqueur_prefiguration", offsetof(crpv_style, marker_pending), true, {0, 0, 0, 50}},
+};
+
+static crpv_color *color_field(crpv_style *s, size_t i)
+{
+    return (crpv_color *)((char *)s + color_keys[i].offset);
+}
+
+static bool same_screen(crpv_color a, crpv_color b)
+{
+    return a.r == b.r && a.g == b.g && a.b == b.b && a.a == b.a;
+}
+
+/* After the colours are read and derived: each print value belongs to
+ * its screen value; a colour whose screen value changed without a print
+ * value (set, or derived from a new raspberry) has none, and goes through
+ * the profile, except the markers, which follow the raspberry's. */
+static void refresh_print_colors(crpv_style *s)
+{
+    G_STATIC_ASSERT(G_N_ELEMENTS(color_keys) == G_N_ELEMENTS(s->print_colors));
+    s->n_print_colors = G_N_ELEMENTS(color_keys);
+    for (size_t i = 0; i < s->n_print_colors; i++) {
+        crpv_print_color *pc = &s->print_colors[i];
+        crpv_color now = *color_field(s, i);
+        if (!same_screen(now, pc->screen) && !pc->declared)
+            pc->has_print = false;
+        pc->screen = now;
+    }
+    crpv_print_color *marker = &s->print_colors[7], *primary = &s->print_colors[0];
+    if (!marker->declared && same_screen(marker->screen, primary->screen)) {
+        marker->print = primary->print;
+        marker->has_print = primary->has_print;
+    }
+}
 
 /* The colours not set by the style, derived from the network's colour so
  * that changing it alone keeps the map readable. The served fill is the
@@ -114,7 +171,13 @@ crpv_style *crpv_style_new_default(void)
     s->credit = g_strdup("Source : IGN – Admin Express COG 2018");
     /* Field names NULL: the geo module finds them among the usual ones. */
     s->hyphen_dictionary = g_strdup("/usr/share/hyphen/hyph_fr.dic");
+    s->marker_pending = crpv_color_rgb(0x8a8fa0);
+    s->max_ink = 300;
     derive_colors(s, false, false, false);
+    for (size_t i = 0; i < G_N_ELEMENTS(color_keys); i++)
+        s->print_colors[i] = (crpv_print_color){*color_field(s, i), color_keys[i].print,
+                                                color_keys[i].has_print, false};
+    s->n_print_colors = G_N_ELEMENTS(color_keys);
     return s;
 }
 
@@ -137,6 +200,8 @@ void crpv_style_free(crpv_style *s)
     g_free(s->departements_code_field);
     g_free(s->departements_name_field);
     g_free(s->hyphen_dictionary);
+    g_free(s->icc_profile);
+    g_free(s->output_condition);
     g_free(s);
 }
 
@@ -212,6 +277,13 @@ static char *get_string(reader *r, const char *group, const char *key)
     g_autofree char *v = g_key_file_get_string(r->kf, group, key, NULL);
     if (!v)
         return NULL;
+    /* An end-of-line comment, as INI files elsewhere allow and the README's
+     * example has: « 210   ; mm ». A ';' glued to text stays. */
+    for (char *p = v; *p; p++)
+        if (*p == ';' && p > v && (p[-1] == ' ' || p[-1] == '\t')) {
+            *p = '\0';
+            break;
+        }
     return g_strdup(g_strstrip(v));
 }
 
@@ -244,11 +316,65 @@ static bool parse_color(const char *v, crpv_color *out)
     return true;
 }
 
-static void read_color(reader *r, const char *group, const char *key, crpv_color *out)
+/* "0 95 45 10": cyan, magenta, yellow, black in percent. */
+static bool parse_cmyk(const char *v, crpv_cmyk *out)
 {
-    g_autofree char *v = get_string(r, group, key);
-    if (v && !parse_color(v, out))
-        problem(r, group, key, "couleur « %s » invalide (attendu : #rrggbb ou aucune)", v);
+    g_auto(GStrv) parts = g_strsplit_set(v, " \t", -1);
+    double n[4];
+    int count = 0;
+    for (char **p = parts; *p; p++) {
+        if (!**p)
+            continue;
+        if (count == 4)
+            return false;
+        g_strdelimit(*p, ",", '.');
+        char *end = NULL;
+        n[count] = g_ascii_strtod(*p, &end);
+        if (end == *p || *end || !isfinite(n[count]) || n[count] < 0 || n[count] > 100)
+            return false;
+        count++;
+    }
+    if (count != 4)
+        return false;
+    *out = (crpv_cmyk){n[0], n[1], n[2], n[3]};
+    return true;
+}
+
+/* A colour of [couleurs], "#rrggbb", optionally followed by its print
+ * value "/ c m y k". A new screen value without a print value loses the
+ * default print value, which was chosen for the default screen colour. */
+static void read_print_color(reader *r, crpv_style *s, size_t i)
+{
+    const char *key = color_keys[i].key;
+    g_autofree char *v = get_string(r, "couleurs", key);
+    if (!v)
+        return;
+    char *slash = strchr(v, '/');
+    if (slash)
+        *slash = 0;
+    g_autofree char *screen = g_strstrip(g_strdup(v));
+    crpv_print_color *pc = &s->print_colors[i];
+    crpv_color c;
+    if (!parse_color(screen, &c)) {
+        problem(r, "couleurs", key,
+                "couleur « %s » invalide (attendu : #rrggbb ou aucune, suivie au besoin de "
+                "« / C M J N » pour l’impression)",
+                screen);
+        return;
+    }
+    *color_field(s, i) = c;
+    if (slash) {
+        g_autofree char *print = g_strstrip(g_strdup(slash + 1));
+        if (!parse_cmyk(print, &pc->print)) {
+            problem(r, "couleurs", key,
+                    "valeurs d’impression « %s » invalides (attendu : quatre pourcentages C M J N "
+                    "entre 0 et 100, comme « 0 95 45 10 »)",
+                    print);
+            return;
+        }
+        pc->has_print = true;
+        pc->declared = true;
+    }
 }
 
 static void read_text(reader *r, const char *group, const char *key, char **out)
@@ -393,13 +519,14 @@ static const char *const known[][16] = {
     {"page", "largeur", "hauteur", "marge_haut", "marge_bas", "marge_interieure",
      "marge_exterieure", "fond_perdu", NULL},
     {"couleurs", "principale", "actif", "secondaire", "neutre", "frontieres", "texte", "mer",
-     "marqueur", "texte_marqueur", "texte_carte", NULL},
+     "marqueur", "texte_marqueur", "texte_carte", "marqueur_prefiguration", NULL},
     {"polices", "famille", "taille_texte", "taille_min_annuaire", NULL},
     {"carte", "largeur", "hauteur", "projection", "metropole", "etiquette", "legende", "credit",
      NULL},
     {"encarts", "01", "02", "03", "04", "06", "idf", NULL},
     {"geo", "regions_code", "regions_nom", "departements_code", "departements_nom", "cesure",
      NULL},
+    {"impression", "profil", "condition", "encrage_max", NULL},
 };
 
 static void check_known(reader *r)
@@ -414,7 +541,7 @@ static void check_known(reader *r)
         if (gi < 0) {
             problem(r, groups[g], NULL,
                     "section [%s] inconnue (connues : page, couleurs, polices, carte, encarts, "
-                    "geo)",
+                    "geo, impression)",
                     groups[g]);
             continue;
         }
@@ -437,7 +564,14 @@ crpv_style *crpv_style_parse(const char *text, size_t len, const char *path, GEr
         g_set_error(error, STYLE_ERROR, 1, "%s:1: le fichier n’est pas en UTF-8", path);
         return NULL;
     }
-    if (!g_key_file_load_from_data(kf, text, len, G_KEY_FILE_NONE, &local)) {
+    /* INI files elsewhere take ';' for a comment line; GKeyFile only '#'. */
+    g_autofree char *keyfile_text = g_strndup(text, len);
+    for (char *line = keyfile_text; line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+        char *first = line + strspn(line, " \t");
+        if (*first == ';')
+            *first = '#';
+    }
+    if (!g_key_file_load_from_data(kf, keyfile_text, len, G_KEY_FILE_NONE, &local)) {
         g_set_error(error, STYLE_ERROR, 1, "%s: fichier de style illisible : %s", path,
                     local->message);
         return NULL;
@@ -454,19 +588,22 @@ crpv_style *crpv_style_parse(const char *text, size_t len, const char *path, GEr
     read_number(&r, "page", "marge_interieure", &s->margin_inner, 0, 200);
     read_number(&r, "page", "marge_exterieure", &s->margin_outer, 0, 200);
     read_number(&r, "page", "fond_perdu", &s->bleed, 0, 20);
-    read_color(&r, "couleurs", "principale", &s->primary);
-    read_color(&r, "couleurs", "actif", &s->served);
-    read_color(&r, "couleurs", "secondaire", &s->secondary);
-    read_color(&r, "couleurs", "neutre", &s->neutral);
-    read_color(&r, "couleurs", "frontieres", &s->border);
-    read_color(&r, "couleurs", "texte", &s->text);
-    read_color(&r, "couleurs", "mer", &s->sea);
-    read_color(&r, "couleurs", "marqueur", &s->marker);
-    read_color(&r, "couleurs", "texte_marqueur", &s->marker_text);
-    read_color(&r, "couleurs", "texte_carte", &s->map_text);
+    for (size_t i = 0; i < G_N_ELEMENTS(color_keys); i++)
+        read_print_color(&r, s, i);
     derive_colors(s, g_key_file_has_key(kf, "couleurs", "actif", NULL),
                   g_key_file_has_key(kf, "couleurs", "secondaire", NULL),
                   g_key_file_has_key(kf, "couleurs", "marqueur", NULL));
+    refresh_print_colors(s);
+    read_text(&r, "impression", "profil", &s->icc_profile);
+    if (s->icc_profile && !g_path_is_absolute(s->icc_profile)) {
+        /* A profile beside the style file is named as the designer sees it. */
+        g_autofree char *dir = g_path_get_dirname(path);
+        char *full = g_build_filename(dir, s->icc_profile, NULL);
+        g_free(s->icc_profile);
+        s->icc_profile = full;
+    }
+    read_text(&r, "impression", "condition", &s->output_condition);
+    read_number(&r, "impression", "encrage_max", &s->max_ink, 100, 400);
     read_text(&r, "polices", "famille", &s->font_family);
     read_number(&r, "polices", "taille_texte", &s->body_size, 5, 30);
     read_number(&r, "polices", "taille_min_annuaire", &s->min_directory_size, 4, 30);

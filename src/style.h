@@ -16,6 +16,20 @@ typedef struct {
     crpv_rect frame;
 } crpv_inset_style;
 
+/* A colour for print, in percent of each ink (0..100). */
+typedef struct {
+    double c, m, y, k;
+} crpv_cmyk;
+
+/* A brand colour declared for print beside its screen value:
+ * "principale = #b5174f / 0 95 45 10" in [couleurs]. */
+typedef struct {
+    crpv_color screen;
+    crpv_cmyk print;
+    bool has_print; /* false: the screen value only, converted by the output profile */
+    bool declared;  /* the print value was written in the style file */
+} crpv_print_color;
+
 typedef struct {
     /* [page] in millimetres */
     double page_width, page_height;
@@ -35,6 +49,15 @@ typedef struct {
     crpv_color marker;            /* marker discs: PRIMARY unless set */
     crpv_color marker_text;
     crpv_color map_text;          /* the map's labels */
+    crpv_color marker_pending;    /* directory badges of centres being set up */
+    /* The same colours for print, in the order of the keys of [couleurs];
+     * refreshed by the parser. */
+    crpv_print_color print_colors[11];
+    size_t n_print_colors;
+    /* [impression] */
+    char *icc_profile;            /* the print shop's CMYK profile, NULL: the default */
+    char *output_condition;       /* its registered name ("FOGRA39"), NULL: "Custom" */
+    double max_ink;               /* total ink limit, percent */
     /* [polices] */
     char *font_family;            /* "Lato" */
     double body_size;             /* points */

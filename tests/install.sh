@@ -81,7 +81,7 @@ grep -q "crpv init reseau" "$tmp/man.txt" || fail "man page rendered without its
 
 # The completion: commands, options, file kinds.
 mkdir -p "$tmp/comp/sous-dossier"
-touch "$tmp/comp/annuaire.csv" "$tmp/comp/notes.txt" "$tmp/comp/regions.shp"
+touch "$tmp/comp/annuaire.csv" "$tmp/comp/classeur.ods" "$tmp/comp/notes.txt" "$tmp/comp/regions.shp"
 cd "$tmp/comp"
 bash --norc --noprofile -c '
   source "$1"
@@ -94,9 +94,9 @@ bash --norc --noprofile -c '
     [ "$got" = "$expected" ] || { echo "[$*]: got \"$got\", expected \"$expected\""; exit 1; }
   }
   t "brochure build " crpv b
-  t "brochure build check init map " crpv ""
+  t "brochure build check init map watch " crpv ""
   t "--centres " crpv check --ce
-  t "annuaire.csv sous-dossier " crpv check --centres ""
+  t "annuaire.csv classeur.ods sous-dossier " crpv check --centres ""
   t "regions.shp sous-dossier " crpv --regions ""
   t "pdf png svg " crpv brochure --format ""
   t "html pdf png svg " crpv map --format ""

@@ -316,7 +316,14 @@ static void test_links(void **state)
                     g_string_append_c(d, *p);
             assert_int_equal(d->len, 10);
             assert_int_equal(d->str[0], '0');
-            g_ptr_array_add(uris, g_strdup_printf("tel:+33%s", d->str + 1));
+            /* Each overseas territory has its own international prefix. */
+            const char *r = c->regions[0];
+            const char *cc = g_str_equal(r, "01")   ? "590"
+                             : g_str_equal(r, "02") ? "596"
+                             : g_str_equal(r, "03") ? "594"
+                             : g_str_equal(r, "04") || g_str_equal(r, "06") ? "262"
+                                                                             : "33";
+            g_ptr_array_add(uris, g_strdup_printf("tel:+%s%s", cc, d->str + 1));
             g_string_free(d, TRUE);
         }
         for (guint k = 0; k < uris->len; k++) {

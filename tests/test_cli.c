@@ -180,26 +180,6 @@ static char *page_text(PopplerDocument *doc, int i)
     return t;
 }
 
-/* Poppler's text has line breaks where the layout put them; soft hyphens
- * and no-break spaces too. Compare on text with all of that squeezed. */
-static char *squeeze(const char *text)
-{
-    GString *s = g_string_new(NULL);
-    for (const char *p = text; *p; p = g_utf8_next_char(p)) {
-        gunichar c = g_utf8_get_char(p);
-        /* Hyphens and dashes (a spaced hyphen is set as an en dash). */
-        if (c == 0xad || c == 0x2060 || c == '-' || c == 0x2010 || c == 0x2013)
-            continue;
-        if (g_unichar_isspace(c) || c == 0xa0 || c == 0x202f) {
-            if (s->len && s->str[s->len - 1] != ' ')
-                g_string_append_c(s, ' ');
-            continue;
-        }
-        g_string_append_unichar(s, c);
-    }
-    return g_string_free(s, FALSE);
-}
-
 static void test_build_everything(void **state)
 {
     (void)state;
@@ -272,7 +252,7 @@ static void test_build_everything(void **state)
     assert_int_equal(poppler_document_get_creation_date(doc), 1700000000);
 
     g_autofree char *raw = page_text(doc, 1);
-    g_autofree char *text = squeeze(raw);
+    g_autofree char *text = tu_squeeze(raw);
     g_autofree char *csv = tu_read_source("data/centres.csv", NULL);
     g_auto(GStrv) rows = g_strsplit(csv, "\n", -1);
     size_t checked = 0;
@@ -281,7 +261,7 @@ static void test_build_everything(void **state)
         /* nom, territoire, telephone, site or courriel */
         int cols[] = {1, 3, 6, 7, 8};
         for (size_t c = 0; c < G_N_ELEMENTS(cols); c++) {
-            g_autofree char *want = squeeze(f[cols[c]]);
+            g_autofree char *want = tu_squeeze(f[cols[c]]);
             if (cols[c] == 6) {
                 g_autofree char *first = g_strdup(want);
                 char *plus = strstr(first, " + ");
@@ -478,7 +458,7 @@ static void test_placeholders_follow_directory(void **state)
     PopplerDocument *doc = poppler_document_new_from_file(uri, NULL, NULL);
     assert_non_null(doc);
     g_autofree char *raw = page_text(doc, 0);
-    g_autofree char *text = squeeze(raw);
+    g_autofree char *text = tu_squeeze(raw);
     if (!strstr(text, "16 régions (dont 4 en outre"))
         fail_msg("counts not updated in:\n%s", text);
     g_object_unref(doc);

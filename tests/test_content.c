@@ -9,6 +9,8 @@
 static const crpv_directory_stats stats20 = {
     .centres = 20, .actifs = 19, .prefiguration = 1,
     .outremer = 5, .regions = 17, .regions_outremer = 5,
+    .outremer_actifs = 4, .regions_actifs = 16, .regions_outremer_actifs = 4,
+    .date = 1700000000,
 };
 
 /* PLAIN without soft hyphens and word joiners. */
@@ -168,22 +170,42 @@ static void test_placeholders_follow_stats(void **state)
     g_autoptr(crpv_content) a = load_brochure(&stats20, NULL);
     const crpv_block *intro = find_block(a, "implantés dans");
     assert_non_null(intro);
-    assert_non_null(strstr(intro->title, "implantés dans 17 régions (dont 5 en outre-mer)"));
+    /* The shipped text counts the regions with an active centre, overseas
+     * as the original brochure did (Guadeloupe's is in préfiguration), and
+     * in all, so that both figures say the same thing. */
+    assert_non_null(strstr(intro->title, "implantés dans 16 régions (dont 4 en outre-mer)"));
     assert_null(strstr(intro->title, "{{"));
 
     crpv_directory_stats more = stats20;
-    more.regions = 18;
-    more.regions_outremer = 6;
+    more.regions_actifs = 18;
+    more.regions_outremer_actifs = 5;
     g_autoptr(crpv_content) b = load_brochure(&more, NULL);
     intro = find_block(b, "implantés dans");
     assert_non_null(intro);
-    assert_non_null(strstr(intro->title, "implantés dans 18 régions (dont 6 en outre-mer)"));
+    assert_non_null(strstr(intro->title, "implantés dans 18 régions (dont 5 en outre-mer)"));
 
     g_autoptr(crpv_content) all = parse_ok(
         "{{centres}}, {{actifs}}, {{prefiguration}}, {{outremer}}, {{ regions }}, "
-        "{{regions_outremer}}",
+        "{{regions_outremer}}, {{outremer_actifs}}, {{regions_actifs}}, "
+        "{{regions_outremer_actifs}}",
         NULL);
-    assert_string_equal(crpv_content_nth(all, 0)->title, "20, 19, 1, 5, 17, 5");
+    assert_string_equal(crpv_content_nth(all, 0)->title, "20, 19, 1, 5, 17, 5, 4, 16, 4");
+
+    /* The edition's date, in French, from the stats (SOURCE_DATE_EPOCH in
+     * a build); the first of the month is « 1er ». */
+    g_autoptr(crpv_content) date = parse_ok("À jour au {{date}}.", NULL);
+    assert_string_equal(crpv_content_nth(date, 0)->title, "À jour au 14\u00a0novembre 2023.");
+    crpv_directory_stats first = stats20;
+    first.date = 1709251200; /* 2024-03-01 */
+    g_autoptr(crpv_content) d1 = crpv_content_parse("{{date}}", 8, "t.md", &first, NULL, NULL);
+    assert_non_null(d1);
+    assert_string_equal(crpv_content_nth(d1, 0)->title, "1er\u00a0mars 2024");
+    crpv_directory_stats undated = stats20;
+    undated.date = 0;
+    GError *err = NULL;
+    assert_null(crpv_content_parse("{{date}}", 8, "t.md", &undated, NULL, &err));
+    assert_string_equal(err->message, "t.md:1: variable « {{date}} » sans date d’édition");
+    g_error_free(err);
 
     /* Braces that are not a placeholder stay as written. */
     g_autoptr(crpv_content) lit = parse_ok("a {{ b c }} {x} {{", NULL);
@@ -198,11 +220,14 @@ static void test_unknown_placeholder(void **state)
     g_autofree char *msg = parse_error(md, strlen(md));
     assert_string_equal(
         msg, "t.md:4: variable inconnue « {{foo}} » (connues : centres, actifs, prefiguration, "
-             "outremer, regions, regions_outremer)\n"
+             "outremer, outremer_actifs, regions, regions_actifs, regions_outremer, "
+             "regions_outremer_actifs, date)\n"
              "t.md:4: variable inconnue « {{bar}} » (connues : centres, actifs, prefiguration, "
-             "outremer, regions, regions_outremer)\n"
+             "outremer, outremer_actifs, regions, regions_actifs, regions_outremer, "
+             "regions_outremer_actifs, date)\n"
              "t.md:6: variable inconnue « {{baz}} » (connues : centres, actifs, prefiguration, "
-             "outremer, regions, regions_outremer)");
+             "outremer, outremer_actifs, regions, regions_actifs, regions_outremer, "
+             "regions_outremer_actifs, date)");
 }
 
 static void test_link_schemes(void **state)

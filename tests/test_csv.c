@@ -269,10 +269,55 @@ static void test_large_input_is_linear(void **state)
     g_string_free(s, TRUE);
 }
 
+
+static void test_macroman(void **state)
+{
+    (void)state;
+    /* A Mac's « Texte » export: é is 0x8E, è 0x8F, ’ 0xD5. Read as
+     * Windows-1252 it would give « Labo CitŽs ». */
+    g_autoptr(crpv_csv) csv = parse_str("id,nom\nlabo,Labo Cit\x8es\nx,Fr\x8fre d\xd5" "abord\n");
+    assert_string_equal(crpv_csv_encoding(csv), "MACINTOSH");
+    assert_string_equal(cell(csv, 1, 1), "Labo Cités");
+    assert_string_equal(cell(csv, 2, 1), "Frère d’abord");
+}
+
+static void test_utf16_tab_separated(void **state)
+{
+    (void)state;
+    /* Excel's « Texte Unicode »: UTF-16LE with a BOM, tabs, CRLF. */
+    size_t len;
+    g_autofree char *data =
+        to_utf16("id\tnom\tlon\r\nlabo\tLabo Cités\t\"4,8357\"\r\n", "UTF-16LE", &len);
+    g_autoptr(crpv_csv) csv = parse_ok(data, len);
+    assert_string_equal(crpv_csv_encoding(csv), "UTF-16LE");
+    assert_int_equal(crpv_csv_separator(csv), '\t');
+    assert_string_equal(crpv_csv_line_ends(csv), "CRLF");
+    assert_string_equal(cell(csv, 1, 1), "Labo Cités");
+    assert_string_equal(cell(csv, 1, 2), "4,8357");
+}
+
+static void test_line_ends_reported(void **state)
+{
+    (void)state;
+    g_autoptr(crpv_csv) lf = parse_str("a,b\n1,2\n");
+    assert_string_equal(crpv_csv_line_ends(lf), "LF");
+    assert_string_equal(crpv_csv_format(lf), "CSV");
+    assert_null(crpv_csv_sheet(lf));
+    g_autoptr(crpv_csv) cr = parse_str("a,b\r1,2\r");
+    assert_string_equal(crpv_csv_line_ends(cr), "CR");
+    g_autoptr(crpv_csv) mixed = parse_str("a,b\r\n1,2\n");
+    assert_string_equal(crpv_csv_line_ends(mixed), "mixtes");
+    g_autoptr(crpv_csv) one = parse_str("a,b");
+    assert_null(crpv_csv_line_ends(one));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_comma),
+        cmocka_unit_test(test_macroman),
+        cmocka_unit_test(test_utf16_tab_separated),
+        cmocka_unit_test(test_line_ends_reported),
         cmocka_unit_test(test_semicolon),
         cmocka_unit_test(test_no_final_newline),
         cmocka_unit_test(test_bom),

@@ -290,9 +290,9 @@ static void test_missing_columns(void **state)
     expect_error("id,territoire,regions\noriv,Grand Est,44\n", NULL, NULL,
                  "t.csv:1: colonne obligatoire « nom » absente\n"
                  "t.csv:1: colonne obligatoire « statut » absente");
-    expect_error("", NULL, NULL, "t.csv:1: fichier vide (ligne d'en-tête attendue)");
+    expect_error("", NULL, NULL, "t.csv:1: fichier vide (ligne d’en-tête attendue)");
     expect_error("id,nom,territoire,regions,statut,ID\n", NULL, NULL,
-                 "t.csv:1: colonne « id » en double");
+                 "t.csv:1: colonne « id » en double (« id » et « ID »)");
 }
 
 static void test_columns_any_order(void **state)
@@ -397,19 +397,18 @@ static void test_coordinates(void **state)
                         "d,D,Paris,11,75,,,,nan,inf,actif\n"
                         "e,E,Paris,11,75,,,,200,-91,actif\n"
                         "f,F,Paris,11,75,,,,2.35,12.5,actif\n"
-                        "g,G,Paris,11,75,,,,\"2,35\",48.85,actif\n"
+                        "g,G,Paris,11,75,,,,\"2,35\",\"48,85\",actif\n"
                         "h,H,Île-de-France,11,,,,,5.0,45.5,actif\n"
                         "i,I,Essonne,11,91,,,,2.35,48.85,actif\n",
                  l->regions, l->departements,
                  "t.csv:2: longitude « 2.35 » sans latitude\n"
                  "t.csv:3: latitude « 48.85 » sans longitude\n"
-                 "t.csv:4: latitude « abc » n'est pas un nombre\n"
-                 "t.csv:5: longitude « nan » n'est pas un nombre\n"
-                 "t.csv:5: latitude « inf » n'est pas un nombre\n"
+                 "t.csv:4: latitude « abc » n’est pas un nombre\n"
+                 "t.csv:5: longitude « nan » n’est pas un nombre\n"
+                 "t.csv:5: latitude « inf » n’est pas un nombre\n"
                  "t.csv:6: longitude « 200 » hors limites (de -180 à 180)\n"
                  "t.csv:6: latitude « -91 » hors limites (de -90 à 90)\n"
                  "t.csv:7: coordonnées (2.35, 12.5) hors du territoire « Paris »\n"
-                 "t.csv:8: longitude « 2,35 » n'est pas un nombre\n"
                  "t.csv:9: coordonnées (5, 45.5) hors du territoire « Île-de-France »\n"
                  "t.csv:10: coordonnées (2.35, 48.85) hors du territoire « Essonne »");
 
@@ -443,8 +442,8 @@ static void test_decimal_comma_in_semicolon_file(void **state)
     expect_error("id;nom;territoire;regions;lon;lat;statut\n"
                  "a;A;T;84;4,8,3;1.5,2;actif\n",
                  NULL, NULL,
-                 "t.csv:2: longitude « 4,8,3 » n'est pas un nombre\n"
-                 "t.csv:2: latitude « 1.5,2 » n'est pas un nombre");
+                 "t.csv:2: longitude « 4,8,3 » n’est pas un nombre\n"
+                 "t.csv:2: latitude « 1.5,2 » n’est pas un nombre");
 }
 
 static void test_phones(void **state)
@@ -557,7 +556,7 @@ static void test_all_errors_at_once(void **state)
                  "seulement)\n"
                  "t.csv:6: schéma de lien refusé dans « javascript:void(0) » (attendu : http ou "
                  "https)\n"
-                 "t.csv:6: latitude « abc » n'est pas un nombre\n"
+                 "t.csv:6: latitude « abc » n’est pas un nombre\n"
                  "t.csv:6: statut « ouvert » inconnu (attendu : actif ou prefiguration)\n"
                  "t.csv:7: valeur obligatoire « nom » vide\n"
                  "t.csv:7: valeur obligatoire « statut » vide");
@@ -712,10 +711,139 @@ static void test_region_is_overseas(void **state)
     assert_false(crpv_region_is_overseas(NULL));
 }
 
+
+/* Parses DATA, expecting success, with its warnings joined by newlines. */
+static crpv_directory *parse_warned(const char *data, char **warnings_out)
+{
+    g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
+    GError *err = NULL;
+    crpv_directory *dir = parse_with(data, NULL, NULL, warnings, &err);
+    if (!dir)
+        fail_msg("unexpected error:\n%s", err->message);
+    g_ptr_array_add(warnings, NULL);
+    *warnings_out = g_strjoinv("\n", (char **)warnings->pdata);
+    return dir;
+}
+
+static void test_header_synonyms(void **state)
+{
+    (void)state;
+    /* Headers as people write them: case, accents, spaces, synonyms. */
+    g_autofree char *w = NULL;
+    g_autoptr(crpv_directory) dir = parse_warned(
+        "Identifiant;Nom du centre;Territoire;Région;Téléphone;Site internet;E-mail;LNG;Lat;"
+        "Statut;Remarques\n"
+        "paris;Pôle Paris;Paris;11;01 42 76 00 00;;catherine@paris.fr;2,35;48,85;Actif;à voir\n",
+        &w);
+    const crpv_centre *c = crpv_directory_nth(dir, 0);
+    assert_string_equal(c->telephones[0], "01 42 76 00 00");
+    assert_string_equal(c->courriel, "catherine@paris.fr");
+    assert_true(c->has_coords);
+    assert_string_equal(w, "");
+
+    g_autofree char *w2 = NULL;
+    g_autoptr(crpv_directory) d2 =
+        parse_warned("id,nom,territoire,regions,statut,Courriel,tél,Site web,Code postal\n"
+                     "a,A,T,11,actif,a@b.fr,01 00 00 00 00,www.a.fr,75001\n",
+                     &w2);
+    assert_string_equal(w2, "");
+    assert_string_equal(crpv_directory_nth(d2, 0)->courriel, "a@b.fr");
+    assert_string_equal(crpv_directory_nth(d2, 0)->telephones[0], "01 00 00 00 00");
+    assert_string_equal(crpv_directory_nth(d2, 0)->site, "https://www.a.fr");
+}
+
+static void test_header_unknown(void **state)
+{
+    (void)state;
+    /* A misspelt column whose values would be lost: an error naming it
+     * and the name meant. */
+    expect_error("id,nom,territoire,regions,statut,Telefone\na,A,T,11,actif,01 00 00 00 00\n",
+                 NULL, NULL,
+                 "t.csv:1: colonne F « Telefone » inconnue : est-ce « téléphone » ? (renommez-la "
+                 "« telephone », sinon ses valeurs seraient perdues)");
+    expect_error("id,nom,territoire,regions,statut,mails\na,A,T,11,actif,a@b.fr\n", NULL, NULL,
+                 "t.csv:1: colonne F « mails » inconnue : est-ce « courriel » ? (renommez-la "
+                 "« courriel », sinon ses valeurs seraient perdues)");
+    /* Far from anything, or near a column already there: a warning. */
+    g_autofree char *w = NULL;
+    g_autoptr(crpv_directory) dir =
+        parse_warned("id,nom,territoire,regions,statut,telephone,telefax\n"
+                     "a,A,T,11,actif,01 00 00 00 00,01 00 00 00 01\n",
+                     &w);
+    assert_true(g_str_has_prefix(w, "t.csv:1: attention : colonne G « telefax » inconnue, "
+                                    "ignorée (la plus proche : « telephone »)\n"));
+    /* Two headers for one column. */
+    expect_error("id,nom,territoire,regions,statut,Téléphone,tel\na,A,T,11,actif,1,2\n", NULL,
+                 NULL, "t.csv:1: colonne « telephone » en double (« Téléphone » et « tel »)");
+    /* A message about a cell names its column as the file does. */
+    expect_error("id,nom,territoire,regions,statut,Téléphone\na,A,T,11,actif,12\n", NULL, NULL,
+                 "t.csv:2: téléphone « 12 » trop court (au moins 4 chiffres) (colonne F "
+                 "« Téléphone »)");
+}
+
+static void test_phone_lost_zero_and_prefixes(void **state)
+{
+    (void)state;
+    g_autofree char *w = NULL;
+    g_autoptr(crpv_directory) dir = parse_warned(
+        "id,nom,territoire,regions,telephone,statut\n"
+        "oriv,ORIV,Grand Est,44,388143589,actif\n"
+        "reunion,CR,La Réunion,04,02 62 00 00 00,actif\n"
+        "mayotte,CR,Mayotte,06,02 69 00 00 00,actif\n"
+        "gp,CR,Guadeloupe,01,05 90 00 00 00,actif\n"
+        "mq,CR,Martinique,02,05 96 00 00 00,actif\n"
+        "gy,CR,Guyane,03,05 94 28 79 43,actif\n"
+        "intl,CR,Grand Est,44,+41 22 000 00 00,actif\n",
+        &w);
+    assert_string_equal(crpv_directory_nth(dir, 0)->telephones[0], "03 88 14 35 89");
+    assert_true(g_str_has_prefix(w, "t.csv:2: attention : téléphone « 388143589 » à 9 chiffres, "
+                                    "lu « 03 88 14 35 89 » (le tableur a sans doute supprimé le "
+                                    "zéro initial : saisissez le numéro comme du texte)\n"));
+    const char *uris[] = {"tel:+33388143589", "tel:+262262000000", "tel:+262269000000",
+                          "tel:+590590000000", "tel:+596596000000", "tel:+594594287943",
+                          "tel:+41220000000"};
+    for (size_t i = 0; i < G_N_ELEMENTS(uris); i++)
+        assert_string_equal(crpv_directory_nth(dir, i)->telephone_uris[0], uris[i]);
+}
+
+static void test_active_stats(void **state)
+{
+    (void)state;
+    g_autofree char *w = NULL;
+    g_autoptr(crpv_directory) dir =
+        parse_warned("id,nom,territoire,regions,statut\n"
+                     "a,A,T,84,actif\nb,B,T,53+52,actif\ng,G,Guadeloupe,01,prefiguration\n"
+                     "r,R,Réunion,04,actif\ns,S,T,84,prefiguration\n",
+                     &w);
+    crpv_directory_stats st = crpv_directory_get_stats(dir);
+    assert_int_equal(st.regions, 5);
+    assert_int_equal(st.regions_actifs, 4);
+    assert_int_equal(st.regions_outremer, 2);
+    assert_int_equal(st.regions_outremer_actifs, 1);
+    assert_int_equal(st.outremer, 2);
+    assert_int_equal(st.outremer_actifs, 1);
+}
+
+static void test_other_formats_refused(void **state)
+{
+    (void)state;
+    GError *err = NULL;
+    const char xls[] = "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1 rest";
+    assert_null(crpv_directory_parse(xls, sizeof xls - 1, "a.xls", NULL, NULL, NULL, &err));
+    assert_string_equal(err->message, "a.xls: classeur Excel 97-2003 (.xls) : enregistrez-le au "
+                                      "format .xlsx, .ods ou CSV");
+    g_clear_error(&err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_shipped_directory),
+        cmocka_unit_test(test_header_synonyms),
+        cmocka_unit_test(test_header_unknown),
+        cmocka_unit_test(test_phone_lost_zero_and_prefixes),
+        cmocka_unit_test(test_active_stats),
+        cmocka_unit_test(test_other_formats_refused),
         cmocka_unit_test(test_shipped_directory_against_shapefiles),
         cmocka_unit_test(test_excel_export),
         cmocka_unit_test(test_missing_columns),

@@ -110,7 +110,8 @@ static void test_pdf_links_tags_outline(void **state)
     g_autofree char *dir = tu_tmpdir();
     g_autoptr(GError) error = NULL;
     crpv_batch *b = crpv_batch_new(dir, &error);
-    crpv_pdf_info info = {"Titre du document", "Sujet", "Auteur", "mots, clés", "crpv", 1700000000};
+    crpv_pdf_info info = {"Titre du document", "Sujet", "Auteur", "mots, clés", "crpv", 1700000000,
+                          NULL};
     const crpv_scene *pages[] = {sc};
     GByteArray *pdf = crpv_output_pdf("t.pdf", pages, 1, ctx, &info, &error);
     assert_non_null(pdf);
@@ -169,7 +170,7 @@ static void test_halo_is_a_path(void **state)
     assert_true(light > 200);
     cairo_surface_destroy(s);
     const crpv_scene *pages[] = {sc};
-    crpv_pdf_info info = {"t", "s", "a", "k", "crpv", 1700000000};
+    crpv_pdf_info info = {"t", "s", "a", "k", "crpv", 1700000000, NULL};
     g_autoptr(GError) error = NULL;
     GByteArray *pdf = crpv_output_pdf("t.pdf", pages, 1, ctx, &info, &error);
     if (!pdf)

@@ -71,6 +71,49 @@ static void test_every_error_with_its_line(void **state)
     assert_non_null(strstr(m, "style.ini:7: section [inconnue] inconnue"));
 }
 
+/* Brand colours for print, written beside their screen values. */
+static void test_print_colors(void **state)
+{
+    (void)state;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(crpv_style) s = parse("[couleurs]\n"
+                                    "principale = #b5174f / 0 95 45 10\n"
+                                    "secondaire = #123456\n"
+                                    "texte = #2b2b2b / 0 0 0 100\n"
+                                    "[impression]\n"
+                                    "profil = ISOcoated_v2_eci.icc\n"
+                                    "condition = FOGRA39\n"
+                                    "encrage_max = 280\n",
+                                    &error);
+    assert_non_null(s);
+    assert_int_equal(s->n_print_colors, 11);
+    const crpv_print_color *p = &s->print_colors[0];
+    assert_true(p->has_print);
+    assert_double_near(p->screen.r, 0xb5 / 255.0, 1e-9);
+    assert_double_near(p->print.m, 95, 1e-9);
+    assert_double_near(p->print.k, 10, 1e-9);
+    /* A new screen colour without its print value has none. */
+    assert_false(s->print_colors[2].has_print);
+    /* The markers, the raspberry unless set, print as it does. */
+    assert_true(s->print_colors[7].has_print);
+    assert_double_near(s->print_colors[7].print.m, 95, 1e-9);
+    /* The text keeps its default: the black plate alone. */
+    assert_true(s->print_colors[5].has_print);
+    assert_double_near(s->print_colors[5].print.k, 100, 1e-9);
+    assert_double_near(s->print_colors[5].print.c, 0, 1e-9);
+    /* The profile is found beside the style file. */
+    assert_string_equal(s->icc_profile, "./ISOcoated_v2_eci.icc");
+    assert_string_equal(s->output_condition, "FOGRA39");
+    assert_double_near(s->max_ink, 280, 1e-9);
+    g_clear_error(&error);
+    crpv_style *bad = parse("[couleurs]\nprincipale = #b5174f / 0 95 45\n"
+                            "neutre = #e4e1dc / 0 0 0 120\n",
+                            &error);
+    assert_null(bad);
+    assert_non_null(strstr(error->message, "style.ini:2: valeurs d’impression « 0 95 45 »"));
+    assert_non_null(strstr(error->message, "style.ini:3: valeurs d’impression « 0 0 0 120 »"));
+}
+
 static void test_broken_syntax(void **state)
 {
     (void)state;
@@ -157,7 +200,7 @@ static void test_template_states_the_defaults(void **state)
         keys += key;
     }
     g_strfreev(g_steal_pointer(&lines));
-    assert_int_equal(keys, 34); /* the field names of [geo] have no default to state */
+    assert_int_equal(keys, 36); /* the field names of [geo] have no default to state */
     g_autoptr(crpv_style) s = crpv_style_parse(on->str, on->len, "style.ini", &error);
     g_string_free(on, TRUE);
     if (!s)
@@ -183,9 +226,19 @@ static void test_template_states_the_defaults(void **state)
         {s->border, d->border},   {s->text, d->text},           {s->sea, d->sea},
         {s->marker, d->marker},   {s->marker_text, d->marker_text},
         {s->served, d->served},   {s->map_text, d->map_text},
+        {s->marker_pending, d->marker_pending},
     };
     for (size_t i = 0; i < G_N_ELEMENTS(colors); i++)
         assert_same_color(colors[i][0], colors[i][1]);
+    /* The print values too: written out, they are the defaults. */
+    assert_int_equal(s->n_print_colors, d->n_print_colors);
+    for (size_t i = 0; i < s->n_print_colors; i++) {
+        assert_int_equal(s->print_colors[i].has_print, d->print_colors[i].has_print);
+        assert_memory_equal(&s->print_colors[i].print, &d->print_colors[i].print,
+                            sizeof(crpv_cmyk));
+    }
+    assert_double_near(s->max_ink, d->max_ink, 1e-9);
+    assert_null(s->icc_profile);
     assert_memory_equal(&s->metro_frame, &d->metro_frame, sizeof s->metro_frame);
     assert_int_equal(s->n_insets, d->n_insets);
     for (size_t i = 0; i < s->n_insets; i++)
@@ -216,6 +269,7 @@ int main(void)
         cmocka_unit_test(test_overrides),
         cmocka_unit_test(test_every_error_with_its_line),
         cmocka_unit_test(test_broken_syntax),
+        cmocka_unit_test(test_print_colors),
         cmocka_unit_test(test_geometry_makes_sense),
         cmocka_unit_test(test_template_states_the_defaults),
     };

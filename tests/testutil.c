@@ -105,3 +105,53 @@ void tu_assert_double_near(double a, double b, double tol, const char *expr, con
         _fail(file, line);
     }
 }
+
+int tu_run_crpv_env(const char *const *env, const char *stdin_path, char **out, char **err,
+                    const char *const *argv)
+{
+    const char *exe = g_getenv("CRPV_EXE");
+    GPtrArray *args = g_ptr_array_new();
+    g_ptr_array_add(args, (gpointer) "/bin/sh");
+    g_ptr_array_add(args, (gpointer) "-c");
+    g_ptr_array_add(args, (gpointer)(stdin_path ? "f=$1; shift; exec \"$@\" < \"$f\""
+                                                : "shift; exec \"$@\""));
+    g_ptr_array_add(args, (gpointer) "sh");
+    g_ptr_array_add(args, (gpointer)(stdin_path ? stdin_path : "-"));
+    g_ptr_array_add(args, (gpointer)exe);
+    for (const char *const *a = argv; *a; a++)
+        g_ptr_array_add(args, (gpointer)*a);
+    g_ptr_array_add(args, NULL);
+    char **envp = g_get_environ();
+    for (const char *const *e = env; e && *e; e += 2)
+        envp = g_environ_setenv(envp, e[0], e[1], TRUE);
+    g_autofree char *root = tu_source_path(".");
+    int status = 0;
+    g_autoptr(GError) error = NULL;
+    if (!g_spawn_sync(root, (char **)args->pdata, envp, G_SPAWN_DEFAULT, NULL, NULL, out, err,
+                      &status, &error))
+        fail_msg("cannot run: %s", error->message);
+    g_strfreev(envp);
+    g_ptr_array_free(args, TRUE);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+
+/* Poppler's text has line breaks where the layout put them; soft hyphens
+ * and no-break spaces too. Compare on text with all of that squeezed. */
+char *tu_squeeze(const char *text)
+{
+    GString *s = g_string_new(NULL);
+    for (const char *p = text; *p; p = g_utf8_next_char(p)) {
+        gunichar c = g_utf8_get_char(p);
+        if (c == 0xad || c == 0x2060 || c == '-' || c == 0x2010 || c == 0x2013)
+            continue;
+        if (g_unichar_isspace(c) || c == 0xa0 || c == 0x202f) {
+            if (s->len && s->str[s->len - 1] != ' ')
+                g_string_append_c(s, ' ');
+            continue;
+        }
+        g_string_append_unichar(s, c);
+    }
+    return g_string_free(s, FALSE);
+}
+

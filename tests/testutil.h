@@ -27,6 +27,14 @@ char *tu_write_file(const char *dir, const char *name, const char *data, size_t 
  * stdout and stderr (g_free'd by the caller when not NULL) and returns the
  * exit status. */
 int tu_run_crpv(const char *cwd, char **out, char **err, const char *const *argv);
+/* The same from the source root, with ENV (name, value pairs, NULL-
+ * terminated; may be NULL) set over the environment and the file STDIN_PATH
+ * (may be NULL) as standard input. */
+int tu_run_crpv_env(const char *const *env, const char *stdin_path, char **out, char **err,
+                    const char *const *argv);
+/* TEXT as poppler gives it with line breaks, soft hyphens, hyphens and
+ * no-break spaces squeezed, for comparisons. Returns a new string. */
+char *tu_squeeze(const char *text);
 
 /* Fails the test when |A - B| > TOL (cmocka's own compares as float). */
 #define assert_double_near(a, b, tol) \
