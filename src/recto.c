@@ -11,11 +11,14 @@
 #define TITLE_SIZE 23.0   /* points */
 #define H2_SIZE 12.5
 #define GRID 1.32         /* the baseline grid's step, in body sizes */
-#define LEAD_SCALE 1.12   /* the introduction's size, in body sizes, on the same grid */
+#define LEAD_SCALE 1.08   /* the introduction's size, in body sizes, on the same grid:
+                          * GRID / LEAD_SCALE = 1.22, its leading within 1.2-1.35 */
 #define CALL_SCALE 1.25
 #define INDENT 1.5        /* a paragraph's first-line indent, in body sizes */
 #define SIZE_STEP 0.25    /* stepping the body down to fit, points */
 #define MIN_BODY 7.5
+#define MAX_HYPHEN_PERCENT 10 /* QUALITY.md: hyphenated lines of the running text */
+#define MAX_BODY 10.5     /* the largest a brochure's running text is set */
 /* The wide column's share of the measure: about 65 characters of the body,
  * where total-fit breaking with slight glyph expansion needs few hyphens;
  * the narrow column (about 34 characters) is set ragged. The share is
@@ -190,6 +193,7 @@ static int set_lines(recto *r, int col, double x0, double width, int k, const ch
                             .hyphen = ln->hyphen,
                             .last = ln->last,
                             .justified = ln->justified,
+                            .short_line = ln->short_line,
                             .block = s->block};
         g_array_append_val(r->facts, f);
     }
@@ -201,9 +205,10 @@ static int set_grid(recto *r, int col, int k, const char *markup, const set_spec
     return set_lines(r, col, r->x[col], r->w[col], k, markup, s, r->L, r->first_baseline);
 }
 
-/* A list item: its bullet in the indent, its text ragged beside it. */
+/* A list item: its bullet in the indent, its text ragged beside it, from
+ * grid line K of the grid whose line 0 is at ORIGIN. */
 static int set_item(recto *r, int col, double x, double width, int k, const crpv_block *b,
-                    size_t index, crpv_line_kind kind)
+                    size_t index, crpv_line_kind kind, double origin)
 {
     const crpv_page_env *e = r->e;
     double ind = r->size * 1.3 * b->level;
@@ -212,7 +217,7 @@ static int set_item(recto *r, int col, double x, double width, int k, const crpv
     set_spec bullet = {kind, CRPV_SET_RAGGED, r->bullet_font, e->st->primary, CRPV_ROLE_BODY,
                        0, 0, index, NULL};
     crpv_item *it = crpv_scene_add(r->p.scene, CRPV_ITEM_LINE, CRPV_ROLE_BODY);
-    double y = baseline(r, k);
+    double y = origin + k * r->L;
     it->box = (crpv_rect){x + ind - r->size * 1.3, y - r->size, x + ind, y + r->size * 0.3};
     it->baseline = y;
     it->text = g_strdup("›");
@@ -222,10 +227,44 @@ static int set_item(recto *r, int col, double x, double width, int k, const crpv
     crpv_scene_add_tag(r->p.scene, "LBody");
     set_spec s = {kind, CRPV_SET_RAGGED, r->body_font, e->st->text, CRPV_ROLE_BODY, 0, 0, index,
                   b};
-    k = set_lines(r, col, x + ind, width - ind, k, b->markup, &s, r->L, r->first_baseline);
+    k = set_lines(r, col, x + ind, width - ind, k, b->markup, &s, r->L, origin);
     crpv_scene_end_tag(r->p.scene);
     crpv_scene_end_tag(r->p.scene);
     return k;
+}
+
+/* The box title's font: the largest from 1.08 body sizes down to the
+ * body's own at which its last line is no runt (a third of the measure at
+ * least), else the first. Returns a new string (g_free). */
+static char *box_title_font(const recto *r, const char *markup, double width)
+{
+    for (double f = 1.08; f >= 1.0 - 1e-9; f -= 0.02) {
+        char *font = crpv_page_font(r->e, "Black", round(r->size * f * 4) / 4);
+        crpv_set_options o = {.font = font, .width = width, .mode = CRPV_SET_TITLE};
+        g_autoptr(crpv_setting) st = crpv_set_paragraph(r->e->ctx, markup, &o);
+        if (st->n_lines <= 1 || st->lines[st->n_lines - 1].natural >= width / 3)
+            return font;
+        g_free(font);
+    }
+    return g_strdup(r->box_head_font);
+}
+
+/* A heading's rule, RULE_GAP above its capitals (Lato's capitals are
+ * 0.72 of the size): the top of the rule over a heading whose baseline is
+ * Y. The box's ground starts at the same height over its first line, so
+ * that a box and a heading beside it on the same grid line align. */
+#define CAP_HEIGHT 0.72
+#define RULE_GAP 4.5 /* points */
+#define RULE_THICK (1.1 * CRPV_MM)
+
+static double h2_size(const recto *r)
+{
+    return H2_SIZE * r->size / r->e->st->body_size;
+}
+
+static double rule_bottom(const recto *r, double y)
+{
+    return y - CAP_HEIGHT * h2_size(r) - RULE_GAP;
 }
 
 /* The box: its blocks FIRST..LAST in the narrow column from grid line K,
@@ -235,7 +274,17 @@ static int set_box(recto *r, int k, size_t first, size_t last, size_t bg_index, 
     const crpv_page_env *e = r->e;
     double pad = BOX_PAD * CRPV_MM;
     double x = r->x[0] + pad + 1.2 * CRPV_MM, width = r->w[0] - 2 * pad - 1.2 * CRPV_MM;
-    int k0 = k;
+    /* The box's lines sit on a half-line grid from its first baseline (on
+     * the page's grid): a list's items half a line apart, closer than
+     * paragraphs, farther than their own lines; the title set apart from
+     * the first item by as much or more, chosen so that the last line
+     * falls back on the page's grid. */
+    double origin = baseline(r, k);
+    size_t items = 0;
+    for (size_t i = first; i <= last; i++)
+        items += crpv_content_nth(r->content, i)->kind == CRPV_BLOCK_LIST_ITEM;
+    int title_gap = items > 0 && (items - 1) % 2 == 1 ? 1 : 2;
+    int h = 0; /* half-lines from ORIGIN */
     crpv_scene_add_tag(r->p.scene, "Div");
     bool in_list = false;
     crpv_block_kind prev = CRPV_BLOCK_BREAK;
@@ -248,28 +297,34 @@ static int set_box(recto *r, int k, size_t first, size_t last, size_t bg_index, 
             in_list = false;
         }
         if (b->kind == CRPV_BLOCK_HEADING) {
-            if (i > first)
-                k++;
+            if (prev != CRPV_BLOCK_BREAK)
+                h += 2;
             crpv_scene_add_tag(r->p.scene, b->level <= 2 ? "H2" : "H3");
-            crpv_page_add_outline(&r->p, b->title, 2, baseline(r, k) - r->L);
-            set_spec s = {CRPV_LINE_BOX, CRPV_SET_TITLE, r->box_head_font, e->st->primary,
+            double y = origin + h * r->L / 2;
+            crpv_page_add_outline(&r->p, b->title, 2, y - r->L);
+            g_autofree char *font = box_title_font(r, b->markup, width);
+            set_spec s = {CRPV_LINE_BOX, CRPV_SET_TITLE, font, e->st->primary,
                           CRPV_ROLE_HEADING, 0, 0, i, NULL};
-            k = set_lines(r, 0, x, width, k, b->markup, &s, r->L, r->first_baseline);
+            h += 2 * set_lines(r, 0, x, width, 0, b->markup, &s, r->L, y);
             crpv_scene_end_tag(r->p.scene);
         } else if (b->kind == CRPV_BLOCK_LIST_ITEM) {
             if (!in_list)
                 crpv_scene_add_tag(r->p.scene, "L");
-            else
-                k++; /* items a blank line apart, their own lines closer */
+            if (prev == CRPV_BLOCK_HEADING)
+                h += title_gap;
+            else if (prev == CRPV_BLOCK_LIST_ITEM)
+                h += 1;
+            else if (prev != CRPV_BLOCK_BREAK)
+                h += 2;
             in_list = true;
-            k = set_item(r, 0, x, width, k, b, i, CRPV_LINE_BOX);
+            h += 2 * set_item(r, 0, x, width, 0, b, i, CRPV_LINE_BOX, origin + h * r->L / 2);
         } else {
             if (prev != CRPV_BLOCK_BREAK)
-                k++;
+                h += 2;
             crpv_scene_add_tag(r->p.scene, "P");
             set_spec s = {CRPV_LINE_BOX, CRPV_SET_RAGGED, r->body_font, e->st->text,
                           CRPV_ROLE_BODY, 0, 0, i, b};
-            k = set_lines(r, 0, x, width, k, b->markup, &s, r->L, r->first_baseline);
+            h += 2 * set_lines(r, 0, x, width, 0, b->markup, &s, r->L, origin + h * r->L / 2);
             crpv_scene_end_tag(r->p.scene);
         }
         prev = b->kind;
@@ -277,19 +332,23 @@ static int set_box(recto *r, int k, size_t first, size_t last, size_t bg_index, 
     if (in_list)
         crpv_scene_end_tag(r->p.scene);
     crpv_scene_end_tag(r->p.scene);
-    /* The ground: from a grid line above the first baseline to below the
-     * last one's descenders. */
-    double y0 = baseline(r, k0) - r->L - 0.35 * r->L;
-    double y1 = baseline(r, k - 1) + 0.75 * r->L;
+    /* Back on the page's grid: the next whole grid line after the last. */
+    int lines = MAX(1, (h + 1) / 2);
+    double last_y = origin + (h - 2) * r->L / 2;
+    /* The ground: from a rule's height above the first baseline to below
+     * the last one's descenders. */
+    double y0 = rule_bottom(r, origin) - RULE_THICK;
+    double y1 = last_y + 0.75 * r->L;
     crpv_item *bg = crpv_scene_nth(r->p.scene, bg_index);
     bg->box = (crpv_rect){r->x[0], y0, r->x[0] + r->w[0], y1};
     crpv_item *bar = crpv_scene_nth(r->p.scene, bar_index);
     bar->box = (crpv_rect){r->x[0], y0, r->x[0] + 1.2 * CRPV_MM, y1};
-    return k;
+    return k + lines;
 }
 
 /* The heading of the running text: a blank grid line above it (unless it
- * opens the column) holding a short rule, then its lines on the grid. */
+ * opens the column) holding a short rule, then its lines on the grid: two
+ * grid lines from the text before, one from its own. */
 static int set_heading(recto *r, int k, const crpv_block *b, size_t index, size_t rule_index)
 {
     const crpv_page_env *e = r->e;
@@ -297,14 +356,21 @@ static int set_heading(recto *r, int k, const crpv_block *b, size_t index, size_
         k++;
     double y = baseline(r, k);
     crpv_item *rule = crpv_scene_nth(r->p.scene, rule_index);
-    double ry = y - H2_SIZE * 0.75 - 0.42 * r->L;
-    rule->box = (crpv_rect){r->x[1], ry, r->x[1] + 9 * CRPV_MM, ry + 1.1 * CRPV_MM};
+    double ry = rule_bottom(r, y);
+    rule->box = (crpv_rect){r->x[1], ry - RULE_THICK, r->x[1] + 9 * CRPV_MM, ry};
     crpv_scene_add_tag(r->p.scene, b->level <= 2 ? "H2" : "H3");
     crpv_page_add_outline(&r->p, b->title, b->level, y - r->L);
     set_spec s = {CRPV_LINE_HEADING, CRPV_SET_TITLE, b->level <= 2 ? r->h2_font : r->h3_font,
                   e->st->primary, CRPV_ROLE_HEADING, 0, 0, index, NULL};
+    guint first_fact = r->facts->len;
     k = set_grid(r, 1, k, b->markup, &s);
     crpv_scene_end_tag(r->p.scene);
+    for (guint f = first_fact; f < r->facts->len; f++) {
+        crpv_line_fact *lf = &g_array_index(r->facts, crpv_line_fact, f);
+        lf->size = b->level <= 2 ? h2_size(r) : r->size * 1.1;
+        if (f == first_fact)
+            lf->rule_bottom = ry;
+    }
     return k;
 }
 
@@ -528,7 +594,7 @@ static bool compose_at(recto *r, double size, size_t *overflow_block, double *ov
                 else
                     k[1]++;
                 body_list = true;
-                k[1] = set_item(r, 1, r->x[1], r->w[1], k[1], b, j, CRPV_LINE_ITEM);
+                k[1] = set_item(r, 1, r->x[1], r->w[1], k[1], b, j, CRPV_LINE_ITEM, r->first_baseline);
             } else {
                 /* Paragraphs follow each other on the next grid line, made
                  * visible by their indent, as in French books. */
@@ -581,39 +647,103 @@ static bool compose_at(recto *r, double size, size_t *overflow_block, double *ov
     return ok;
 }
 
+/* One attempt at body SIZE: true, with R's scene and facts kept in
+ * *SCENE and REPORT, when everything fits. */
+static bool attempt(recto *r, double size, crpv_scene **scene, crpv_recto_report *report,
+                    size_t *block, double *over, bool *fits)
+{
+    r->facts = g_array_new(false, false, sizeof(crpv_line_fact));
+    r->hyphens = g_array_new(false, false, sizeof(crpv_item));
+    bool ok = compose_at(r, size, block, over);
+    fonts_free(r);
+    g_array_free(r->hyphens, true); /* emptied into the scene */
+    *fits = ok;
+    bool good = ok;
+    if (ok) {
+        crpv_recto_report tmp = {.lines = (crpv_line_fact *)r->facts->data,
+                                 .n_lines = r->facts->len};
+        crpv_recto_figures f = crpv_recto_figures_of(&tmp);
+        good = f.hyphens * 100 <= f.lines * MAX_HYPHEN_PERCENT;
+        for (guint i = 0; i < r->facts->len && good; i++)
+            good = !g_array_index(r->facts, crpv_line_fact, i).short_line;
+    }
+    if (!ok) {
+        g_array_free(r->facts, true);
+        crpv_scene_free(r->p.scene);
+        return false;
+    }
+    crpv_recto_report_clear(report);
+    report->n_lines = r->facts->len;
+    report->lines = (crpv_line_fact *)g_array_free(r->facts, false);
+    report->body_size = size;
+    report->lead_size = size * LEAD_SCALE;
+    report->leading = r->L;
+    report->measure = r->w[1];
+    report->area_bottom = r->last_baseline + size * 0.25;
+    crpv_scene_free(*scene);
+    *scene = r->p.scene;
+    if (!good) {
+        /* Kept by the caller as a fallback, or dropped. */
+        return false;
+    }
+    return true;
+}
+
 crpv_scene *crpv_recto_compose(const crpv_page_env *e, const crpv_content *content,
                                crpv_recto_report *report, GError **error)
 {
     const crpv_style *st = e->st;
     recto r = {.e = e, .content = content};
-    /* The style's size, or the largest step below it that fits: leading
-     * is never stretched nor squeezed to fill or to fit. */
-    double min_size = MIN(MIN_BODY, st->body_size);
-    int steps = (int)floor((st->body_size - min_size) / SIZE_STEP + 1e-9);
+    crpv_recto_report own = {0};
+    crpv_scene *scene = NULL;
     size_t block = 0;
     double over = 0;
-    for (int s = 0; s <= steps; s++) {
-        double size = st->body_size - s * SIZE_STEP;
-        r.facts = g_array_new(false, false, sizeof(crpv_line_fact));
-        r.hyphens = g_array_new(false, false, sizeof(crpv_item));
-        bool ok = compose_at(&r, size, &block, &over);
-        fonts_free(&r);
-        g_array_free(r.hyphens, true); /* emptied into the scene */
-        if (ok) {
-            if (report) {
-                report->n_lines = r.facts->len;
-                report->lines = (crpv_line_fact *)g_array_free(r.facts, false);
-                report->body_size = size;
-                report->leading = r.L;
-                report->measure = r.w[1];
-                report->stepped_down = s > 0;
-            } else {
-                g_array_free(r.facts, true);
-            }
-            return r.p.scene;
+    /* As a designer sizes the text to its page: the largest size, from
+     * MAX_BODY down, at which everything fits and the running text keeps
+     * QUALITY's bar (a shorter measure in characters hyphenates more), so
+     * that the columns end near the foot; failing the bar everywhere, the
+     * largest size that fits. Leading is never stretched nor squeezed to
+     * fill or to fit. */
+    double min_size = MIN(MIN_BODY, st->body_size);
+    double max_size = MAX(MAX_BODY, st->body_size);
+    int steps = (int)floor((max_size - min_size) / SIZE_STEP + 1e-9);
+    crpv_scene *fallback = NULL;
+    crpv_recto_report fallback_report = {0};
+    for (int s = 0; s <= steps && !scene; s++) {
+        double size = max_size - s * SIZE_STEP;
+        bool fits = false;
+        size_t b2;
+        double o2;
+        if (attempt(&r, size, &scene, &own, fallback ? &b2 : &block, fallback ? &o2 : &over,
+                    &fits))
+            break;
+        if (fits && !fallback) {
+            fallback = scene;
+            fallback_report = own;
+        } else if (fits) {
+            crpv_scene_free(scene);
+            crpv_recto_report_clear(&own);
         }
-        g_array_free(r.facts, true);
-        crpv_scene_free(r.p.scene);
+        own = (crpv_recto_report){0};
+        scene = NULL;
+    }
+    if (scene) {
+        crpv_scene_free(fallback);
+        crpv_recto_report_clear(&fallback_report);
+    } else if (fallback) {
+        scene = fallback;
+        own = fallback_report;
+    }
+    bool stepped_down = scene && own.body_size < st->body_size - 1e-9;
+    if (scene) {
+        own.stepped_down = stepped_down;
+        if (report) {
+            crpv_recto_report_clear(report);
+            *report = own;
+        } else {
+            crpv_recto_report_clear(&own);
+        }
+        return scene;
     }
     const crpv_block *b = crpv_content_nth(content, block);
     g_autofree char *size = g_strdup_printf("%.2g", min_size);

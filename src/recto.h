@@ -32,13 +32,18 @@ typedef struct {
     bool hyphen;        /* ends in a hyphen */
     bool last;          /* its paragraph's last line */
     bool justified;
+    bool short_line;    /* justified but ended short rather than gape past 150 % */
     size_t block;       /* index of its block in the content */
+    double size;        /* headings: the font's size (their capitals are 0.72 of it) */
+    double rule_bottom; /* a heading's first line: the bottom of the rule above it */
 } crpv_line_fact;
 
 typedef struct {
     crpv_line_fact *lines; /* owned, g_free */
     size_t n_lines;
     double body_size;      /* the size the running text was set in */
+    double lead_size;      /* the introduction's size, on the same grid */
+    double area_bottom;    /* the lowest the columns' text may reach (above the call) */
     double leading;        /* the baseline grid's step */
     double measure;        /* the wide column's width, points */
     bool stepped_down;     /* smaller than the style's size, to fit */

@@ -116,6 +116,54 @@ static void test_random_paragraphs(void **state)
     g_rand_free(rand);
 }
 
+/* TeX's fitness classes: tight (< -0.5), decent, loose (<= 1), very loose. */
+static int fitness(double r)
+{
+    return r < -0.5 ? 0 : r <= 0.5 ? 1 : r <= 1 ? 2 : 3;
+}
+
+/* Adjacent lines whose fitness classes differ by more than one (a very
+ * loose line beside a decent or tight one, a loose one beside a tight
+ * one) cost \adjdemerits: over random paragraphs, the breaker with them
+ * alternates loose and tight lines less often than without, and never
+ * when the cost is all that decides. */
+static void test_fitness_classes(void **state)
+{
+    (void)state;
+    GRand *rand = g_rand_new_with_seed(11);
+    crpv_lb_params with = crpv_lb_params_default();
+    crpv_lb_params without = with;
+    without.fitness_demerits = 0;
+    assert_true(with.fitness_demerits >= 10000);
+    size_t jumps_with = 0, jumps_without = 0;
+    for (int t = 0; t < 300; t++) {
+        size_t n_words = (size_t)g_rand_int_range(rand, 40, 160);
+        double *w = g_new(double, n_words);
+        for (size_t i = 0; i < n_words; i++)
+            w[i] = g_rand_double_range(rand, 6, 16);
+        GArray *a = paragraph(w, n_words, false, 0);
+        double width = g_rand_double_range(rand, 150, 300);
+        const crpv_lb_params *ps[2] = {&with, &without};
+        size_t *counts[2] = {&jumps_with, &jumps_without};
+        for (int v = 0; v < 2; v++) {
+            crpv_lb_line *lines = NULL;
+            size_t n = crpv_linebreak((crpv_lb_item *)a->data, a->len, &width, 1, ps[v], &lines);
+            /* The last line's ratio is its fill's: not counted. */
+            for (size_t k = 1; k + 1 < n; k++)
+                if (lines[k].ratio < 1e3 && lines[k - 1].ratio < 1e3 &&
+                    abs(fitness(lines[k].ratio) - fitness(lines[k - 1].ratio)) > 1)
+                    (*counts[v])++;
+            g_free(lines);
+        }
+        g_array_free(a, true);
+        g_free(w);
+    }
+    g_rand_free(rand);
+    print_message("class jumps: %zu with adjdemerits, %zu without\n", jumps_with, jumps_without);
+    assert_true(jumps_without > 0);
+    assert_true(jumps_with * 2 <= jumps_without);
+}
+
 /* A word wider than the measure still gives lines, flagged overfull. */
 static void test_overfull(void **state)
 {
@@ -165,6 +213,7 @@ int main(void)
         cmocka_unit_test(test_even_words),
         cmocka_unit_test(test_hyphen_costs_more_than_loose_line),
         cmocka_unit_test(test_random_paragraphs),
+        cmocka_unit_test(test_fitness_classes),
         cmocka_unit_test(test_overfull),
         cmocka_unit_test(test_ragged_balanced),
     };
