@@ -568,6 +568,15 @@ PangoLayout *crpv_text_layout_new(PangoContext *ctx, const char *font, const cha
     } else {
         pango_layout_set_text(layout, src, -1);
     }
+    /* No ligatures anywhere: each glyph stands for one character, so that
+     * every PDF reader (and Ghostscript, which rewrites the print file's
+     * text maps) gives the words back as written. Inserted first, so that
+     * the markup's own font features still win. */
+    PangoAttrList *list = pango_layout_get_attributes(layout);
+    PangoAttrList *own = list ? pango_attr_list_copy(list) : pango_attr_list_new();
+    pango_attr_list_insert_before(own, pango_attr_font_features_new("liga=0, clig=0"));
+    pango_layout_set_attributes(layout, own);
+    pango_attr_list_unref(own);
     return layout;
 }
 

@@ -238,6 +238,26 @@ static void test_print_reproducible(void **state)
     tu_rmtree(dir);
 }
 
+/* The print file's text reads as written: Ghostscript rewrites the text
+ * maps, and a ligature glyph ("ti", "fi") came back as unrelated
+ * characters, so no text may be set with ligatures. */
+static void test_print_text_reads(void **state)
+{
+    (void)state;
+    g_autofree char *path = g_build_filename(out_dir, "brochure-impression.pdf", NULL);
+    const char *argv[] = {"pdftotext", "-f", "2", "-l", "2", path, "-", NULL};
+    g_autofree char *out = NULL;
+    int status = 0;
+    assert_true(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out,
+                             NULL, &status, NULL));
+    assert_true(g_spawn_check_wait_status(status, NULL));
+    const char *words[] = {"Réseau national", "Politique de la ville", "Martinique", "Mayotte",
+                           "préfiguration"};
+    for (size_t i = 0; i < G_N_ELEMENTS(words); i++)
+        if (!strstr(out, words[i]))
+            fail_msg("« %s » not in the print file's page 2:\n%s", words[i], out);
+}
+
 static void check_accessible(const char *name, size_t *untagged_per_page, size_t max_pages)
 {
     GByteArray *bytes = NULL;
@@ -542,6 +562,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_print_structure),   cmocka_unit_test(test_print_inkcov),
         cmocka_unit_test(test_print_plates),      cmocka_unit_test(test_print_reproducible),
+        cmocka_unit_test(test_print_text_reads),
         cmocka_unit_test(test_map_accessible),    cmocka_unit_test(test_brochure_accessible),
         cmocka_unit_test(test_struct_text_whole),
         cmocka_unit_test(test_print_cmyk),        cmocka_unit_test(test_icc_description),
