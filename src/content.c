@@ -130,7 +130,7 @@ static const char *const placeholder_names[] = {
 
 /* The edition's date as French text: "1er mars 2024", "14 novembre 2023"
  * (UTC, so that it does not depend on the machine's time zone). */
-static char *french_date(gint64 unix_time)
+char *crpv_french_date(gint64 unix_time)
 {
     static const char *const months[] = {"janvier", "février", "mars",      "avril",
                                          "mai",     "juin",    "juillet",   "août",
@@ -149,7 +149,7 @@ static char *french_date(gint64 unix_time)
 static char *placeholder_value(const crpv_directory_stats *st, const char *name)
 {
     if (strcmp(name, "date") == 0)
-        return st->date > 0 ? french_date(st->date) : NULL;
+        return st->date > 0 ? crpv_french_date(st->date) : NULL;
     const size_t values[] = {st->centres,         st->actifs,
                              st->prefiguration,   st->outremer,
                              st->outremer_actifs, st->regions,

@@ -66,4 +66,10 @@ const crpv_block *crpv_content_nth(const crpv_content *content, size_t i); /* bo
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(crpv_content, crpv_content_free)
 
+/* UNIX_TIME as a French date, "1er mars 2024", "14 novembre 2023", with a
+ * no-break space after the day, in UTC so that it does not depend on the
+ * machine's time zone. Returns a new string (g_free), or NULL when the time
+ * is out of range. */
+char *crpv_french_date(gint64 unix_time);
+
 #endif

@@ -1,6 +1,8 @@
 /* edition: the manifest of a build and the report of what changed. */
 #include "edition.h"
 
+#include "content.h"
+
 #include <string.h>
 
 #define EDITION_ERROR g_quark_from_static_string("crpv-edition-error")
@@ -241,17 +243,5 @@ GPtrArray *crpv_edition_compare(const crpv_edition *old, const crpv_edition *new
 
 char *crpv_edition_date_text(const crpv_edition *ed)
 {
-    static const char *const months[] = {"janvier", "février", "mars",      "avril",
-                                         "mai",     "juin",    "juillet",   "août",
-                                         "septembre", "octobre", "novembre", "décembre"};
-    if (ed->date <= 0)
-        return NULL;
-    GDateTime *dt = g_date_time_new_from_unix_utc(ed->date);
-    if (!dt)
-        return NULL;
-    int day = g_date_time_get_day_of_month(dt);
-    char *s = g_strdup_printf("%d%s %s %d", day, day == 1 ? "er" : "",
-                              months[g_date_time_get_month(dt) - 1], g_date_time_get_year(dt));
-    g_date_time_unref(dt);
-    return s;
+    return ed->date > 0 ? crpv_french_date(ed->date) : NULL;
 }

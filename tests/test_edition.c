@@ -56,7 +56,7 @@ static void test_no_change(void **state)
     g_autoptr(GPtrArray) none = crpv_edition_compare(back, a);
     assert_int_equal(none->len, 0);
     g_autofree char *date = crpv_edition_date_text(back);
-    assert_string_equal(date, "14 novembre 2023");
+    assert_string_equal(date, "14\u00a0novembre 2023");
     /* The same edition gives the same manifest, byte for byte. */
     g_autofree char *d1 = crpv_edition_to_data(a, NULL);
     g_autofree char *d2 = crpv_edition_to_data(back, NULL);

@@ -104,7 +104,7 @@ static void test_change_report(void **state)
     assert_int_equal(RUN(NULL, &out, &err, "check", "--centres", csv, "--out", dir), 0);
     if (!strstr(out, line))
         fail_msg("no change reported by check:\n%s", out);
-    assert_non_null(strstr(out, "1 changement depuis l’édition du 14 novembre 2023 :"));
+    assert_non_null(strstr(out, "1 changement depuis l’édition du 14\u00a0novembre 2023 :"));
     g_free(out), g_free(err);
     assert_int_equal(
         RUN(NULL, &out, &err, "map", "--format", "svg", "--centres", csv, "--out", dir), 0);
@@ -112,7 +112,7 @@ static void test_change_report(void **state)
     g_free(out), g_free(err);
     assert_int_equal(
         RUN(NULL, &out, &err, "map", "--format", "svg", "--centres", csv, "--out", dir), 0);
-    assert_non_null(strstr(out, "Aucun changement depuis l’édition du 14 novembre 2023."));
+    assert_non_null(strstr(out, "Aucun changement depuis l’édition du 14\u00a0novembre 2023."));
     g_free(out), g_free(err);
 
     /* A row deleted: the centre removed, the ones after renumbered, the
