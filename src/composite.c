@@ -5,6 +5,7 @@
 
 #include "color.h"
 #include "labels.h"
+#include "spatial.h"
 #include "projection.h"
 #include "simplify.h"
 #include "typeset.h"
@@ -569,22 +570,48 @@ static void place_markers(crpv_map *map, const crpv_map_input *in, double k, GAr
 
 /* Markers of one frame that would overlap (Paris and Saint-Denis, a few
  * kilometres apart) are pushed apart just enough to be read, each by half
- * the overlap, so that both stay near their cities. */
+ * the overlap, so that both stay near their cities. Pairs are taken in
+ * the order of an all-pairs loop (I, then J > I), each with the positions
+ * of the moment; a grid of cells at least the wanted distance wide gives
+ * only the J near marker I's cell, which is all that loop would move. */
 static void separate_markers(GArray *markers, double radius)
 {
     double want = 2 * radius + 0.8;
+    guint n = markers->len;
+    if (n < 2)
+        return;
+    crpv_rect extent = crpv_rect_empty();
+    for (guint i = 0; i < n; i++)
+        extent = crpv_rect_add_point(extent, g_array_index(markers, marker, i).at);
+    crpv_grid *grid = crpv_grid_new(extent, want);
+#define POINT_BOX(p) ((crpv_rect){(p).x, (p).y, (p).x, (p).y})
+    for (guint i = 0; i < n; i++)
+        crpv_grid_insert(grid, i, POINT_BOX(g_array_index(markers, marker, i).at));
+    GArray *todo = g_array_new(FALSE, FALSE, sizeof(size_t)); /* the J left for I, increasing */
+    GArray *merged = g_array_new(FALSE, FALSE, sizeof(size_t));
     for (int iter = 0; iter < 60; iter++) {
         bool moved = false;
-        for (guint i = 0; i < markers->len; i++)
-            for (guint j = i + 1; j < markers->len; j++) {
-                marker *a = &g_array_index(markers, marker, i);
+        for (guint i = 0; i < n; i++) {
+            marker *a = &g_array_index(markers, marker, i);
+            size_t cell = crpv_grid_cell(grid, a->at);
+            const size_t *ids;
+            size_t n_ids = crpv_grid_query(
+                grid, crpv_rect_inflate(crpv_grid_cell_box(grid, a->at), want), &ids);
+            g_array_set_size(todo, 0);
+            for (size_t q = 0; q < n_ids; q++)
+                if (ids[q] > i)
+                    g_array_append_val(todo, ids[q]);
+            for (guint t = 0; t < todo->len; t++) {
+                size_t j = g_array_index(todo, size_t, t);
                 marker *b = &g_array_index(markers, marker, j);
+                crpv_cost_add_pairs(1);
                 if (a->frame != b->frame)
                     continue;
                 double dx = b->at.x - a->at.x, dy = b->at.y - a->at.y;
                 double d = hypot(dx, dy);
                 if (d >= want - 1e-9)
                     continue;
+                crpv_point a0 = a->at, b0 = b->at;
                 if (d < 1e-9) { /* the same point: split along x, by order */
                     dx = 1;
                     dy = 0;
@@ -597,10 +624,47 @@ static void separate_markers(GArray *markers, double radius)
                 b->at.x += dx / d * push;
                 b->at.y += dy / d * push;
                 moved = true;
+                crpv_grid_remove(grid, i, POINT_BOX(a0));
+                crpv_grid_insert(grid, i, POINT_BOX(a->at));
+                crpv_grid_remove(grid, j, POINT_BOX(b0));
+                crpv_grid_insert(grid, j, POINT_BOX(b->at));
+                if (crpv_grid_cell(grid, a->at) == cell)
+                    continue;
+                /* Marker I changed cells: the J after this one near its new
+                 * cell join those left (the others have not moved). */
+                cell = crpv_grid_cell(grid, a->at);
+                n_ids = crpv_grid_query(
+                    grid, crpv_rect_inflate(crpv_grid_cell_box(grid, a->at), want), &ids);
+                g_array_set_size(merged, 0);
+                size_t q = 0;
+                guint r = t + 1;
+                while (q < n_ids || r < todo->len) {
+                    size_t next;
+                    if (q < n_ids && ids[q] <= j) {
+                        q++;
+                        continue;
+                    }
+                    if (r >= todo->len || (q < n_ids && ids[q] < g_array_index(todo, size_t, r)))
+                        next = ids[q++];
+                    else if (q < n_ids && ids[q] == g_array_index(todo, size_t, r))
+                        next = ids[q++], r++;
+                    else
+                        next = g_array_index(todo, size_t, r++);
+                    g_array_append_val(merged, next);
+                }
+                GArray *swap = todo;
+                todo = merged;
+                merged = swap;
+                t = (guint)-1; /* the loop's increment makes it 0 */
             }
+        }
         if (!moved)
             break;
     }
+#undef POINT_BOX
+    g_array_free(todo, TRUE);
+    g_array_free(merged, TRUE);
+    crpv_grid_free(grid);
 }
 
 /* --- Scene -------------------------------------------------------------- */

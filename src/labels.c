@@ -4,6 +4,7 @@
 #include "labels.h"
 
 #include <glib.h>
+#include "spatial.h"
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
@@ -40,8 +41,12 @@ typedef struct {
     size_t *n_usable; /* usable candidates of each label */
     bool *placed;
     crpv_label_place *out;
-    size_t *near; /* labels near the one whose candidates are built */
+    const size_t *near; /* labels near the candidate being weighed, in increasing order
+                         * (borrowed from ZONES' last answer) */
     size_t n_near;
+    crpv_grid *zones;  /* every label's zone (zone_of), which holds its marker */
+    crpv_grid *placed_at; /* the extents (extent_of) of every place a label was put at:
+                           * a superset of the placed labels, each tested exactly */
 } placer;
 
 /* Geometry, exact: interiors only, touching does not count. */
@@ -208,6 +213,18 @@ static crpv_rect zone_of(const crpv_label_request *r)
     return (crpv_rect){r->anchor.x - ex, r->anchor.y - ey, r->anchor.x + ex, r->anchor.y + ey};
 }
 
+/* The box of a candidate or a place with its leader, if any. */
+static crpv_rect extent_of(crpv_rect box, bool leader, crpv_point from, crpv_point to)
+{
+    if (leader) {
+        box.x0 = fmin(box.x0, fmin(from.x, to.x));
+        box.y0 = fmin(box.y0, fmin(from.y, to.y));
+        box.x1 = fmax(box.x1, fmax(from.x, to.x));
+        box.y1 = fmax(box.y1, fmax(from.y, to.y));
+    }
+    return box;
+}
+
 static double distance_to_rect(crpv_rect r, crpv_point p)
 {
     crpv_point q = nearest_in_rect(r, p);
@@ -337,6 +354,23 @@ static void ground_shares(const crpv_label_request *r, const crpv_rect *boxes, c
 #define MIXED_WEIGHT 5.0
 #define GROUND_RINGS 3
 
+/* Sets P's near list to the labels whose zones come near candidate C of
+ * label I: all those for which crowding_penalty() or static_conflicts()
+ * can count anything (a zone holds its marker's disc; a label without a
+ * leader is also weighed against the markers nearer than its own). */
+static void near_candidate(placer *p, size_t i, const candidate *c)
+{
+    const crpv_label_request *r = &p->req[i];
+    double reach = PAD + LEADER_PAD + 1;
+    if (!c->leader)
+        reach = fmax(reach, distance_to_rect(c->box, r->anchor) - r->radius +
+                                CRPV_LABEL_NEAREST_MARGIN + 1);
+    crpv_rect q = inflate(extent_of(c->box, c->leader, c->from, c->to), reach);
+    p->n_near = crpv_grid_query(p->zones, q, &p->near);
+    crpv_cost_add_candidates(1);
+    crpv_cost_add_pairs(p->n_near);
+}
+
 static void build_candidates(placer *p, size_t i)
 {
     const crpv_label_request *r = &p->req[i];
@@ -357,27 +391,13 @@ static void build_candidates(placer *p, size_t i)
             set_leader(&cs[k], r);
         }
     }
-    /* Only the markers whose surroundings reach some candidate matter:
-     * the others are skipped once rather than for every candidate. */
-    crpv_rect reach = cs[0].box;
-    for (k = 1; k < N_CANDIDATES; k++) {
-        reach.x0 = fmin(reach.x0, cs[k].box.x0);
-        reach.y0 = fmin(reach.y0, cs[k].box.y0);
-        reach.x1 = fmax(reach.x1, cs[k].box.x1);
-        reach.y1 = fmax(reach.y1, cs[k].box.y1);
-    }
-    reach = inflate(reach, PAD + LEADER_PAD + 1);
-    p->n_near = 0;
-    for (size_t j = 0; j < p->n; j++) {
-        if (j == i || rects_overlap(zone_of(&p->req[j]), reach))
-            p->near[p->n_near++] = j;
-    }
     size_t usable = 0;
     /* The grounds' boxes once per label, not per candidate and point. */
     crpv_rect *boxes = g_new(crpv_rect, r->n_grounds ? r->n_grounds : 1);
     for (size_t g = 0; g < r->n_grounds; g++)
         boxes[g] = crpv_shape_bbox(&r->grounds[g]);
     for (k = 0; k < N_CANDIDATES; k++) {
+        near_candidate(p, i, &cs[k]);
         cs[k].score += crowding_penalty(p, i, &cs[k]);
         cs[k].static_bad = static_conflicts(p, i, &cs[k]);
         /* Only usable places are weighed by their ground, and only those
@@ -418,13 +438,31 @@ static bool clashes_with(const placer *p, const candidate *c, size_t j)
     return false;
 }
 
-/* Penalty for crossing placed leaders: allowed, but ugly. */
-static double crossing_penalty(const placer *p, const candidate *c, size_t i)
+/* The labels ever put where candidate C could clash with them or cross
+ * their leaders, in no particular order (borrowed from P's grid): what
+ * the callers make of them (a yes or no, a count, a sum of equal
+ * penalties, a set) does not depend on it. The caller checks which are
+ * placed there now. */
+static size_t placed_near(const placer *p, const candidate *c, const size_t **ids)
+{
+    crpv_cost_add_candidates(1);
+    size_t n = crpv_grid_query_unordered(p->placed_at,
+                               inflate(extent_of(c->box, c->leader, c->from, c->to), PAD + 0.5),
+                               ids);
+    crpv_cost_add_pairs(n);
+    return n;
+}
+
+/* Penalty for crossing placed leaders: allowed, but ugly. IDS: what
+ * placed_near() gave for C. */
+static double crossing_penalty(const placer *p, const candidate *c, size_t i, const size_t *ids,
+                               size_t n_ids)
 {
     if (!c->leader)
         return 0;
     double pen = 0;
-    for (size_t j = 0; j < p->n; j++) {
+    for (size_t k = 0; k < n_ids; k++) {
+        size_t j = ids[k];
         if (j != i && p->placed[j] && p->out[j].leader &&
             segments_cross(c->from, c->to, p->out[j].leader_from, p->out[j].leader_to))
             pen += 5;
@@ -442,6 +480,8 @@ static void set_place(placer *p, size_t i, const candidate *c, bool placed)
         .placed = placed,
     };
     p->placed[i] = placed;
+    if (placed)
+        crpv_grid_insert(p->placed_at, i, extent_of(c->box, c->leader, c->from, c->to));
 }
 
 /* Places label I at its best free candidate; false when there is none. */
@@ -454,12 +494,14 @@ static bool place_one(placer *p, size_t i)
         const candidate *c = &cs[k];
         if (c->score >= best_score)
             break; /* sorted, and penalties only add */
+        const size_t *ids;
+        size_t n_ids = placed_near(p, c, &ids);
         bool free = true;
-        for (size_t j = 0; j < p->n && free; j++)
-            free = !(j != i && p->placed[j] && clashes_with(p, c, j));
+        for (size_t q = 0; q < n_ids && free; q++)
+            free = !(ids[q] != i && p->placed[ids[q]] && clashes_with(p, c, ids[q]));
         if (!free)
             continue;
-        double s = c->score + crossing_penalty(p, c, i);
+        double s = c->score + crossing_penalty(p, c, i, ids, n_ids);
         if (s < best_score) {
             best_score = s;
             best = c;
@@ -495,7 +537,14 @@ static size_t *placement_order(const placer *p)
         const crpv_label_request *r = &p->req[i];
         double reach = 1.2 * (r->width + r->radius + GAP);
         size_t count = 0;
-        for (size_t j = 0; j < p->n; j++) {
+        const size_t *ids;
+        /* A zone holds its marker's disc. */
+        size_t n_ids = crpv_grid_query_unordered(
+            p->zones, inflate((crpv_rect){r->anchor.x, r->anchor.y, r->anchor.x, r->anchor.y}, reach),
+            &ids);
+        crpv_cost_add_pairs(n_ids);
+        for (size_t q = 0; q < n_ids; q++) {
+            size_t j = ids[q];
             double dx = p->req[j].anchor.x - r->anchor.x, dy = p->req[j].anchor.y - r->anchor.y;
             double d = reach + p->req[j].radius;
             if (j != i && dx * dx + dy * dy < d * d)
@@ -517,8 +566,9 @@ static size_t *placement_order(const placer *p)
 static bool repair_one(placer *p, size_t i, const size_t *rank)
 {
     const candidate *cs = p->cands + i * N_CANDIDATES;
-    crpv_label_place *saved_out = g_new(crpv_label_place, p->n);
-    bool *saved_placed = g_new(bool, p->n);
+    /* What an attempt changes (label I and its blockers), to undo it. */
+    crpv_label_place saved_out[MAX_CONFLICTS + 1];
+    bool saved_placed[MAX_CONFLICTS + 1];
     size_t blockers[MAX_CONFLICTS];
     bool done = false;
     size_t tried = 0;
@@ -526,7 +576,10 @@ static bool repair_one(placer *p, size_t i, const size_t *rank)
         const candidate *c = &cs[k];
         size_t nb = 0;
         bool too_many = false;
-        for (size_t j = 0; j < p->n && !too_many; j++) {
+        const size_t *ids;
+        size_t n_ids = placed_near(p, c, &ids);
+        for (size_t q = 0; q < n_ids && !too_many; q++) {
+            size_t j = ids[q];
             if (j != i && p->placed[j] && clashes_with(p, c, j)) {
                 if (nb == MAX_CONFLICTS)
                     too_many = true;
@@ -537,12 +590,20 @@ static bool repair_one(placer *p, size_t i, const size_t *rank)
         if (too_many || nb == 0)
             continue;
         tried++;
-        memcpy(saved_out, p->out, p->n * sizeof *saved_out);
-        memcpy(saved_placed, p->placed, p->n * sizeof *saved_placed);
+        saved_out[nb] = p->out[i];
+        saved_placed[nb] = p->placed[i];
+        for (size_t b = 0; b < nb; b++) {
+            saved_out[b] = p->out[blockers[b]];
+            saved_placed[b] = p->placed[blockers[b]];
+        }
         for (size_t b = 0; b < nb; b++)
             p->placed[blockers[b]] = false;
         set_place(p, i, c, true);
-        /* Re-place the blockers in the global order. */
+        /* Re-place the blockers in the global order (after saving, which
+         * keeps the order the undo needs). */
+        size_t saved_ids[MAX_CONFLICTS + 1];
+        memcpy(saved_ids, blockers, nb * sizeof *blockers);
+        saved_ids[nb] = i;
         for (size_t a = 0; a < nb; a++) {
             for (size_t b = a + 1; b < nb; b++) {
                 if (rank[blockers[b]] < rank[blockers[a]]) {
@@ -556,12 +617,13 @@ static bool repair_one(placer *p, size_t i, const size_t *rank)
         for (size_t b = 0; b < nb && done; b++)
             done = place_one(p, blockers[b]);
         if (!done) {
-            memcpy(p->out, saved_out, p->n * sizeof *saved_out);
-            memcpy(p->placed, saved_placed, p->n * sizeof *saved_placed);
+            /* Every place restored was filed in the grid when it was set. */
+            for (size_t b = 0; b <= nb; b++) {
+                p->out[saved_ids[b]] = saved_out[b];
+                p->placed[saved_ids[b]] = saved_placed[b];
+            }
         }
     }
-    g_free(saved_out);
-    g_free(saved_placed);
     return done;
 }
 
@@ -575,8 +637,10 @@ static void place_least_bad(placer *p, size_t i)
     for (size_t k = 0; k < N_CANDIDATES; k++) {
         const candidate *c = &cs[k];
         int bad = c->static_bad;
-        for (size_t j = 0; j < p->n && bad <= best_bad; j++)
-            bad += j != i && p->placed[j] && clashes_with(p, c, j);
+        const size_t *ids;
+        size_t n_ids = placed_near(p, c, &ids);
+        for (size_t q = 0; q < n_ids && bad <= best_bad; q++)
+            bad += ids[q] != i && p->placed[ids[q]] && clashes_with(p, c, ids[q]);
         if (bad < best_bad || (bad == best_bad && c->score < best_score)) {
             best_bad = bad;
             best_score = c->score;
@@ -600,8 +664,21 @@ size_t crpv_labels_place(const crpv_label_request *requests, size_t n,
         .n_usable = g_new0(size_t, n),
         .placed = g_new0(bool, n),
         .out = out,
-        .near = g_new(size_t, n),
     };
+    /* Cells about the size of a marker's surroundings: a query reads the
+     * few cells a candidate covers. */
+    crpv_rect extent = crpv_rect_empty();
+    double cell = 0;
+    for (size_t i = 0; i < n; i++) {
+        crpv_rect z = zone_of(&requests[i]);
+        extent = crpv_rect_union(extent, z);
+        cell += ((z.x1 - z.x0) + (z.y1 - z.y0)) / 4;
+    }
+    cell = fmax(cell / (double)n, 1);
+    p.zones = crpv_grid_new(extent, cell);
+    p.placed_at = crpv_grid_new(inflate(extent, 100), cell);
+    for (size_t i = 0; i < n; i++)
+        crpv_grid_insert(p.zones, i, zone_of(&requests[i]));
     for (size_t i = 0; i < n; i++)
         build_candidates(&p, i);
     size_t *order = placement_order(&p);
@@ -638,7 +715,8 @@ size_t crpv_labels_place(const crpv_label_request *requests, size_t n,
     g_free(p.cands);
     g_free(p.n_usable);
     g_free(p.placed);
-    g_free(p.near);
+    crpv_grid_free(p.zones);
+    crpv_grid_free(p.placed_at);
     return failed;
 }
 
