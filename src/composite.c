@@ -1098,15 +1098,18 @@ static GArray *place_names(const crpv_map *map, const crpv_map_input *in, double
 
 /* The smallest contrast, under the three visions, between text item I's
  * colour and what lies under its box. */
-static double ground_contrast(const crpv_scene *sc, size_t i)
+static double ground_contrast(const crpv_scene *sc, size_t i, crpv_grid *fills)
 {
     const crpv_item *t = crpv_scene_nth(sc, i);
     double worst = INFINITY;
+    const size_t *ids;
+    size_t n_ids = crpv_grid_query(fills, t->box, &ids); /* increasing: painted in order */
     for (int gy = 0; gy < 3; gy++)
         for (int gx = 0; gx < 6; gx++) {
             crpv_point p = {t->box.x0 + (gx + 0.5) / 6 * (t->box.x1 - t->box.x0),
                             t->box.y0 + (gy + 0.5) / 3 * (t->box.y1 - t->box.y0)};
-            worst = fmin(worst, crpv_color_contrast_all(t->fill, crpv_scene_color_at(sc, p, i)));
+            worst = fmin(worst, crpv_color_contrast_all(
+                                    t->fill, crpv_scene_color_at_items(sc, p, i, ids, n_ids)));
         }
     return worst;
 }
@@ -1244,13 +1247,23 @@ static void draw_markers(crpv_map *map, const crpv_map_input *in, double k, GArr
 static void set_halos(crpv_map *map)
 {
     crpv_scene *sc = map->scene;
+    /* The filled items by place, so that each label looks only at what
+     * lies near it. */
+    crpv_grid *fills = crpv_grid_new((crpv_rect){0, 0, crpv_scene_width(sc), crpv_scene_height(sc)},
+                                     fmax(crpv_scene_width(sc) / 64, 1));
+    for (size_t i = 0; i < crpv_scene_count(sc); i++) {
+        crpv_rect box;
+        if (crpv_scene_fill_box(sc, i, &box))
+            crpv_grid_insert(fills, i, box);
+    }
     for (size_t i = 0; i < crpv_scene_count(sc); i++) {
         crpv_item *t = crpv_scene_nth(sc, i);
         if (t->kind != CRPV_ITEM_TEXT || t->role == CRPV_ROLE_MARKER)
             continue;
-        bool need = ground_contrast(sc, i) < CRPV_TEXT_CONTRAST;
+        bool need = ground_contrast(sc, i, fills) < CRPV_TEXT_CONTRAST;
         crpv_scene_nth(sc, i)->halo = need;
     }
+    crpv_grid_free(fills);
 }
 
 crpv_map *crpv_map_compose(const crpv_map_input *in, double width, double tolerance,

@@ -164,33 +164,75 @@ crpv_color crpv_color_none(void)
     return (crpv_color){0, 0, 0, 0};
 }
 
+/* Does item IT's fill cover P? */
+static bool fill_hits(const crpv_item *it, crpv_point p)
+{
+    if (it->fill.a <= 0)
+        return false;
+    bool hit = false;
+    switch (it->kind) {
+    case CRPV_ITEM_SHAPE:
+        /* BOX, when set, bounds the shape: a quick refusal. */
+        hit = (it->box.x1 <= it->box.x0 || crpv_rect_contains_point(it->box, p)) &&
+              crpv_shape_contains(&it->shape, p);
+        break;
+    case CRPV_ITEM_RECT:
+        hit = crpv_rect_contains_point(it->box, p);
+        break;
+    case CRPV_ITEM_DISC:
+        hit = (p.x - it->center.x) * (p.x - it->center.x) +
+                  (p.y - it->center.y) * (p.y - it->center.y) <=
+              it->radius * it->radius;
+        break;
+    default:
+        break;
+    }
+    return hit;
+}
+
 crpv_color crpv_scene_color_at(const crpv_scene *scene, crpv_point p, size_t before)
 {
     crpv_color c = crpv_color_rgb(0xffffff);
     for (size_t i = 0; i < before && i < scene->items->len; i++) {
         const crpv_item *it = &g_array_index(scene->items, crpv_item, i);
-        if (it->fill.a <= 0)
-            continue;
-        bool hit = false;
-        switch (it->kind) {
-        case CRPV_ITEM_SHAPE:
-            /* BOX, when set, bounds the shape: a quick refusal. */
-            hit = (it->box.x1 <= it->box.x0 || crpv_rect_contains_point(it->box, p)) &&
-                  crpv_shape_contains(&it->shape, p);
-            break;
-        case CRPV_ITEM_RECT:
-            hit = crpv_rect_contains_point(it->box, p);
-            break;
-        case CRPV_ITEM_DISC:
-            hit = (p.x - it->center.x) * (p.x - it->center.x) +
-                      (p.y - it->center.y) * (p.y - it->center.y) <=
-                  it->radius * it->radius;
-            break;
-        default:
-            break;
-        }
-        if (hit)
+        if (fill_hits(it, p))
             c = crpv_color_over(it->fill, c);
     }
     return c;
+}
+
+crpv_color crpv_scene_color_at_items(const crpv_scene *scene, crpv_point p, size_t before,
+                                     const size_t *items, size_t n)
+{
+    crpv_color c = crpv_color_rgb(0xffffff);
+    for (size_t k = 0; k < n; k++) {
+        size_t i = items[k];
+        if (i >= before || i >= scene->items->len)
+            continue;
+        const crpv_item *it = &g_array_index(scene->items, crpv_item, i);
+        if (fill_hits(it, p))
+            c = crpv_color_over(it->fill, c);
+    }
+    return c;
+}
+
+bool crpv_scene_fill_box(const crpv_scene *scene, size_t i, crpv_rect *out)
+{
+    const crpv_item *it = &g_array_index(scene->items, crpv_item, i);
+    if (it->fill.a <= 0)
+        return false;
+    switch (it->kind) {
+    case CRPV_ITEM_SHAPE:
+        *out = it->box.x1 <= it->box.x0 ? crpv_shape_bbox(&it->shape) : it->box;
+        return true;
+    case CRPV_ITEM_RECT:
+        *out = it->box;
+        return true;
+    case CRPV_ITEM_DISC:
+        *out = (crpv_rect){it->center.x - it->radius, it->center.y - it->radius,
+                           it->center.x + it->radius, it->center.y + it->radius};
+        return true;
+    default:
+        return false;
+    }
 }

@@ -126,6 +126,15 @@ crpv_item *crpv_scene_nth(const crpv_scene *scene, size_t i); /* borrowed */
  * item added at BEFORE. Text, lines, strokes and hatching are left out:
  * a hatched fill counts as its ground colour. */
 crpv_color crpv_scene_color_at(const crpv_scene *scene, crpv_point p, size_t before);
+/* The same over the items ITEMS lists (N of them, increasing, each below
+ * BEFORE or left out): a caller with a spatial index passes only the items
+ * near P, and gets the colour of the whole scene when those hold every
+ * filled item under P. */
+crpv_color crpv_scene_color_at_items(const crpv_scene *scene, crpv_point p, size_t before,
+                                     const size_t *items, size_t n);
+/* The box that bounds item I's fill (a shape's own when its BOX is unset);
+ * false for an item without a fill color_at counts. */
+bool crpv_scene_fill_box(const crpv_scene *scene, size_t i, crpv_rect *out);
 
 crpv_color crpv_color_rgb(unsigned hex); /* 0xRRGGBB, opaque */
 crpv_color crpv_color_none(void);
