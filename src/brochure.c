@@ -179,7 +179,7 @@ static bool measure_entries(const crpv_page_env *e, entry *en, size_t n, const d
     bool fits = true;
     for (size_t i = 0; i < n; i++) {
         PangoLayout *l =
-            crpv_text_layout_new(e->ctx, s->font, en[i].markup, width, 0, false, s->leading);
+            crpv_text_layout_shared(e->ctx, s->font, en[i].markup, width, 0, false, s->leading);
         PangoRectangle log;
         pango_layout_get_extents(l, NULL, &log);
         en[i].height = pango_units_to_double(log.height);
@@ -272,8 +272,8 @@ static void draw_entries(crpv_page *p, const crpv_page_env *e, const entry *en, 
         it->key = g_strdup(c->id);
         it->title = g_strdup(c->nom);
         crpv_scene_end_tag(p->scene);
-        PangoLayout *l = crpv_text_layout_new(e->ctx, s->font, en[i].markup, tw, 0, false,
-                                              s->leading);
+        PangoLayout *l = crpv_text_layout_shared(e->ctx, s->font, en[i].markup, tw, 0, false,
+                                                 s->leading);
         for (guint k = 0; k < en[i].links->len; k++) {
             const crpv_link *lk = &g_array_index(en[i].links, crpv_link, k);
             crpv_page_add_link_rects(p, l, tx, y, lk->start, lk->end, lk->uri);

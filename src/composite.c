@@ -1051,7 +1051,7 @@ static void draw_legend_and_credit(crpv_map *map, const crpv_map_input *in, doub
 static char *wrapped_label(PangoContext *ctx, const char *font, const char *text, double width)
 {
     g_autofree char *markup = crpv_markup_escape(text);
-    PangoLayout *layout = crpv_text_layout_new(ctx, font, markup, width, 1, false, 0);
+    PangoLayout *layout = crpv_text_layout_shared(ctx, font, markup, width, 1, false, 0);
     const char *plain = pango_layout_get_text(layout);
     GString *out = g_string_new(NULL);
     for (GSList *l = pango_layout_get_lines_readonly(layout); l; l = l->next) {

@@ -78,7 +78,7 @@ static void add_line_links(recto *r, const crpv_block *b, const crpv_set_line *l
                 ia += n;
             iz += n;
         }
-        PangoLayout *l = crpv_text_layout_new(r->e->ctx, item->font, item->text, 0, 0, false, 0);
+        PangoLayout *l = crpv_text_layout_shared(r->e->ctx, item->font, item->text, 0, 0, false, 0);
         PangoRectangle pa, pz;
         pango_layout_index_to_pos(l, (int)ia, &pa);
         pango_layout_index_to_pos(l, (int)iz, &pz);

@@ -95,8 +95,8 @@ static void draw_text(cairo_t *cr, const crpv_item *item, PangoContext *ctx)
      * width it was set at. */
     if (!item->justify)
         width += 0.05;
-    PangoLayout *layout = crpv_text_layout_new(ctx, item->font, item->text, width, item->align,
-                                               item->justify, item->line_height);
+    PangoLayout *layout = crpv_text_layout_shared(ctx, item->font, item->text, width, item->align,
+                                                  item->justify, item->line_height);
     cairo_move_to(cr, item->box.x0, item->box.y0);
     if (item->halo) {
         /* One outline of the glyphs, stroked once under them: a path, not

@@ -500,8 +500,8 @@ static GArray *pango_lines(PangoContext *ctx, const crpv_item *item)
     double width = item->box.x1 - item->box.x0;
     if (!item->justify)
         width += 0.05; /* as render.c: a box measured to fit must not wrap */
-    PangoLayout *layout = crpv_text_layout_new(ctx, item->font, item->text, width, item->align,
-                                               item->justify, item->line_height);
+    PangoLayout *layout = crpv_text_layout_shared(ctx, item->font, item->text, width, item->align,
+                                                  item->justify, item->line_height);
     GArray *lines = g_array_new(FALSE, FALSE, sizeof(text_line));
     const char *all = pango_layout_get_text(layout);
     PangoLayoutIter *it = pango_layout_get_iter(layout);

@@ -580,10 +580,51 @@ PangoLayout *crpv_text_layout_new(PangoContext *ctx, const char *font, const cha
     return layout;
 }
 
+static const char cache_key[] = "crpv-layout-cache";
+static _Thread_local size_t cache_shaped, cache_found;
+
+PangoLayout *crpv_text_layout_shared(PangoContext *ctx, const char *font, const char *markup,
+                                     double width, int align, bool justify, double line_height)
+{
+    GHashTable *cache = g_object_get_data(G_OBJECT(ctx), cache_key);
+    if (!cache) {
+        cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_object_unref);
+        g_object_set_data_full(G_OBJECT(ctx), cache_key, cache,
+                               (GDestroyNotify)g_hash_table_unref);
+    }
+    /* Every argument that changes the layout, exactly (%a: no rounding). */
+    char *key = g_strdup_printf("%s\x1f%s\x1f%a\x1f%d\x1f%d\x1f%a", font ? font : "",
+                                markup ? markup : "", width > 0 ? width : -1.0, align,
+                                justify, line_height);
+    PangoLayout *layout = g_hash_table_lookup(cache, key);
+    if (layout) {
+        g_free(key);
+        cache_found++;
+        return g_object_ref(layout);
+    }
+    if (g_hash_table_size(cache) >= CRPV_LAYOUT_CACHE_MAX)
+        g_hash_table_remove_all(cache);
+    layout = crpv_text_layout_new(ctx, font, markup, width, align, justify, line_height);
+    /* Shaped now, while the key is fresh: later readers only read. */
+    pango_layout_get_extents(layout, NULL, NULL);
+    cache_shaped++;
+    g_hash_table_insert(cache, key, g_object_ref(layout));
+    return layout;
+}
+
+void crpv_text_cache_counts(size_t *shaped, size_t *found)
+{
+    if (shaped)
+        *shaped = cache_shaped;
+    if (found)
+        *found = cache_found;
+}
+
 void crpv_text_size(PangoContext *ctx, const char *font, const char *markup, double width,
                     bool justify, double line_height, double *out_width, double *out_height)
 {
-    PangoLayout *layout = crpv_text_layout_new(ctx, font, markup, width, 0, justify, line_height);
+    PangoLayout *layout =
+        crpv_text_layout_shared(ctx, font, markup, width, 0, justify, line_height);
     int w = 0, h = 0;
     pango_layout_get_size(layout, &w, &h);
     g_object_unref(layout);

@@ -46,7 +46,19 @@ char *crpv_hyphenate(const crpv_hyphenator *hyph, const char *text);
  * (to draw) use it, so what is measured is what is drawn. */
 PangoLayout *crpv_text_layout_new(PangoContext *ctx, const char *font, const char *markup,
                                   double width, int align, bool justify, double line_height);
-/* The logical size of that layout, in points. */
+/* The same layout, shaped once per distinct set of arguments and CTX: a
+ * cache held by CTX (a context is used by one thread at a time, so is its
+ * cache) keeps it for the next caller. Returns a new reference
+ * (g_object_unref) to a layout others share: read and draw it, never
+ * change it. The cache holds at most CRPV_LAYOUT_CACHE_MAX layouts and
+ * starts again empty past that, so that memory stays bounded. */
+PangoLayout *crpv_text_layout_shared(PangoContext *ctx, const char *font, const char *markup,
+                                     double width, int align, bool justify, double line_height);
+#define CRPV_LAYOUT_CACHE_MAX 4096
+/* Layouts shaped and layouts found in the cache by the calling thread
+ * (for tests and benchmarks). */
+void crpv_text_cache_counts(size_t *shaped, size_t *found);
+/* The logical size of that layout, in points (from the cache). */
 void crpv_text_size(PangoContext *ctx, const char *font, const char *markup, double width,
                     bool justify, double line_height, double *out_width, double *out_height);
 
