@@ -45,6 +45,7 @@ typedef struct {
                          * (borrowed from ZONES' last answer) */
     size_t n_near;
     crpv_grid *zones;  /* every label's zone (zone_of), which holds its marker */
+    crpv_grid *discs;  /* every marker's disc */
     crpv_grid *placed_at; /* the extents (extent_of) of every place a label was put at:
                            * a superset of the placed labels, each tested exactly */
 } placer;
@@ -354,11 +355,11 @@ static void ground_shares(const crpv_label_request *r, const crpv_rect *boxes, c
 #define MIXED_WEIGHT 5.0
 #define GROUND_RINGS 3
 
-/* Sets P's near list to the labels whose zones come near candidate C of
- * label I: all those for which crowding_penalty() or static_conflicts()
- * can count anything (a zone holds its marker's disc; a label without a
- * leader is also weighed against the markers nearer than its own). */
-static void near_candidate(placer *p, size_t i, const candidate *c)
+/* Sets P's near list to the markers near candidate C of label I: all
+ * those static_conflicts() can count (a disc under the padded box or the
+ * leader, or, for a label without a leader, a marker nearer than its own),
+ * in no particular order: it counts. */
+static void near_markers(placer *p, size_t i, const candidate *c)
 {
     const crpv_label_request *r = &p->req[i];
     double reach = PAD + LEADER_PAD + 1;
@@ -366,8 +367,16 @@ static void near_candidate(placer *p, size_t i, const candidate *c)
         reach = fmax(reach, distance_to_rect(c->box, r->anchor) - r->radius +
                                 CRPV_LABEL_NEAREST_MARGIN + 1);
     crpv_rect q = inflate(extent_of(c->box, c->leader, c->from, c->to), reach);
-    p->n_near = crpv_grid_query(p->zones, q, &p->near);
+    p->n_near = crpv_grid_query_unordered(p->discs, q, &p->near);
     crpv_cost_add_candidates(1);
+    crpv_cost_add_pairs(p->n_near);
+}
+
+/* Sets P's near list to the labels whose zones overlap candidate C's box,
+ * all crowding_penalty() can count, in increasing order: it sums. */
+static void near_zones(placer *p, const candidate *c)
+{
+    p->n_near = crpv_grid_query(p->zones, inflate(c->box, 1), &p->near);
     crpv_cost_add_pairs(p->n_near);
 }
 
@@ -397,9 +406,16 @@ static void build_candidates(placer *p, size_t i)
     for (size_t g = 0; g < r->n_grounds; g++)
         boxes[g] = crpv_shape_bbox(&r->grounds[g]);
     for (k = 0; k < N_CANDIDATES; k++) {
-        near_candidate(p, i, &cs[k]);
-        cs[k].score += crowding_penalty(p, i, &cs[k]);
+        near_markers(p, i, &cs[k]);
         cs[k].static_bad = static_conflicts(p, i, &cs[k]);
+        /* Crowding orders the usable places; among the others, which only
+         * a label without any free place uses, the place's own preference
+         * is enough, and where markers are dense that spares most of the
+         * work. */
+        if (cs[k].static_bad == 0) {
+            near_zones(p, &cs[k]);
+            cs[k].score += crowding_penalty(p, i, &cs[k]);
+        }
         /* Only usable places are weighed by their ground, and only those
          * near the marker (the classic ones and the first rings): further
          * ones, behind a leader, already cost more, and the sampling is
@@ -676,9 +692,19 @@ size_t crpv_labels_place(const crpv_label_request *requests, size_t n,
     }
     cell = fmax(cell / (double)n, 1);
     p.zones = crpv_grid_new(extent, cell);
+    double radii = 0;
+    for (size_t i = 0; i < n; i++)
+        radii += requests[i].radius;
+    p.discs = crpv_grid_new(extent, fmax(4 * radii / (double)n, 4));
     p.placed_at = crpv_grid_new(inflate(extent, 100), cell);
     for (size_t i = 0; i < n; i++)
+    {
         crpv_grid_insert(p.zones, i, zone_of(&requests[i]));
+        const crpv_label_request *r = &requests[i];
+        crpv_grid_insert(p.discs, i,
+                         (crpv_rect){r->anchor.x - r->radius, r->anchor.y - r->radius,
+                                     r->anchor.x + r->radius, r->anchor.y + r->radius});
+    }
     for (size_t i = 0; i < n; i++)
         build_candidates(&p, i);
     size_t *order = placement_order(&p);
@@ -716,6 +742,7 @@ size_t crpv_labels_place(const crpv_label_request *requests, size_t n,
     g_free(p.n_usable);
     g_free(p.placed);
     crpv_grid_free(p.zones);
+    crpv_grid_free(p.discs);
     crpv_grid_free(p.placed_at);
     return failed;
 }
