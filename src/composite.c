@@ -354,16 +354,26 @@ static const double marker_radius = 5.2; /* points */
 
 /* A label names the territory; when two centres share one (Occitanie),
  * their cities tell them apart. */
-static char *label_text(const crpv_map_input *in, const crpv_centre *c)
+static char *label_text(const crpv_map_input *in, const crpv_centre *c, GHashTable *shared)
 {
     if (strcmp(in->style->label_field, "nom") == 0)
         return g_strdup(c->nom);
-    for (size_t i = 0; i < crpv_directory_count(in->directory); i++) {
-        const crpv_centre *o = crpv_directory_nth(in->directory, i);
-        if (o != c && strcmp(o->territoire, c->territoire) == 0 && c->ville)
-            return g_strdup_printf("%s (%s)", c->territoire, c->ville);
-    }
+    if (c->ville && GPOINTER_TO_UINT(g_hash_table_lookup(shared, c->territoire)) > 1)
+        return g_strdup_printf("%s (%s)", c->territoire, c->ville);
     return g_strdup(c->territoire);
+}
+
+/* How many centres each territory has (borrowed keys), counted once
+ * rather than by a search of the directory for each label. */
+static GHashTable *territory_counts(const crpv_directory *dir)
+{
+    GHashTable *t = g_hash_table_new(g_str_hash, g_str_equal);
+    for (size_t i = 0; i < crpv_directory_count(dir); i++) {
+        const char *key = crpv_directory_nth(dir, i)->territoire;
+        g_hash_table_insert(t, (gpointer)key,
+                            GUINT_TO_POINTER(GPOINTER_TO_UINT(g_hash_table_lookup(t, key)) + 1));
+    }
+    return t;
 }
 
 static const char *const label_font = "Bold 6.5";
@@ -541,6 +551,7 @@ static const crpv_shape *territory_shape(const frame *f, const crpv_centre *c)
 
 static void place_markers(crpv_map *map, const crpv_map_input *in, double k, GArray *markers)
 {
+    GHashTable *shared = territory_counts(in->directory);
     for (size_t i = 0; i < crpv_directory_count(in->directory); i++) {
         const crpv_centre *c = crpv_directory_nth(in->directory, i);
         marker m = {c, i + 1, frame_of_centre(map, c), {0, 0}, NULL};
@@ -561,11 +572,12 @@ static void place_markers(crpv_map *map, const crpv_map_input *in, double k, GAr
                                            : (crpv_point){(f->content.x0 + f->content.x1) / 2,
                                                           (f->content.y0 + f->content.y1) / 2};
         }
-        m.label = label_text(in, c);
+        m.label = label_text(in, c, shared);
         if (f->title && strcmp(f->title, m.label) == 0)
             g_clear_pointer(&m.label, g_free);
         g_array_append_val(markers, m);
     }
+    g_hash_table_unref(shared);
 }
 
 /* Markers of one frame that would overlap (Paris and Saint-Denis, a few
