@@ -447,6 +447,12 @@ GPtrArray *crpv_brochure_compose(const crpv_brochure_input *in, crpv_brochure_st
                                  GError **error)
 {
     const crpv_style *st = in->map->style;
+    if (crpv_directory_count(in->map->directory) > CRPV_BROCHURE_MAX_CENTRES) {
+        g_set_error(error, BROCHURE_ERROR, 3,
+                    "%zu centres : la brochure en liste %d au plus",
+                    crpv_directory_count(in->map->directory), CRPV_BROCHURE_MAX_CENTRES);
+        return NULL;
+    }
     crpv_page_env e = {.st = st, .ctx = in->map->ctx, .print = in->print};
     e.w = st->page_width * CRPV_MM;
     e.h = st->page_height * CRPV_MM;

@@ -20,6 +20,11 @@ typedef struct {
                                 * with the other outputs; NULL: composed here */
 } crpv_brochure_input;
 
+/* The most centres the brochure lists: their numbers (three digits at
+ * most) fit the directory's badges, and the directory about 15 pages;
+ * crpv_brochure_compose() refuses more. */
+#define CRPV_BROCHURE_MAX_CENTRES 999
+
 /* The width the verso gives the map, in points. */
 double crpv_brochure_map_width(const crpv_style *style);
 

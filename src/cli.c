@@ -218,6 +218,52 @@ static char **input_paths(const options *o)
     return p;
 }
 
+/* COUNT with its thousands set apart by narrow no-break spaces, as French
+ * prints them (« 28 500 »). New string. */
+static char *french_count(size_t count)
+{
+    g_autofree char *digits = g_strdup_printf("%zu", count);
+    GString *s = g_string_new(NULL);
+    size_t n = strlen(digits);
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0 && (n - i) % 3 == 0)
+            g_string_append(s, "\u202f");
+        g_string_append_c(s, digits[i]);
+    }
+    return g_string_free(s, FALSE);
+}
+
+/* Refuses, before anything is composed, a directory larger than what the
+ * command's outputs can hold: the work stays bounded (seconds, not
+ * minutes) and the message names the limit. */
+static void check_limits(run *r, const char *path)
+{
+    command cmd = r->opt->cmd;
+    bool brochure = cmd == CMD_BUILD || cmd == CMD_BROCHURE || cmd == CMD_WATCH;
+    bool map = brochure || cmd == CMD_MAP;
+    size_t n = crpv_directory_count(r->directory), limit = 0;
+    const char *why = NULL;
+    if (brochure && n > CRPV_BROCHURE_MAX_CENTRES) {
+        limit = CRPV_BROCHURE_MAX_CENTRES;
+        why = "plus que les %s que la brochure peut lister";
+    } else if (map && r->opt->each && n > CRPV_MAP_EACH_MAX_CENTRES) {
+        limit = CRPV_MAP_EACH_MAX_CENTRES;
+        why = "plus que les %s pour lesquels --each fait une carte chacun";
+    } else if (map && n > CRPV_MAP_MAX_CENTRES) {
+        limit = CRPV_MAP_MAX_CENTRES;
+        why = "plus que les %s que la carte peut dessiner";
+    }
+    if (!why)
+        return;
+    g_autofree char *count = french_count(n), *most = french_count(limit);
+    g_autofree char *beyond = g_strdup_printf(why, most);
+    GError *error = g_error_new(g_quark_from_static_string("crpv-limit"), 1, "%s: %s centres, %s",
+                                g_str_equal(path, "-") ? "(entrée standard)" : path, count,
+                                beyond);
+    fail(r, error);
+    g_error_free(error);
+}
+
 static void load_inputs(run *r, bool need_prose)
 {
     const options *o = r->opt;
@@ -264,6 +310,8 @@ static void load_inputs(run *r, bool need_prose)
     if (!r->directory) {
         fail(r, error);
         g_clear_error(&error);
+    } else {
+        check_limits(r, centres_path);
     }
 
     if (need_prose) {
@@ -335,6 +383,9 @@ static const double map_tolerance = 0.2;
 /* The map, composed on first use at the width the brochure gives it, so
  * that the printed and the web maps are one composition. Borrowed; NULL
  * after a failure. */
+/* The labels without a free place named one by one; the others counted. */
+#define UNPLACED_NAMED 10
+
 static const crpv_map *the_map(run *r)
 {
     if (r->map)
@@ -363,12 +414,24 @@ static bool write_map(run *r, crpv_batch *batch)
     if (r->opt->verbose)
         g_printerr("carte : %zu sommets lus, %zu après simplification\n", ms.vertices_in,
                    ms.vertices_out);
-    /* A label set where it overlaps is worth a word, naming the centre. */
-    for (size_t i = 0; crpv_map_unplaced_label(map, i); i++)
+    /* A label set where it overlaps is worth a word, naming the centre;
+     * past a few, one line counts the others. */
+    size_t unplaced = 0;
+    for (; crpv_map_unplaced_label(map, unplaced); unplaced++)
+        if (unplaced < UNPLACED_NAMED)
+            g_ptr_array_add(r->warnings,
+                            g_strdup_printf("attention : carte : pas de place libre pour "
+                                            "l’étiquette de « %s »",
+                                            crpv_map_unplaced_label(map, unplaced)));
+    if (unplaced > UNPLACED_NAMED) {
+        g_autofree char *others = french_count(unplaced - UNPLACED_NAMED);
+        g_autofree char *all = french_count(unplaced);
+        g_autofree char *total = french_count(crpv_directory_count(r->directory));
         g_ptr_array_add(r->warnings,
-                        g_strdup_printf("attention : carte : pas de place libre pour "
-                                        "l’étiquette de « %s »",
-                                        crpv_map_unplaced_label(map, i)));
+                        g_strdup_printf("attention : carte : %s autres étiquettes sans place "
+                                        "libre (%s en tout pour %s centres)",
+                                        others, all, total));
+    }
     const int scale = r->opt->scale ? r->opt->scale : 1;
     double px_per_pt = (double)map_width(r->opt) / crpv_scene_width(scene);
     g_autofree char *title = crpv_map_title(r->directory);

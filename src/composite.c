@@ -1288,6 +1288,11 @@ crpv_map *crpv_map_compose_for(const crpv_map_input *in, const char *centre, dou
                                double tolerance, GError **error)
 {
     const crpv_style *st = in->style;
+    if (crpv_directory_count(in->directory) > CRPV_MAP_MAX_CENTRES) {
+        g_set_error(error, MAP_ERROR, 3, "%zu centres : la carte en dessine %d au plus",
+                    crpv_directory_count(in->directory), CRPV_MAP_MAX_CENTRES);
+        return NULL;
+    }
     double k = width / st->map_width;
     crpv_map *map = g_new0(crpv_map, 1);
     map->frames = g_array_new(FALSE, TRUE, sizeof(frame));

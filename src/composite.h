@@ -27,6 +27,14 @@ typedef struct {
  * when its frame leaves room for every centre it holds. */
 #define CRPV_MAP_IDF_ZOOM 4.2
 
+/* The most centres a map draws: beyond, composing it would take minutes
+ * and its markers would cover the land; crpv_map_compose() refuses more.
+ * Each centre adds two links (marker, label) to a PDF page, far below
+ * the 50,000 annotations PDF readers handle on one page. */
+#define CRPV_MAP_MAX_CENTRES 5000
+/* The most centres `map --each` draws a map for: each map holds them all. */
+#define CRPV_MAP_EACH_MAX_CENTRES 100
+
 typedef struct {
     size_t vertices_in, vertices_out; /* simplification */
     size_t labels_unplaced;           /* labels with no free place (0 when all clear) */
