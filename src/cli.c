@@ -380,12 +380,12 @@ static bool wants(const run *r, const char *format)
  * densest output (carte@2x.png) and than a tenth of a millimetre. */
 static const double map_tolerance = 0.2;
 
-/* The map, composed on first use at the width the brochure gives it, so
- * that the printed and the web maps are one composition. Borrowed; NULL
- * after a failure. */
 /* The labels without a free place named one by one; the others counted. */
 #define UNPLACED_NAMED 10
 
+/* The map, composed on first use at the width the brochure gives it, so
+ * that the printed and the web maps are one composition. Borrowed; NULL
+ * after a failure. */
 static const crpv_map *the_map(run *r)
 {
     if (r->map)
