@@ -1133,7 +1133,8 @@ static void draw_markers(crpv_map *map, const crpv_map_input *in, double k, GArr
     crpv_scene *sc = map->scene;
     double radius = marker_radius * k;
     g_autofree char *lfont = font_desc(st, label_font);
-    g_autofree char *nfont = font_desc(st, "Black 6");
+    const double number_size = 6;
+    g_autofree char *nfont = g_strdup_printf("%s Black %g", st->font_family, number_size);
     g_autofree char *pfont = font_desc(st, "6");
     GArray *names = place_names(map, in, k);
 
@@ -1214,10 +1215,19 @@ static void draw_markers(crpv_map *map, const crpv_map_input *in, double k, GArr
         d->frame = (int)m->frame;
         double w = 0, h = 0;
         crpv_text_size(in->ctx, nfont, d->text, -1, false, 0, &w, &h);
+        /* From three digits on, a smaller size keeps the number inside its
+         * disc: the box of its figures (their height about 0.72 of the
+         * size) within 92 % of the radius. */
+        g_autofree char *small = NULL;
+        double fit = 0.92 * radius / (hypot(w, 0.72 * number_size) / 2);
+        if (fit < 1) {
+            small = g_strdup_printf("%s Black %.2f", st->font_family, number_size * fit);
+            crpv_text_size(in->ctx, small, d->text, -1, false, 0, &w, &h);
+        }
         crpv_item *t = crpv_scene_add_text(
             sc, CRPV_ROLE_MARKER, (crpv_rect){m->at.x - w / 2, m->at.y - h / 2, m->at.x + w / 2,
                                               m->at.y + h / 2},
-            nfont, d->text, number);
+            small ? small : nfont, d->text, number);
         t->align = 1;
         t->key = g_strdup(m->centre->id);
         t->frame = (int)m->frame;
