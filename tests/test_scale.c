@@ -1,0 +1,223 @@
+/* Cost against the number of centres: the spatial index against a plain
+ * search, the map's work counted in operations (not time) for ten times
+ * more centres, the layout cache, and the limits that keep the work
+ * bounded. */
+#include "testutil.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "brochure.h"
+#include "composite.h"
+#include "labels.h"
+#include "mapfixture.h"
+#include "spatial.h"
+#include "typeset.h"
+
+static bool overlap(crpv_rect a, crpv_rect b)
+{
+    return a.x0 <= b.x1 && b.x0 <= a.x1 && a.y0 <= b.y1 && b.y0 <= a.y1;
+}
+
+/* Every query answers each overlapping item once, in increasing order,
+ * after insertions, duplicates and removals, boxes outside the extent
+ * included. */
+static void test_grid_against_search(void **state)
+{
+    (void)state;
+    enum { N = 600 };
+    crpv_rect boxes[N];
+    bool live[N];
+    GRand *rand = g_rand_new_with_seed(11);
+    crpv_grid *g = crpv_grid_new((crpv_rect){0, 0, 500, 400}, 17);
+    for (size_t i = 0; i < N; i++) {
+        double x = g_rand_double_range(rand, -60, 560), y = g_rand_double_range(rand, -60, 460);
+        double w = g_rand_double_range(rand, 0, 80), h = g_rand_double_range(rand, 0, 30);
+        boxes[i] = (crpv_rect){x, y, x + w, y + h};
+        live[i] = true;
+        crpv_grid_insert(g, i, boxes[i]);
+        if (i % 7 == 0)
+            crpv_grid_insert(g, i, boxes[i]); /* filed twice, answered once */
+    }
+    for (size_t i = 0; i < N; i += 5) {
+        crpv_grid_remove(g, i, boxes[i]);
+        if (i % 7 == 0)
+            crpv_grid_remove(g, i, boxes[i]);
+        live[i] = false;
+    }
+    for (int q = 0; q < 300; q++) {
+        double x = g_rand_double_range(rand, -100, 600), y = g_rand_double_range(rand, -100, 500);
+        crpv_rect box = {x, y, x + g_rand_double_range(rand, 0, 120),
+                         y + g_rand_double_range(rand, 0, 60)};
+        const size_t *ids;
+        size_t n = crpv_grid_query(g, box, &ids);
+        for (size_t k = 1; k < n; k++)
+            assert_true(ids[k - 1] < ids[k]);
+        size_t expected = 0;
+        for (size_t i = 0; i < N; i++) {
+            bool want = live[i] && overlap(boxes[i], box);
+            expected += want;
+            bool found = false;
+            for (size_t k = 0; k < n; k++)
+                found = found || ids[k] == i;
+            if (want)
+                assert_true(found);
+            if (!live[i])
+                assert_false(found);
+        }
+        assert_true(n >= expected);
+        size_t m = crpv_grid_query_unordered(g, box, &ids);
+        assert_int_equal(m, n);
+    }
+    crpv_grid_free(g);
+    g_rand_free(rand);
+}
+
+/* The operations a map of N synthetic centres costs. */
+static uint64_t map_cost(const mapfix *base, size_t n, size_t *unplaced)
+{
+    g_autofree char *csv = mapfix_synthetic_csv(base->regions, n);
+    mapfix *f = mapfix_load_csv(csv);
+    assert_int_equal(crpv_directory_count(f->directory), n);
+    crpv_cost_reset();
+    g_autoptr(crpv_map) map = crpv_map_compose(&f->in, 540, 0.2, NULL);
+    assert_non_null(map);
+    crpv_cost c = crpv_cost_get();
+    *unplaced = crpv_map_get_stats(map).labels_unplaced;
+    /* Links on the map's page: one per marker and per label, one per
+     * territory; the limit keeps them far below what readers handle. */
+    size_t links = 0;
+    const crpv_scene *sc = crpv_map_scene(map);
+    for (size_t i = 0; i < crpv_scene_count(sc); i++)
+        links += crpv_scene_nth(sc, i)->uri != NULL;
+    assert_true(links <= 2 * n + 200);
+    mapfix_free(f);
+    print_message("%zu centres: %llu queries, %llu cell entries, %llu pair tests, %llu "
+                  "candidates, %zu labels without a free place\n",
+                  n, (unsigned long long)c.queries, (unsigned long long)c.visits,
+                  (unsigned long long)c.pair_checks, (unsigned long long)c.candidates,
+                  *unplaced);
+    return c.visits + c.pair_checks + c.candidates;
+}
+
+/* Ten times more centres cost at most twelve times more work: the label
+ * placement and the marker separation ask the index for what is near, so
+ * that their cost grows with the number of centres, not its square. */
+static void test_map_cost_linear(void **state)
+{
+    (void)state;
+    mapfix *base = mapfix_load();
+    size_t u1, u2;
+    uint64_t small = map_cost(base, 150, &u1);
+    uint64_t large = map_cost(base, 1500, &u2);
+    print_message("ratio %.2f\n", (double)large / (double)small);
+    assert_true(large <= 12 * small);
+    assert_true(u2 >= u1); /* denser, never easier */
+    mapfix_free(base);
+}
+
+/* The map and the brochure refuse more centres than they can hold. */
+static void test_limits(void **state)
+{
+    (void)state;
+    mapfix *base = mapfix_load();
+    g_autofree char *csv = mapfix_synthetic_csv(base->regions, CRPV_MAP_MAX_CENTRES + 1);
+    mapfix *f = mapfix_load_csv(csv);
+    GError *error = NULL;
+    crpv_cost_reset();
+    assert_null(crpv_map_compose(&f->in, 540, 0.2, &error));
+    assert_non_null(error);
+    assert_non_null(strstr(error->message, "5001 centres"));
+    g_clear_error(&error);
+    assert_int_equal(crpv_cost_get().queries, 0); /* refused before any work */
+    mapfix_free(f);
+    mapfix_free(base);
+    /* Three digits fit a badge of the directory. */
+    assert_true(CRPV_BROCHURE_MAX_CENTRES < 1000);
+}
+
+/* The command line says so up front, naming the file, the count and the
+ * limit, exit 1, nothing written. */
+static void test_limits_cli(void **state)
+{
+    (void)state;
+    g_autofree char *dir = tu_tmpdir();
+    GString *csv = g_string_new("id,nom,territoire,regions,telephone,site,statut\n");
+    for (int i = 1; i <= CRPV_BROCHURE_MAX_CENTRES + 1; i++)
+        g_string_append_printf(csv, "c%d,Centre %d,Bretagne,53,01 02 03 04 05,www.c%d.fr,actif\n",
+                               i, i, i);
+    g_autofree char *path = tu_write_file(dir, "centres.csv", csv->str, csv->len);
+    g_string_free(csv, TRUE);
+    g_autofree char *out = g_build_filename(dir, "sortie", NULL);
+    const char *argv[] = {"brochure", "-q", "--centres", path, "--out", out, NULL};
+    char *err = NULL;
+    assert_int_equal(tu_run_crpv(NULL, NULL, &err, argv), 1);
+    assert_non_null(strstr(err, "centres.csv: 1\u202f000 centres, plus que les 999 que la "
+                                "brochure peut lister"));
+    assert_false(g_file_test(out, G_FILE_TEST_EXISTS));
+    g_free(err);
+    /* A map takes fewer, crowded in one region. */
+    csv = g_string_new("id,nom,territoire,regions,telephone,site,statut\n");
+    for (int i = 1; i <= 60; i++)
+        g_string_append_printf(csv, "c%d,Centre %d,Bretagne,53,01 02 03 04 05,www.c%d.fr,actif\n",
+                               i, i, i);
+    g_free(path);
+    path = tu_write_file(dir, "centres.csv", csv->str, csv->len);
+    g_string_free(csv, TRUE);
+    const char *map_argv[] = {"map", "-q", "--format", "svg", "--centres", path, "--out", out,
+                              NULL};
+    assert_int_equal(tu_run_crpv(NULL, NULL, &err, map_argv), 0);
+    /* Unplaced labels: ten named, the others counted, without --verbose. */
+    assert_non_null(strstr(err, "autres étiquettes sans place libre"));
+    g_free(err);
+    tu_rmtree(dir);
+}
+
+/* A text is shaped once per font and width; the cached layout measures
+ * as a fresh one. */
+static void test_layout_cache(void **state)
+{
+    (void)state;
+    mapfix *f = mapfix_load();
+    const char *font = "Lato Bold 6.5", *text = "Centre de ressources politique de la ville";
+    size_t shaped0, found0, shaped1, found1;
+    crpv_text_cache_counts(&shaped0, &found0);
+    double w1, h1, w2, h2;
+    crpv_text_size(f->ctx, font, text, 90, false, 0, &w1, &h1);
+    crpv_text_size(f->ctx, font, text, 90, false, 0, &w2, &h2);
+    crpv_text_cache_counts(&shaped1, &found1);
+    assert_int_equal(shaped1 - shaped0, 1);
+    assert_int_equal(found1 - found0, 1);
+    assert_true(w1 == w2 && h1 == h2);
+    /* Another width is another layout. */
+    crpv_text_size(f->ctx, font, text, 40, false, 0, &w2, &h2);
+    crpv_text_cache_counts(&shaped1, NULL);
+    assert_int_equal(shaped1 - shaped0, 2);
+    assert_true(h2 > h1);
+    PangoLayout *fresh = crpv_text_layout_new(f->ctx, font, text, 90, 0, false, 0);
+    int fw, fh;
+    pango_layout_get_size(fresh, &fw, &fh);
+    assert_true(pango_units_to_double(fw) == w1 && pango_units_to_double(fh) == h1);
+    g_object_unref(fresh);
+    /* Past its bound, the cache starts again: memory stays bounded. */
+    for (int i = 0; i < CRPV_LAYOUT_CACHE_MAX + 10; i++) {
+        char s[32];
+        g_snprintf(s, sizeof s, "%d", i);
+        crpv_text_size(f->ctx, font, s, -1, false, 0, NULL, NULL);
+    }
+    crpv_text_cache_counts(&shaped0, &found0);
+    crpv_text_size(f->ctx, font, text, 90, false, 0, &w2, &h2);
+    crpv_text_cache_counts(&shaped1, &found1);
+    assert_int_equal(shaped1 - shaped0, 1); /* dropped when the cache started again */
+    mapfix_free(f);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_grid_against_search), cmocka_unit_test(test_map_cost_linear),
+        cmocka_unit_test(test_limits),              cmocka_unit_test(test_limits_cli),
+        cmocka_unit_test(test_layout_cache),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
