@@ -12,6 +12,11 @@ struct crpv_weblinks {
     crpv_web_item *items; /* one per scene item */
     GPtrArray *titles;   /* titles made here, owned */
     size_t n_items;
+    /* Lookups by name, so that a directory of thousands costs no search
+     * per item: a centre's index + 1 by its marker's key, by its URI (the
+     * first centre with it), a directory entry's name by id. Keys
+     * borrowed from the scene and the directory. */
+    GHashTable *by_key, *by_uri, *names;
 };
 
 static bool has_key(const crpv_item *it)
@@ -33,18 +38,12 @@ static const char *french(crpv_weblinks *wl, const char *text)
 /* The centre whose marker has KEY, or -1. */
 static long centre_by_key(const crpv_weblinks *wl, const char *key)
 {
-    for (guint c = 0; c < wl->centres->len; c++)
-        if (strcmp(g_array_index(wl->centres, crpv_web_centre, c).key, key) == 0)
-            return c;
-    return -1;
+    return (long)GPOINTER_TO_SIZE(g_hash_table_lookup(wl->by_key, key)) - 1;
 }
 
 static long centre_by_uri(const crpv_weblinks *wl, const char *uri)
 {
-    for (guint c = 0; c < wl->centres->len; c++)
-        if (strcmp(g_array_index(wl->centres, crpv_web_centre, c).uri, uri) == 0)
-            return c;
-    return -1;
+    return uri ? (long)GPOINTER_TO_SIZE(g_hash_table_lookup(wl->by_uri, uri)) - 1 : -1;
 }
 
 /* The territory's name: its title up to « : », else its key. New string. */
@@ -82,8 +81,7 @@ static GArray *territory_centres(const crpv_weblinks *wl, const crpv_item *it,
 
 /* « Occitanie : 2 centres de ressources, Ressources & Territoires (7) et
  * Villes et Territoires (18) ». */
-static char *several_title(const crpv_weblinks *wl, const crpv_item *it, GArray *found,
-                           const crpv_directory *dir)
+static char *several_title(const crpv_weblinks *wl, const crpv_item *it, GArray *found)
 {
     g_autofree char *name = territory_name(it);
     GString *s = g_string_new(NULL);
@@ -91,10 +89,9 @@ static char *several_title(const crpv_weblinks *wl, const crpv_item *it, GArray 
     for (guint j = 0; j < found->len; j++) {
         const crpv_web_centre *c =
             &g_array_index(wl->centres, crpv_web_centre, g_array_index(found, size_t, j));
-        const char *nom = c->key;
-        for (size_t i = 0; i < crpv_directory_count(dir); i++)
-            if (strcmp(crpv_directory_nth(dir, i)->id, c->key) == 0)
-                nom = crpv_directory_nth(dir, i)->nom;
+        const char *nom = g_hash_table_lookup(wl->names, c->key);
+        if (!nom)
+            nom = c->key;
         if (j > 0)
             g_string_append(s, j + 1 == found->len ? " et " : ", ");
         g_string_append(s, nom);
@@ -111,6 +108,13 @@ crpv_weblinks *crpv_weblinks_new(const crpv_scene *scene, const crpv_directory *
     wl->items = g_new0(crpv_web_item, wl->n_items);
     wl->centres = g_array_new(FALSE, TRUE, sizeof(crpv_web_centre));
     wl->titles = g_ptr_array_new_with_free_func(g_free);
+    wl->by_key = g_hash_table_new(g_str_hash, g_str_equal);
+    wl->by_uri = g_hash_table_new(g_str_hash, g_str_equal);
+    wl->names = g_hash_table_new(g_str_hash, g_str_equal);
+    /* The last of equal ids, as the search it replaces found. */
+    for (size_t i = 0; directory && i < crpv_directory_count(directory); i++)
+        g_hash_table_insert(wl->names, crpv_directory_nth(directory, i)->id,
+                            crpv_directory_nth(directory, i)->nom);
 
     for (size_t i = 0; i < wl->n_items; i++) {
         const crpv_item *it = crpv_scene_nth(scene, i);
@@ -126,6 +130,10 @@ crpv_weblinks *crpv_weblinks_new(const crpv_scene *scene, const crpv_directory *
             .radius = it->radius,
         };
         g_array_append_val(wl->centres, c);
+        gpointer index = GSIZE_TO_POINTER((gsize)wl->centres->len);
+        g_hash_table_insert(wl->by_key, (gpointer)c.key, index);
+        if (c.uri && !g_hash_table_contains(wl->by_uri, c.uri))
+            g_hash_table_insert(wl->by_uri, (gpointer)c.uri, index);
     }
     size_t n_centres = wl->centres->len;
     wl->members = g_new0(GArray *, n_centres ? n_centres : 1);
@@ -156,7 +164,7 @@ crpv_weblinks *crpv_weblinks_new(const crpv_scene *scene, const crpv_directory *
                 w->link = CRPV_WEB_DUPLICATE;
                 w->centre = g_array_index(found, size_t, 0);
             } else if (found->len > 1) {
-                char *title = several_title(wl, it, found, directory);
+                char *title = several_title(wl, it, found);
                 w->title = french(wl, title);
                 g_free(title);
             }
@@ -190,6 +198,9 @@ void crpv_weblinks_free(crpv_weblinks *links)
     g_free(links->members);
     g_array_free(links->centres, TRUE);
     g_ptr_array_free(links->titles, TRUE);
+    g_hash_table_unref(links->by_key);
+    g_hash_table_unref(links->by_uri);
+    g_hash_table_unref(links->names);
     g_free(links->items);
     g_free(links);
 }
