@@ -16,6 +16,15 @@
 
 typedef enum { STATUS_NONE, STATUS_PREFIGURATION, STATUS_ACTIF } status;
 
+/* Where a territory the file moved next to the mainland is drawn: a
+ * point P of its own projection (PROJ, borrowed from the map) lands on
+ * the mainland's at AT + F * (P - FROM). */
+typedef struct {
+    crpv_projection *proj; /* NULL: the feature is not carried */
+    double f;
+    crpv_point from, at;
+} placement;
+
 typedef struct {
     char *code;                /* "metro", "01", ..., "idf" */
     char *title;               /* printed caption, NULL for metropolitan France */
@@ -26,6 +35,7 @@ typedef struct {
     crpv_rect content;         /* where its territories are drawn: under the caption */
     GPtrArray *features;       /* borrowed crpv_feature pointers */
     crpv_shape *shapes;        /* projected, simplified, in map points; owned */
+    placement *placed;         /* per feature; owned */
 } frame;
 
 struct crpv_map {
@@ -48,6 +58,7 @@ static void frame_clear(frame *f)
         for (guint i = 0; i < f->features->len; i++)
             crpv_shape_clear(&f->shapes[i]);
     g_free(f->shapes);
+    g_free(f->placed);
     if (f->features)
         g_ptr_array_free(f->features, TRUE);
 }
@@ -212,15 +223,66 @@ static void idf_departements(const crpv_layer *regions, const crpv_layer *depart
     }
 }
 
-/* Projects the frame's features into its CRS (metres). */
-static bool frame_project(frame *f, GError **error)
+static crpv_projection *projection_to(crpv_map *map, const char *crs, GError **error);
+
+/* A moved feature's outline on the mainland's projection, in its true
+ * shape: its displacement undone, projected in its own CRS, then scaled
+ * and moved onto the place and size the file gave it (the area of its box
+ * kept). Sets PL and returns the outline; a feature moved in metres is
+ * already in its true shape, as projected in SHAPE. */
+static bool carry_outline(crpv_map *map, const crpv_feature *feat, crpv_shape *shape,
+                          placement *pl, GError **error)
+{
+    const crpv_carry *c = feat->carry;
+    pl->proj = projection_to(map, c->crs, error);
+    if (!pl->proj)
+        return false;
+    if (c->metric) {
+        *pl = (placement){pl->proj, c->scale, {0, 0}, c->offset};
+        return true;
+    }
+    crpv_shape own = crpv_shape_copy(&feat->shape);
+    for (size_t r = 0; r < own.n_rings; r++)
+        for (size_t k = 0; k < own.rings[r].n; k++) {
+            crpv_point *q = &own.rings[r].pts[k];
+            *q = (crpv_point){(q->x - c->offset.x) / c->scale, (q->y - c->offset.y) / c->scale};
+        }
+    if (!crpv_projection_apply_shape(pl->proj, &own, error)) {
+        crpv_shape_clear(&own);
+        return false;
+    }
+    crpv_rect a = crpv_shape_bbox(&own), b = crpv_shape_bbox(shape);
+    pl->f = sqrt(crpv_rect_width(b) * crpv_rect_height(b) /
+                 (crpv_rect_width(a) * crpv_rect_height(a)));
+    pl->from = (crpv_point){(a.x0 + a.x1) / 2, (a.y0 + a.y1) / 2};
+    pl->at = (crpv_point){(b.x0 + b.x1) / 2, (b.y0 + b.y1) / 2};
+    for (size_t r = 0; r < own.n_rings; r++)
+        for (size_t k = 0; k < own.rings[r].n; k++) {
+            crpv_point *q = &own.rings[r].pts[k];
+            *q = (crpv_point){pl->at.x + pl->f * (q->x - pl->from.x),
+                              pl->at.y + pl->f * (q->y - pl->from.y)};
+        }
+    crpv_shape_clear(shape);
+    *shape = own;
+    return true;
+}
+
+/* Projects the frame's features into its CRS (metres). On the mainland's
+ * frame, whose CRS is METRO_CRS (NULL for an inset), territories the
+ * file moved are drawn in their true shape where it put them. */
+static bool frame_project(crpv_map *map, frame *f, const char *metro_crs, GError **error)
 {
     size_t n = f->features->len;
     f->shapes = g_new0(crpv_shape, n);
+    f->placed = g_new0(placement, n);
     for (size_t i = 0; i < n; i++) {
         const crpv_feature *feat = g_ptr_array_index(f->features, i);
         f->shapes[i] = crpv_shape_copy(&feat->shape);
         if (!crpv_projection_apply_shape(f->proj, &f->shapes[i], error))
+            return false;
+        if (metro_crs && feat->moved && feat->carry && f->shapes[i].n_rings > 0 &&
+            (!feat->carry->metric || strcmp(feat->carry->target_crs, metro_crs) == 0) &&
+            !carry_outline(map, feat, &f->shapes[i], &f->placed[i], error))
             return false;
     }
     return true;
@@ -426,7 +488,7 @@ static bool add_frames(crpv_map *map, const crpv_map_input *in, double k, double
         g_ptr_array_add(metro.features, g_ptr_array_index(idf_deps, i));
     metro.proj = projection_to(map, st->metro_crs, error);
     g_array_append_val(map->frames, metro);
-    if (!metro.proj || !frame_project(nth_frame(map, 0), error) ||
+    if (!metro.proj || !frame_project(map, nth_frame(map, 0), st->metro_crs, error) ||
         !frame_fit(nth_frame(map, 0), (marker_radius + 1) * k, tolerance, &map->stats, error)) {
         g_ptr_array_free(idf_deps, TRUE);
         return false;
@@ -471,7 +533,7 @@ static bool add_frames(crpv_map *map, const crpv_map_input *in, double k, double
         f.proj = projection_to(map, is->crs, error);
         g_array_append_val(map->frames, f);
         frame *fp = nth_frame(map, map->frames->len - 1);
-        if (!f.proj || !frame_project(fp, error)) {
+        if (!f.proj || !frame_project(map, fp, NULL, error)) {
             g_ptr_array_free(idf_deps, TRUE);
             return false;
         }
@@ -538,6 +600,16 @@ static const crpv_shape *territory_shape(const frame *f, const crpv_centre *c)
     return NULL;
 }
 
+/* The placement of C's territory in frame F when the file moved it and
+ * its displacement is known, else NULL. Borrowed. */
+static const placement *carried(const frame *f, const crpv_centre *c)
+{
+    for (guint j = strcmp(f->code, IDF_INSET) == 0 ? f->first_dep : 0; j < f->features->len; j++)
+        if (serves_feature(f, j, c) && f->shapes[j].n_rings)
+            return f->placed && f->placed[j].proj ? &f->placed[j] : NULL;
+    return NULL;
+}
+
 static void place_markers(crpv_map *map, const crpv_map_input *in, double k, GArray *markers)
 {
     for (size_t i = 0; i < crpv_directory_count(in->directory); i++) {
@@ -545,7 +617,17 @@ static void place_markers(crpv_map *map, const crpv_map_input *in, double k, GAr
         marker m = {c, i + 1, frame_of_centre(map, c), {0, 0}, NULL};
         frame *f = nth_frame(map, m.frame);
         bool placed = false;
-        if (c->has_coords) {
+        const placement *pl = carried(f, c);
+        if (c->has_coords && pl) {
+            /* In a territory the file moved: carried as its outline was. */
+            crpv_point p = {c->lon, c->lat};
+            if (crpv_projection_apply(pl->proj, &p, 1, NULL)) {
+                p = (crpv_point){pl->at.x + pl->f * (p.x - pl->from.x),
+                                 pl->at.y + pl->f * (p.y - pl->from.y)};
+                m.at = to_map(f, p);
+                placed = crpv_rect_contains_point(f->rect, m.at);
+            }
+        } else if (c->has_coords) {
             crpv_point p = {c->lon, c->lat};
             if (crpv_projection_apply(f->proj, &p, 1, NULL)) {
                 m.at = to_map(f, p);

@@ -274,7 +274,8 @@ static void test_moved_overseas_undistorted(void **state)
     assert_string_equal(crpv_layer_find(regions, "04")->nom, "La Réunion");
     g_autoptr(crpv_style) style = crpv_style_new_default();
     g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
-    crpv_check_boundaries(regions, NULL, style, warnings);
+    g_autofree char *truth_path = tu_source_path("geo/regions-avec-outre-mer.shp");
+    crpv_check_boundaries(regions, NULL, truth_path, style, warnings);
     /* The moved regions and the missing credit. */
     assert_int_equal(warnings->len, 2);
     assert_true(strstr(warnings->pdata[0], "déjà déplacées près de la métropole"));
