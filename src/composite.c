@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "color.h"
+#include "freespace.h"
 #include "labels.h"
 #include "projection.h"
 #include "simplify.h"
@@ -48,6 +49,8 @@ struct crpv_map {
     bool marks_used[3];      /* the markers drawn, by mark_kind */
     bool locator;            /* the box round Île-de-France on the mainland is drawn */
     GPtrArray *unplaced; /* names of the centres whose label found no free place */
+    crpv_freespace *room; /* what land and boxes take, made when a box must
+                           * find a free place; NULL before; owned */
 };
 
 static void frame_clear(frame *f)
@@ -69,6 +72,7 @@ void crpv_map_free(crpv_map *map)
         return;
     for (guint i = 0; i < map->frames->len; i++)
         frame_clear(&g_array_index(map->frames, frame, i));
+    crpv_freespace_free(map->room);
     g_array_free(map->frames, TRUE);
     g_hash_table_destroy(map->projections);
     crpv_scene_free(map->scene);
@@ -462,6 +466,42 @@ static crpv_rect inside_image(crpv_rect r, double w, double h, double stroke)
     return (crpv_rect){fmax(r.x0, m), fmax(r.y0, m), fmin(r.x1, w - m), fmin(r.y1, h - m)};
 }
 
+/* The map's room, made on first use from the mainland's land and the
+ * frames placed so far, 4 points in from the image's edges. */
+static crpv_freespace *room(crpv_map *map, double k)
+{
+    if (!map->room) {
+        double W = crpv_scene_width(map->scene), H = crpv_scene_height(map->scene);
+        map->room = crpv_freespace_new((crpv_rect){4 * k, 4 * k, W - 4 * k, H - 4 * k}, k);
+        frame *metro = nth_frame(map, 0);
+        crpv_freespace_add_shapes(map->room, metro->shapes, metro->features->len);
+        for (guint i = 1; i < map->frames->len; i++)
+            crpv_freespace_add_rect(map->room, nth_frame(map, i)->rect);
+    }
+    return map->room;
+}
+
+/* An inset's frame WANT, or, when it would cover land or another frame
+ * (overseas regions that the file moved next to the mainland, where the
+ * style puts the inset), the free place of its size nearest it, 4 points
+ * clear of everything. WANT stays when there is none. */
+static crpv_rect clear_of_land(crpv_map *map, crpv_rect want, double k)
+{
+    frame *metro = nth_frame(map, 0);
+    crpv_rect near = crpv_rect_inflate(want, 4 * k);
+    bool clear = !rect_hits_shapes(near, metro->shapes, metro->features->len);
+    for (guint i = 1; clear && i < map->frames->len; i++)
+        clear = !crpv_rect_intersects(near, nth_frame(map, i)->rect);
+    crpv_rect got = want;
+    if (!clear)
+        crpv_freespace_find(room(map, k), crpv_rect_width(want), crpv_rect_height(want), 4 * k,
+                            (crpv_point){(want.x0 + want.x1) / 2, (want.y0 + want.y1) / 2},
+                            &got);
+    if (map->room)
+        crpv_freespace_add_rect(map->room, got);
+    return got;
+}
+
 static bool add_frames(crpv_map *map, const crpv_map_input *in, double k, double tolerance,
                        GError **error)
 {
@@ -529,6 +569,7 @@ static bool add_frames(crpv_map *map, const crpv_map_input *in, double k, double
         f.code = g_strdup(is->code);
         f.title = g_strdup(is->title);
         f.rect = inside_image(scale_rect(is->frame, k), W, H, 0.5 * k);
+        f.rect = clear_of_land(map, f.rect, k);
         f.content = (crpv_rect){f.rect.x0, f.rect.y0 + caption_height * k, f.rect.x1, f.rect.y1};
         f.proj = projection_to(map, is->crs, error);
         g_array_append_val(map->frames, f);
@@ -957,7 +998,7 @@ locator:
 /* Legend and credit, placed where they cover no land: the corners of the
  * map are tried in turn. */
 static void draw_legend_and_credit(crpv_map *map, const crpv_map_input *in, double k,
-                                   GArray *obstacles)
+                                   GArray *obstacles, const GArray *markers)
 {
     const crpv_style *st = in->style;
     crpv_scene *sc = map->scene;
@@ -1008,6 +1049,7 @@ static void draw_legend_and_credit(crpv_map *map, const crpv_map_input *in, doub
     };
     g_array_append_vals(cands, corners, G_N_ELEMENTS(corners));
     crpv_rect box = corners[0];
+    bool clear_found = false;
     for (guint i = 0; i < cands->len; i++) {
         crpv_rect c = g_array_index(cands, crpv_rect, i);
         /* The obstacles first: they are few, the coasts long. */
@@ -1019,10 +1061,25 @@ static void draw_legend_and_credit(crpv_map *map, const crpv_map_input *in, doub
                                            metro->features->len);
         if (clear) {
             box = c;
+            clear_found = true;
             break;
         }
     }
     g_array_free(cands, TRUE);
+    if (!clear_found) {
+        /* Nowhere along the bottom nor in a corner (overseas regions moved
+         * below the mainland): the free place nearest the bottom left
+         * corner, clear of the land, the frames, the texts and the
+         * markers. */
+        crpv_freespace *fs = room(map, k);
+        for (guint o = 0; o < obstacles->len; o++)
+            crpv_freespace_add_rect(fs, g_array_index(obstacles, crpv_obstacle, o).box);
+        for (guint i = 0; i < markers->len; i++) {
+            crpv_point c = g_array_index(markers, marker, i).at;
+            crpv_freespace_add_rect(fs, crpv_rect_inflate((crpv_rect){c.x, c.y, c.x, c.y}, radius));
+        }
+        crpv_freespace_find(fs, lw, lhgt, 4 * k, (crpv_point){m.x0, m.y1}, &box);
+    }
     g_array_append_val(obstacles, ((crpv_obstacle){box, -1}));
     double y = box.y0;
     for (guint i = 0; i < rows->len; i++) {
@@ -1324,7 +1381,7 @@ crpv_map *crpv_map_compose_for(const crpv_map_input *in, const char *centre, dou
     }
     for (guint i = 0; i < markers->len; i++)
         map->marks_used[marker_kind(map, g_array_index(markers, marker, i).centre)] = true;
-    draw_legend_and_credit(map, in, k, obstacles);
+    draw_legend_and_credit(map, in, k, obstacles, markers);
     draw_markers(map, in, k, markers, obstacles);
     set_halos(map);
     for (guint i = 0; i < markers->len; i++)
