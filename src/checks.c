@@ -116,6 +116,16 @@ static void take_credit(const crpv_layer *regions, crpv_style *style, GPtrArray 
         style->credit = credit;
         return;
     }
+    credit = crpv_geo_credit_from_name(crpv_layer_path(regions));
+    if (credit) {
+        g_free(style->credit);
+        style->credit = credit;
+        g_ptr_array_add(warnings,
+                        g_strdup_printf("%s: attention : crédit déduit du nom du fichier : « %s » "
+                                        "(un credit.txt à côté des contours le remplace)",
+                                        crpv_layer_path(regions), style->credit));
+        return;
+    }
     g_autofree char *dir = g_path_get_dirname(crpv_layer_path(regions));
     g_ptr_array_add(warnings,
                     g_strdup_printf("%s: attention : ni credit.txt ni README citant « Source : … » "

@@ -249,6 +249,18 @@ char *crpv_geo_credit_in_text(const char *readme_text, size_t len)
     return quoted_source(text);
 }
 
+char *crpv_geo_credit_from_name(const char *shp_path)
+{
+    g_autofree char *base = g_path_get_basename(shp_path);
+    /* LEVEL_YEAR_CARTElette.shp: every CARTElette layer is made from
+     * IGN's (Admin Express or GEOFLA, by year), overseas moved. */
+    g_auto(GStrv) parts = g_strsplit(base, "_", -1);
+    if (g_strv_length(parts) != 3 || g_ascii_strcasecmp(parts[2], "CARTElette.shp") != 0 ||
+        strlen(parts[1]) != 4 || strspn(parts[1], "0123456789") != 4 || !*parts[0])
+        return NULL;
+    return g_strdup_printf("Source : IGN, CARTElette (COG %s)", parts[1]);
+}
+
 char *crpv_geo_credit(const char *shp_path, char **source_file)
 {
     g_autofree char *dir = g_path_get_dirname(shp_path);

@@ -81,6 +81,11 @@ crpv_rect crpv_layer_extent_except(const crpv_layer *layer, const char *const *c
  * when the folder says nothing. SOURCE_FILE, when not NULL, gets the file
  * it came from (new string). */
 char *crpv_geo_credit(const char *shp_path, char **source_file);
+/* The credit line the name of the shapefile SHP_PATH gives, when it
+ * follows a known publisher's naming: CARTElette's « REG_2019_CARTElette »
+ * (layers made from IGN's, for the COG of that year) gives « Source : IGN,
+ * CARTElette (COG 2019) ». A new string, or NULL. */
+char *crpv_geo_credit_from_name(const char *shp_path);
 /* The « Source : … » quoted in the LEN bytes of README_TEXT (any bytes), or
  * NULL. New string, valid UTF-8. */
 char *crpv_geo_credit_in_text(const char *readme_text, size_t len);

@@ -102,6 +102,11 @@ static void run_map(const char *regions, const char *departements)
         "de la métropole par le fichier ; dessinées là où il les place, sans encart",
         reg);
     assert_has(err, moved);
+    /* The credit, from the file's name, said. */
+    g_autofree char *credit = g_strdup_printf(
+        "%s: attention : crédit déduit du nom du fichier : « Source : IGN, CARTElette (COG %.4s) »",
+        reg, strchr(regions, '_') + 1);
+    assert_has(err, credit);
     /* Their displacement was recognised: no centre left at a guess. */
     assert_null(strstr(err, "déplacement non reconnu"));
     assert_null(strstr(err, "[geo]"));
@@ -121,6 +126,10 @@ static void run_map(const char *regions, const char *departements)
         assert_has(svg, id);
     }
     /* No Windows-1252 read as UTF-8 or the reverse. */
+    g_autofree char *shown = g_strdup_printf("Source : IGN, CARTElette (COG %.4s)",
+                                             strchr(regions, '_') + 1);
+    assert_has(svg, shown);
+    assert_null(strstr(svg, "Admin Express COG 2018"));
     assert_null(strstr(svg, "Ã"));
     assert_null(strstr(svg, "\xef\xbf\xbd"));
     tu_rmtree(out);
