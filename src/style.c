@@ -31,8 +31,9 @@ static const struct {
 /* The keys of [couleurs], where each lives in the style, and its print
  * value for the default screen value: the network's raspberry as a
  * three-ink red, its derived fills likewise without cyan, black text and
- * labels on the black plate alone, near-white fills without black. A
- * colour derived from the raspberry (the markers) takes its print value. */
+ * labels on the black plate alone, near-white fills without black. The
+ * markers, whose 6-pt white numbers are knocked out of them, print in one
+ * ink: the raspberry's main ink, solid (see single_ink). */
 static const struct {
     const char *key;
     size_t offset;
@@ -46,7 +47,7 @@ static const struct {
     {"frontieres", offsetof(crpv_style, border), true, {0, 0, 0, 0}},
     {"texte", offsetof(crpv_style, text), true, {0, 0, 0, 100}},
     {"mer", offsetof(crpv_style, sea), false, {0, 0, 0, 0}},
-    {"marqueur", offsetof(crpv_style, marker), true, {0, 95, 45, 10}},
+    {"marqueur", offsetof(crpv_style, marker), true, {0, 100, 0, 0}},
     {"texte_marqueur", offsetof(crpv_style, marker_text), true, {0, 0, 0, 0}},
     {"texte_carte", offsetof(crpv_style, map_text), true, {0, 0, 0, 100}},
     {"marqueur_prefiguration", offsetof(crpv_style, marker_pending), true, {0, 0, 0, 50}},
@@ -62,10 +63,65 @@ static bool same_screen(crpv_color a, crpv_color b)
     return a.r == b.r && a.g == b.g && a.b == b.b && a.a == b.a;
 }
 
+/* A print value's strongest ink alone, solid: a white figure a few points
+ * high knocked out of one ink stays sharp whatever the register, where
+ * three inks slightly apart fill it in. */
+static crpv_cmyk single_ink(crpv_cmyk v)
+{
+    double ink[4] = {v.c, v.m, v.y, v.k};
+    int main = 0;
+    for (int i = 1; i < 4; i++)
+        if (ink[i] > ink[main])
+            main = i;
+    double solid[4] = {0, 0, 0, 0};
+    solid[main] = 100;
+    return (crpv_cmyk){solid[0], solid[1], solid[2], solid[3]};
+}
+
+/* The colour the print brochure paints the markers with (see
+ * crpv_style.marker_print_key): MARKER, or, when another colour shares its
+ * screen value with a different print value, the nearest colour one step
+ * off that no colour of the style uses. */
+static void set_marker_print_key(crpv_style *s)
+{
+    const crpv_print_color *marker = &s->print_colors[7];
+    s->marker_print_key = s->marker;
+    bool shared = false;
+    for (size_t i = 0; i < s->n_print_colors; i++) {
+        const crpv_print_color *pc = &s->print_colors[i];
+        if (i != 7 && same_screen(pc->screen, marker->screen) &&
+            (pc->has_print != marker->has_print ||
+             memcmp(&pc->print, &marker->print, sizeof pc->print)))
+            shared = true;
+    }
+    if (!shared || s->marker.a <= 0)
+        return;
+    for (int step = 1; step < 64; step++) {
+        for (int channel = 2; channel >= 0; channel--) {
+            for (int sign = 1; sign >= -1; sign -= 2) {
+                crpv_color c = s->marker;
+                double *v = channel == 0 ? &c.r : channel == 1 ? &c.g : &c.b;
+                *v += sign * step / 255.0;
+                if (*v < 0 || *v > 1)
+                    continue;
+                bool used = false;
+                for (size_t i = 0; i < s->n_print_colors; i++)
+                    used = used || (fabs(s->print_colors[i].screen.r - c.r) < 0.9 / 255 &&
+                                    fabs(s->print_colors[i].screen.g - c.g) < 0.9 / 255 &&
+                                    fabs(s->print_colors[i].screen.b - c.b) < 0.9 / 255);
+                if (!used) {
+                    s->marker_print_key = c;
+                    return;
+                }
+            }
+        }
+    }
+}
+
 /* After the colours are read and derived: each print value belongs to
  * its screen value; a colour whose screen value changed without a print
  * value (set, or derived from a new raspberry) has none, and goes through
- * the profile, except the markers, which follow the raspberry's. */
+ * the profile, except the markers, which take the raspberry's main ink. */
 static void refresh_print_colors(crpv_style *s)
 {
     G_STATIC_ASSERT(G_N_ELEMENTS(color_keys) == G_N_ELEMENTS(s->print_colors));
@@ -79,9 +135,10 @@ static void refresh_print_colors(crpv_style *s)
     }
     crpv_print_color *marker = &s->print_colors[7], *primary = &s->print_colors[0];
     if (!marker->declared && same_screen(marker->screen, primary->screen)) {
-        marker->print = primary->print;
+        marker->print = single_ink(primary->print);
         marker->has_print = primary->has_print;
     }
+    set_marker_print_key(s);
 }
 
 /* The colours not set by the style, derived from the network's colour so
@@ -173,6 +230,7 @@ crpv_style *crpv_style_new_default(void)
         s->print_colors[i] = (crpv_print_color){*color_field(s, i), color_keys[i].print,
                                                 color_keys[i].has_print, false};
     s->n_print_colors = G_N_ELEMENTS(color_keys);
+    set_marker_print_key(s);
     return s;
 }
 

@@ -57,6 +57,12 @@ typedef struct {
      * refreshed by the parser. */
     crpv_print_color print_colors[11];
     size_t n_print_colors;
+    crpv_color marker_print_key;  /* what the print brochure paints MARKER's marks with:
+                                   * MARKER itself, or a colour one step off when MARKER
+                                   * shares its screen value with a colour printed
+                                   * otherwise (the raspberry: markers print in one ink,
+                                   * headings in three), so that the print pass tells
+                                   * them apart; refreshed by the parser */
     /* [impression] */
     char *icc_profile;            /* the print shop's CMYK profile, NULL: the default */
     char *output_condition;       /* its registered name ("FOGRA39"), NULL: "Custom" */

@@ -2,6 +2,7 @@
  * line. */
 #include "testutil.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "style.h"
@@ -94,9 +95,22 @@ static void test_print_colors(void **state)
     assert_double_near(p->print.k, 10, 1e-9);
     /* A new screen colour without its print value has none. */
     assert_false(s->print_colors[2].has_print);
-    /* The markers, the raspberry unless set, print as it does. */
-    assert_true(s->print_colors[7].has_print);
-    assert_double_near(s->print_colors[7].print.m, 95, 1e-9);
+    /* The markers, the raspberry unless set, print in its main ink alone,
+     * solid, so that their white numbers are knocked out of one ink; the
+     * print brochure paints them in a colour of their own, one step off
+     * the raspberry, which the print pass tells apart. */
+    const crpv_print_color *m = &s->print_colors[7];
+    assert_true(m->has_print);
+    assert_double_near(m->print.m, 100, 1e-9);
+    assert_double_near(m->print.c + m->print.y + m->print.k, 0, 1e-9);
+    double step = fabs(s->marker_print_key.r - s->marker.r) +
+                  fabs(s->marker_print_key.g - s->marker.g) +
+                  fabs(s->marker_print_key.b - s->marker.b);
+    assert_double_near(step, 1 / 255.0, 1e-9);
+    for (size_t i = 0; i < s->n_print_colors; i++)
+        assert_false(s->print_colors[i].screen.r == s->marker_print_key.r &&
+                     s->print_colors[i].screen.g == s->marker_print_key.g &&
+                     s->print_colors[i].screen.b == s->marker_print_key.b);
     /* The text keeps its default: the black plate alone. */
     assert_true(s->print_colors[5].has_print);
     assert_double_near(s->print_colors[5].print.k, 100, 1e-9);
