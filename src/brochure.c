@@ -267,15 +267,17 @@ static void draw_entries(crpv_page *p, const crpv_page_env *e, const entry *en, 
         /* The entry's text in an element of its own: a structure element
          * with children (the links) does not hold text directly. */
         crpv_scene_add_tag(p->scene, "P");
+        PangoLayout *l = crpv_text_layout_new(e->ctx, s->font, en[i].markup, tw, 0, false,
+                                              s->leading);
+        /* A name on two lines reads as two words, not one. */
+        g_autofree char *broken = crpv_markup_explicit_breaks(l, en[i].markup);
         crpv_item *it = crpv_scene_add_text(p->scene, CRPV_ROLE_ENTRY,
                                             (crpv_rect){tx, y, tx + tw, y + en[i].height},
-                                            s->font, en[i].markup, e->st->text);
+                                            s->font, broken, e->st->text);
         it->line_height = s->leading;
         it->key = g_strdup(c->id);
         it->title = g_strdup(c->nom);
         crpv_scene_end_tag(p->scene);
-        PangoLayout *l = crpv_text_layout_new(e->ctx, s->font, en[i].markup, tw, 0, false,
-                                              s->leading);
         for (guint k = 0; k < en[i].links->len; k++) {
             const crpv_link *lk = &g_array_index(en[i].links, crpv_link, k);
             crpv_page_add_link_rects(p, l, tx, y, lk->start, lk->end, lk->uri);
