@@ -17,6 +17,7 @@ struct crpv_pdfdoc {
     bool has_meta;
     char *lang;         /* NULL: none */
     bool pdfx;
+    bool ua;            /* made accessible, structure and all: PDF/UA-1 declared in XMP */
 };
 
 crpv_pdfdoc *crpv_pdfdoc_open(const void *data, size_t len, const char *name, GError **error)
@@ -295,6 +296,10 @@ void crpv_pdfdoc_make_accessible(crpv_pdfdoc *doc, const char *lang, const char 
     if (qpdf_oh_is_dictionary(q, root)) {
         qpdf_oh_replace_key(q, cat, "/MarkInfo", qpdf_oh_parse(q, "<< /Marked true >>"));
         fold_placeholders(doc, root, 0);
+        /* What PDF/UA-1 asks that this module adds; the rest (every text
+         * tagged or an artifact, checked by the tests on the content
+         * streams) is the layout's. */
+        doc->ua = lang != NULL;
         single_document(doc);
         if (figure_alt)
             walk_struct(doc, qpdf_oh_get_key(q, root, "/K"), set_alt, (void *)figure_alt, 0);
@@ -789,8 +794,11 @@ static void write_xmp(crpv_pdfdoc *doc)
                               "    xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\"\n"
                               "    xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\"\n"
                               "    xmlns:xmpMM=\"http://ns.adobe.com/xap/1.0/mm/\"\n"
-                              "    xmlns:pdfxid=\"http://www.npes.org/pdfx/ns/id/\">\n"
+                              "    xmlns:pdfxid=\"http://www.npes.org/pdfx/ns/id/\"\n"
+                              "    xmlns:pdfuaid=\"http://www.aiim.org/pdfua/ns/id/\">\n"
                               "   <dc:format>application/pdf</dc:format>\n");
+    if (doc->ua && !doc->pdfx)
+        g_string_append(x, "   <pdfuaid:part>1</pdfuaid:part>\n");
     if (doc->title) {
         g_string_append(x, "   <dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">");
         xml_text(x, doc->title);
