@@ -78,7 +78,7 @@ static void test_print_structure(void **state)
     assert_non_null(find(bytes->data, bytes->len, "/Trapped /False"));
     assert_non_null(find(bytes->data, bytes->len, "Artifex CMYK SWOP Profile"));
     /* The print file has no structure (pdfwrite drops it): no PDF/UA claim. */
-    assert_null(find(bytes->data, bytes->len, "pdfuaid"));
+    assert_null(find(bytes->data, bytes->len, "<pdfuaid:part>"));
     assert_int_equal(crpv_pdfdoc_page_count(doc), 2);
     bool primary = false, marker = false;
     for (size_t i = 0; i < 2; i++) {
