@@ -655,6 +655,8 @@ static const char *encoding_name(const char *enc)
         return "Windows-1252";
     if (g_str_equal(enc, "MACINTOSH"))
         return "MacRoman";
+    if (g_str_equal(enc, "UTF-8+WINDOWS-1252"))
+        return "UTF-8 (avec des lignes en Windows-1252)";
     return enc;
 }
 
