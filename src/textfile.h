@@ -18,7 +18,7 @@ GQuark crpv_textfile_error_quark(void);
  * (the shipped ones are 4 KB, 7 KB and 6 KB), far below what would make a
  * run take minutes. */
 #define CRPV_MAX_DIRECTORY_BYTES (64u << 20) /* 100,000 centres of 600 bytes */
-#define CRPV_MAX_PROSE_BYTES (1u << 20)      /* a recto holds about 6 KB */
+#define CRPV_MAX_PROSE_BYTES (256u << 10)    /* a recto holds about 6 KB */
 #define CRPV_MAX_STYLE_BYTES (1u << 20)
 
 /* "1 Mo", "64 Mo", "512 Ko": BYTES as a French reader says it. Returns a
