@@ -560,15 +560,18 @@ static void check_coords(context *ctx, int line, const char *lon_s, const char *
     const crpv_feature *dep = NULL;
     if (c->departement && ctx->departements)
         dep = crpv_layer_find(ctx->departements, c->departement);
+    bool swapped = false; /* the point is inside with longitude and latitude exchanged */
     if (dep) {
         checked = true;
         inside = feature_near(dep, lon, lat);
+        swapped = !inside && feature_near(dep, lat, lon);
     } else if (ctx->regions && c->regions) {
         for (char **r = c->regions; *r && !inside; r++) {
             const crpv_feature *f = crpv_layer_find(ctx->regions, *r);
             if (f) {
                 checked = true;
                 inside = feature_near(f, lon, lat);
+                swapped = swapped || (!inside && feature_near(f, lat, lon));
             }
         }
     }
@@ -580,10 +583,11 @@ static void check_coords(context *ctx, int line, const char *lon_s, const char *
     ctx->rep->column = both;
     if (checked && !inside) {
         char lon_buf[G_ASCII_DTOSTR_BUF_SIZE], lat_buf[G_ASCII_DTOSTR_BUF_SIZE];
-        report_error(ctx->rep, line, "coordonnées (%s, %s) hors du territoire « %s »",
+        report_error(ctx->rep, line, "coordonnées (%s, %s) hors du territoire « %s »%s",
                      g_ascii_formatd(lon_buf, sizeof lon_buf, "%.6g", lon),
                      g_ascii_formatd(lat_buf, sizeof lat_buf, "%.6g", lat),
-                     c->territoire ? c->territoire : "");
+                     c->territoire ? c->territoire : "",
+                     swapped ? " : longitude et latitude inversées ?" : "");
     }
     ctx->rep->column = NULL;
 }

@@ -219,7 +219,8 @@ static void test_shipped_directory_against_shapefiles(void **state)
                  "t.csv:2: coordonnées (4.8357, 45.764) hors du territoire « Paris »" LONLAT "\n"
                  "t.csv:3: code région « 99 » inconnu des contours "
                  "(regions-avec-outre-mer.shp) (colonne D « regions »)\n"
-                 "t.csv:4: coordonnées (43.6047, 1.4442) hors du territoire « Occitanie »" LONLAT);
+                 "t.csv:4: coordonnées (43.6047, 1.4442) hors du territoire « Occitanie » : "
+                 "longitude et latitude inversées ?" LONLAT);
 }
 
 /* The shipped file as French Excel saves it: semicolons, CRLF, decimal
