@@ -38,8 +38,8 @@ static bool too_large(const char *name, size_t size, size_t max_bytes, GError **
     else {
         g_autofree char *mb = g_strdup_printf("%.1f", (double)size / (1 << 20));
         g_set_error(error, CRPV_TEXTFILE_ERROR, 0,
-                    "%s: fichier trop gros (%s Mo, la limite de crpv pour ce fichier est %s)",
-                    name, g_strdelimit(mb, ".", ','), limit);
+                    "%s: fichier trop gros (%s Mo, la limite de crpv pour ce fichier est %s)", name,
+                    g_strdelimit(mb, ".", ','), limit);
     }
     return false;
 }
@@ -115,8 +115,7 @@ bool crpv_textfile_read(const char *path, size_t max_bytes, char **data, size_t 
     GError *local = NULL;
     gsize n = 0;
     if (!g_file_get_contents(path, data, &n, &local)) {
-        g_set_error(error, G_FILE_ERROR, local->code, "%s: %s", path,
-                    why_unreadable(local->code));
+        g_set_error(error, G_FILE_ERROR, local->code, "%s: %s", path, why_unreadable(local->code));
         g_error_free(local);
         return false;
     }
@@ -216,10 +215,9 @@ char *crpv_textfile_decode_lines(const char *data, size_t len, const char *filen
         p = next;
     }
     if (warnings && n_converted > MAX_NAMED_LINES)
-        g_ptr_array_add(warnings,
-                        g_strdup_printf("%s: attention : et %zu autres lignes lues en "
-                                        "Windows-1252",
-                                        filename, n_converted - MAX_NAMED_LINES));
+        g_ptr_array_add(warnings, g_strdup_printf("%s: attention : et %zu autres lignes lues en "
+                                                  "Windows-1252",
+                                                  filename, n_converted - MAX_NAMED_LINES));
     if (converted)
         *converted = n_converted;
     return g_string_free(out, FALSE);
