@@ -10,14 +10,17 @@
 #define IDF_INSET "idf"
 
 /* Some boundary files (CARTElette's) come with the overseas regions
- * already moved next to the mainland, in Lambert-93 like it. Projected
- * again into their own insets they would come out rotated and skewed:
- * they are recognised by their extent (within a few degrees of the
- * mainland, where the true ones are thousands of kilometres away) and
- * drawn where the file puts them, on the metropolitan frame, without an
- * inset; their centres are marked at the heart of their territory. */
+ * already moved next to the mainland. Projected again into their own
+ * insets they would come out rotated and skewed: they are recognised by
+ * their extent (within a few degrees of the mainland, where the true ones
+ * are thousands of kilometres away) and drawn where the file puts them,
+ * on the metropolitan frame, without an inset. Compared with their true
+ * outlines (TRUTH_PATH, the shipped regions), the displacement is found,
+ * so that they are drawn in their true shape and their centres carried
+ * by it; without it, the centres are marked at the heart of their
+ * territory. */
 static void find_moved_overseas(crpv_layer *regions, crpv_layer *departements,
-                                crpv_style *style, GPtrArray *warnings)
+                                const char *truth_path, crpv_style *style, GPtrArray *warnings)
 {
     GPtrArray *codes = g_ptr_array_new();
     for (size_t i = 0; i < style->n_insets; i++)
@@ -28,28 +31,45 @@ static void find_moved_overseas(crpv_layer *regions, crpv_layer *departements,
     crpv_rect mainland = crpv_layer_extent_except(regions, list);
     size_t n = crpv_layer_mark_moved(regions, list, mainland, 10, NULL);
     if (n > 0) {
-        GString *names = g_string_new(NULL);
+        /* The shipped outlines, read only now that they are needed. */
+        crpv_layer *truth = truth_path && strcmp(truth_path, crpv_layer_path(regions)) != 0
+                                ? crpv_layer_load(truth_path, NULL, NULL, NULL, NULL)
+                                : NULL;
+        GString *names = g_string_new(NULL), *lost = g_string_new(NULL);
         GPtrArray *moved = g_ptr_array_new_with_free_func(g_free);
-        for (const char *const *c = list; *c; c++) {
-            const crpv_feature *f = crpv_layer_find(regions, *c);
-            if (f && f->moved) {
-                g_string_append_printf(names, "%s%s", names->len ? ", " : "", f->nom);
-                g_ptr_array_add(moved, g_strdup(*c));
+        size_t n_lost = 0;
+        for (size_t i = 0; i < style->n_insets; i++) {
+            const crpv_inset_style *is = &style->insets[i];
+            const crpv_feature *f = crpv_layer_find(regions, is->code);
+            if (!f || !f->moved)
+                continue;
+            g_string_append_printf(names, "%s%s", names->len ? ", " : "", f->nom);
+            g_ptr_array_add(moved, g_strdup(is->code));
+            const crpv_feature *t = truth ? crpv_layer_find(truth, is->code) : NULL;
+            if (!crpv_layer_fit_carry(regions, is->code, t, is->crs, style->metro_crs, 0.04)) {
+                g_string_append_printf(lost, "%s%s", lost->len ? ", " : "", f->nom);
+                n_lost++;
             }
         }
+        crpv_layer_free(truth);
         for (guint i = 0; i < moved->len; i++)
             crpv_style_drop_inset(style, moved->pdata[i]);
         g_ptr_array_add(
             warnings,
             g_strdup_printf(n > 1 ? "%s: attention : %s déjà déplacées près de la métropole par "
-                                    "le fichier ; dessinées là où il les place, sans encart, et "
-                                    "leurs centres repérés au cœur de leur territoire"
+                                    "le fichier ; dessinées là où il les place, sans encart"
                                   : "%s: attention : %s déjà déplacée près de la métropole par "
-                                    "le fichier ; dessinée là où il la place, sans encart, et "
-                                    "ses centres repérés au cœur de son territoire",
+                                    "le fichier ; dessinée là où il la place, sans encart",
                             crpv_layer_path(regions), names->str));
+        if (n_lost > 0)
+            g_ptr_array_add(
+                warnings,
+                g_strdup_printf("%s: attention : %s : déplacement non reconnu (ni échelle ni "
+                                "translation seules), centres repérés au cœur du territoire",
+                                crpv_layer_path(regions), lost->str));
         g_ptr_array_free(moved, TRUE);
         g_string_free(names, TRUE);
+        g_string_free(lost, TRUE);
     }
     g_ptr_array_free(codes, TRUE);
     if (!departements)
@@ -96,6 +116,16 @@ static void take_credit(const crpv_layer *regions, crpv_style *style, GPtrArray 
         style->credit = credit;
         return;
     }
+    credit = crpv_geo_credit_from_name(crpv_layer_path(regions));
+    if (credit) {
+        g_free(style->credit);
+        style->credit = credit;
+        g_ptr_array_add(warnings,
+                        g_strdup_printf("%s: attention : crédit déduit du nom du fichier : « %s » "
+                                        "(un credit.txt à côté des contours le remplace)",
+                                        crpv_layer_path(regions), style->credit));
+        return;
+    }
     g_autofree char *dir = g_path_get_dirname(crpv_layer_path(regions));
     g_ptr_array_add(warnings,
                     g_strdup_printf("%s: attention : ni credit.txt ni README citant « Source : … » "
@@ -123,10 +153,10 @@ static void complete_regions(crpv_layer *regions, const crpv_style *style, GPtrA
     }
 }
 
-void crpv_check_boundaries(crpv_layer *regions, crpv_layer *departements, crpv_style *style,
-                           GPtrArray *warnings)
+void crpv_check_boundaries(crpv_layer *regions, crpv_layer *departements,
+                           const char *truth_path, crpv_style *style, GPtrArray *warnings)
 {
-    find_moved_overseas(regions, departements, style, warnings);
+    find_moved_overseas(regions, departements, truth_path, style, warnings);
     complete_regions(regions, style, warnings);
     if (!style->credit_from_style)
         take_credit(regions, style, warnings);

@@ -254,8 +254,12 @@ static void load_inputs(run *r, bool need_prose)
         g_clear_error(&error);
     }
 
-    if (r->regions)
-        crpv_check_boundaries(r->regions, r->departements, r->style, r->warnings);
+    if (r->regions) {
+        /* The shipped regions, at their true places: what moved overseas
+         * regions are compared with. */
+        g_autofree char *truth = g_build_filename(o->geo, "regions-avec-outre-mer.shp", NULL);
+        crpv_check_boundaries(r->regions, r->departements, truth, r->style, r->warnings);
+    }
 
     progress(r, "Lecture de l’annuaire");
     g_autofree char *centres_path = input_path(o->centres, o->data, "centres.csv");

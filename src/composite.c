@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "color.h"
+#include "freespace.h"
 #include "labels.h"
 #include "projection.h"
 #include "simplify.h"
@@ -16,6 +17,15 @@
 
 typedef enum { STATUS_NONE, STATUS_PREFIGURATION, STATUS_ACTIF } status;
 
+/* Where a territory the file moved next to the mainland is drawn: a
+ * point P of its own projection (PROJ, borrowed from the map) lands on
+ * the mainland's at AT + F * (P - FROM). */
+typedef struct {
+    crpv_projection *proj; /* NULL: the feature is not carried */
+    double f;
+    crpv_point from, at;
+} placement;
+
 typedef struct {
     char *code;                /* "metro", "01", ..., "idf" */
     char *title;               /* printed caption, NULL for metropolitan France */
@@ -26,6 +36,7 @@ typedef struct {
     crpv_rect content;         /* where its territories are drawn: under the caption */
     GPtrArray *features;       /* borrowed crpv_feature pointers */
     crpv_shape *shapes;        /* projected, simplified, in map points; owned */
+    placement *placed;         /* per feature; owned */
 } frame;
 
 struct crpv_map {
@@ -38,6 +49,8 @@ struct crpv_map {
     bool marks_used[3];      /* the markers drawn, by mark_kind */
     bool locator;            /* the box round Île-de-France on the mainland is drawn */
     GPtrArray *unplaced; /* names of the centres whose label found no free place */
+    crpv_freespace *room; /* what land and boxes take, made when a box must
+                           * find a free place; NULL before; owned */
 };
 
 static void frame_clear(frame *f)
@@ -48,6 +61,7 @@ static void frame_clear(frame *f)
         for (guint i = 0; i < f->features->len; i++)
             crpv_shape_clear(&f->shapes[i]);
     g_free(f->shapes);
+    g_free(f->placed);
     if (f->features)
         g_ptr_array_free(f->features, TRUE);
 }
@@ -58,6 +72,7 @@ void crpv_map_free(crpv_map *map)
         return;
     for (guint i = 0; i < map->frames->len; i++)
         frame_clear(&g_array_index(map->frames, frame, i));
+    crpv_freespace_free(map->room);
     g_array_free(map->frames, TRUE);
     g_hash_table_destroy(map->projections);
     crpv_scene_free(map->scene);
@@ -212,15 +227,66 @@ static void idf_departements(const crpv_layer *regions, const crpv_layer *depart
     }
 }
 
-/* Projects the frame's features into its CRS (metres). */
-static bool frame_project(frame *f, GError **error)
+static crpv_projection *projection_to(crpv_map *map, const char *crs, GError **error);
+
+/* A moved feature's outline on the mainland's projection, in its true
+ * shape: its displacement undone, projected in its own CRS, then scaled
+ * and moved onto the place and size the file gave it (the area of its box
+ * kept). Sets PL and returns the outline; a feature moved in metres is
+ * already in its true shape, as projected in SHAPE. */
+static bool carry_outline(crpv_map *map, const crpv_feature *feat, crpv_shape *shape,
+                          placement *pl, GError **error)
+{
+    const crpv_carry *c = feat->carry;
+    pl->proj = projection_to(map, c->crs, error);
+    if (!pl->proj)
+        return false;
+    if (c->metric) {
+        *pl = (placement){pl->proj, c->scale, {0, 0}, c->offset};
+        return true;
+    }
+    crpv_shape own = crpv_shape_copy(&feat->shape);
+    for (size_t r = 0; r < own.n_rings; r++)
+        for (size_t k = 0; k < own.rings[r].n; k++) {
+            crpv_point *q = &own.rings[r].pts[k];
+            *q = (crpv_point){(q->x - c->offset.x) / c->scale, (q->y - c->offset.y) / c->scale};
+        }
+    if (!crpv_projection_apply_shape(pl->proj, &own, error)) {
+        crpv_shape_clear(&own);
+        return false;
+    }
+    crpv_rect a = crpv_shape_bbox(&own), b = crpv_shape_bbox(shape);
+    pl->f = sqrt(crpv_rect_width(b) * crpv_rect_height(b) /
+                 (crpv_rect_width(a) * crpv_rect_height(a)));
+    pl->from = (crpv_point){(a.x0 + a.x1) / 2, (a.y0 + a.y1) / 2};
+    pl->at = (crpv_point){(b.x0 + b.x1) / 2, (b.y0 + b.y1) / 2};
+    for (size_t r = 0; r < own.n_rings; r++)
+        for (size_t k = 0; k < own.rings[r].n; k++) {
+            crpv_point *q = &own.rings[r].pts[k];
+            *q = (crpv_point){pl->at.x + pl->f * (q->x - pl->from.x),
+                              pl->at.y + pl->f * (q->y - pl->from.y)};
+        }
+    crpv_shape_clear(shape);
+    *shape = own;
+    return true;
+}
+
+/* Projects the frame's features into its CRS (metres). On the mainland's
+ * frame, whose CRS is METRO_CRS (NULL for an inset), territories the
+ * file moved are drawn in their true shape where it put them. */
+static bool frame_project(crpv_map *map, frame *f, const char *metro_crs, GError **error)
 {
     size_t n = f->features->len;
     f->shapes = g_new0(crpv_shape, n);
+    f->placed = g_new0(placement, n);
     for (size_t i = 0; i < n; i++) {
         const crpv_feature *feat = g_ptr_array_index(f->features, i);
         f->shapes[i] = crpv_shape_copy(&feat->shape);
         if (!crpv_projection_apply_shape(f->proj, &f->shapes[i], error))
+            return false;
+        if (metro_crs && feat->moved && feat->carry && f->shapes[i].n_rings > 0 &&
+            (!feat->carry->metric || strcmp(feat->carry->target_crs, metro_crs) == 0) &&
+            !carry_outline(map, feat, &f->shapes[i], &f->placed[i], error))
             return false;
     }
     return true;
@@ -400,6 +466,42 @@ static crpv_rect inside_image(crpv_rect r, double w, double h, double stroke)
     return (crpv_rect){fmax(r.x0, m), fmax(r.y0, m), fmin(r.x1, w - m), fmin(r.y1, h - m)};
 }
 
+/* The map's room, made on first use from the mainland's land and the
+ * frames placed so far, 4 points in from the image's edges. */
+static crpv_freespace *room(crpv_map *map, double k)
+{
+    if (!map->room) {
+        double W = crpv_scene_width(map->scene), H = crpv_scene_height(map->scene);
+        map->room = crpv_freespace_new((crpv_rect){4 * k, 4 * k, W - 4 * k, H - 4 * k}, k);
+        frame *metro = nth_frame(map, 0);
+        crpv_freespace_add_shapes(map->room, metro->shapes, metro->features->len);
+        for (guint i = 1; i < map->frames->len; i++)
+            crpv_freespace_add_rect(map->room, nth_frame(map, i)->rect);
+    }
+    return map->room;
+}
+
+/* An inset's frame WANT, or, when it would cover land or another frame
+ * (overseas regions that the file moved next to the mainland, where the
+ * style puts the inset), the free place of its size nearest it, 4 points
+ * clear of everything. WANT stays when there is none. */
+static crpv_rect clear_of_land(crpv_map *map, crpv_rect want, double k)
+{
+    frame *metro = nth_frame(map, 0);
+    crpv_rect near = crpv_rect_inflate(want, 4 * k);
+    bool clear = !rect_hits_shapes(near, metro->shapes, metro->features->len);
+    for (guint i = 1; clear && i < map->frames->len; i++)
+        clear = !crpv_rect_intersects(near, nth_frame(map, i)->rect);
+    crpv_rect got = want;
+    if (!clear)
+        crpv_freespace_find(room(map, k), crpv_rect_width(want), crpv_rect_height(want), 4 * k,
+                            (crpv_point){(want.x0 + want.x1) / 2, (want.y0 + want.y1) / 2},
+                            &got);
+    if (map->room)
+        crpv_freespace_add_rect(map->room, got);
+    return got;
+}
+
 static bool add_frames(crpv_map *map, const crpv_map_input *in, double k, double tolerance,
                        GError **error)
 {
@@ -426,7 +528,7 @@ static bool add_frames(crpv_map *map, const crpv_map_input *in, double k, double
         g_ptr_array_add(metro.features, g_ptr_array_index(idf_deps, i));
     metro.proj = projection_to(map, st->metro_crs, error);
     g_array_append_val(map->frames, metro);
-    if (!metro.proj || !frame_project(nth_frame(map, 0), error) ||
+    if (!metro.proj || !frame_project(map, nth_frame(map, 0), st->metro_crs, error) ||
         !frame_fit(nth_frame(map, 0), (marker_radius + 1) * k, tolerance, &map->stats, error)) {
         g_ptr_array_free(idf_deps, TRUE);
         return false;
@@ -467,11 +569,12 @@ static bool add_frames(crpv_map *map, const crpv_map_input *in, double k, double
         f.code = g_strdup(is->code);
         f.title = g_strdup(is->title);
         f.rect = inside_image(scale_rect(is->frame, k), W, H, 0.5 * k);
+        f.rect = clear_of_land(map, f.rect, k);
         f.content = (crpv_rect){f.rect.x0, f.rect.y0 + caption_height * k, f.rect.x1, f.rect.y1};
         f.proj = projection_to(map, is->crs, error);
         g_array_append_val(map->frames, f);
         frame *fp = nth_frame(map, map->frames->len - 1);
-        if (!f.proj || !frame_project(fp, error)) {
+        if (!f.proj || !frame_project(map, fp, NULL, error)) {
             g_ptr_array_free(idf_deps, TRUE);
             return false;
         }
@@ -538,6 +641,16 @@ static const crpv_shape *territory_shape(const frame *f, const crpv_centre *c)
     return NULL;
 }
 
+/* The placement of C's territory in frame F when the file moved it and
+ * its displacement is known, else NULL. Borrowed. */
+static const placement *carried(const frame *f, const crpv_centre *c)
+{
+    for (guint j = strcmp(f->code, IDF_INSET) == 0 ? f->first_dep : 0; j < f->features->len; j++)
+        if (serves_feature(f, j, c) && f->shapes[j].n_rings)
+            return f->placed && f->placed[j].proj ? &f->placed[j] : NULL;
+    return NULL;
+}
+
 static void place_markers(crpv_map *map, const crpv_map_input *in, double k, GArray *markers)
 {
     for (size_t i = 0; i < crpv_directory_count(in->directory); i++) {
@@ -545,7 +658,17 @@ static void place_markers(crpv_map *map, const crpv_map_input *in, double k, GAr
         marker m = {c, i + 1, frame_of_centre(map, c), {0, 0}, NULL};
         frame *f = nth_frame(map, m.frame);
         bool placed = false;
-        if (c->has_coords) {
+        const placement *pl = carried(f, c);
+        if (c->has_coords && pl) {
+            /* In a territory the file moved: carried as its outline was. */
+            crpv_point p = {c->lon, c->lat};
+            if (crpv_projection_apply(pl->proj, &p, 1, NULL)) {
+                p = (crpv_point){pl->at.x + pl->f * (p.x - pl->from.x),
+                                 pl->at.y + pl->f * (p.y - pl->from.y)};
+                m.at = to_map(f, p);
+                placed = crpv_rect_contains_point(f->rect, m.at);
+            }
+        } else if (c->has_coords) {
             crpv_point p = {c->lon, c->lat};
             if (crpv_projection_apply(f->proj, &p, 1, NULL)) {
                 m.at = to_map(f, p);
@@ -875,7 +998,7 @@ locator:
 /* Legend and credit, placed where they cover no land: the corners of the
  * map are tried in turn. */
 static void draw_legend_and_credit(crpv_map *map, const crpv_map_input *in, double k,
-                                   GArray *obstacles)
+                                   GArray *obstacles, const GArray *markers)
 {
     const crpv_style *st = in->style;
     crpv_scene *sc = map->scene;
@@ -926,6 +1049,7 @@ static void draw_legend_and_credit(crpv_map *map, const crpv_map_input *in, doub
     };
     g_array_append_vals(cands, corners, G_N_ELEMENTS(corners));
     crpv_rect box = corners[0];
+    bool clear_found = false;
     for (guint i = 0; i < cands->len; i++) {
         crpv_rect c = g_array_index(cands, crpv_rect, i);
         /* The obstacles first: they are few, the coasts long. */
@@ -937,10 +1061,25 @@ static void draw_legend_and_credit(crpv_map *map, const crpv_map_input *in, doub
                                            metro->features->len);
         if (clear) {
             box = c;
+            clear_found = true;
             break;
         }
     }
     g_array_free(cands, TRUE);
+    if (!clear_found) {
+        /* Nowhere along the bottom nor in a corner (overseas regions moved
+         * below the mainland): the free place nearest the bottom left
+         * corner, clear of the land, the frames, the texts and the
+         * markers. */
+        crpv_freespace *fs = room(map, k);
+        for (guint o = 0; o < obstacles->len; o++)
+            crpv_freespace_add_rect(fs, g_array_index(obstacles, crpv_obstacle, o).box);
+        for (guint i = 0; i < markers->len; i++) {
+            crpv_point c = g_array_index(markers, marker, i).at;
+            crpv_freespace_add_rect(fs, crpv_rect_inflate((crpv_rect){c.x, c.y, c.x, c.y}, radius));
+        }
+        crpv_freespace_find(fs, lw, lhgt, 4 * k, (crpv_point){m.x0, m.y1}, &box);
+    }
     g_array_append_val(obstacles, ((crpv_obstacle){box, -1}));
     double y = box.y0;
     for (guint i = 0; i < rows->len; i++) {
@@ -1242,7 +1381,7 @@ crpv_map *crpv_map_compose_for(const crpv_map_input *in, const char *centre, dou
     }
     for (guint i = 0; i < markers->len; i++)
         map->marks_used[marker_kind(map, g_array_index(markers, marker, i).centre)] = true;
-    draw_legend_and_credit(map, in, k, obstacles);
+    draw_legend_and_credit(map, in, k, obstacles, markers);
     draw_markers(map, in, k, markers, obstacles);
     set_halos(map);
     for (guint i = 0; i < markers->len; i++)

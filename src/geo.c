@@ -33,7 +33,7 @@ crpv_layer *crpv_layer_new(void)
 
 void crpv_layer_add(crpv_layer *layer, const char *code, const char *nom, crpv_shape shape)
 {
-    crpv_feature f = {g_strdup(code), g_strdup(nom), shape, crpv_shape_bbox(&shape), false};
+    crpv_feature f = {g_strdup(code), g_strdup(nom), shape, crpv_shape_bbox(&shape), false, NULL};
     g_array_append_val(layer->features, f);
 }
 
@@ -46,6 +46,11 @@ void crpv_layer_free(crpv_layer *layer)
         g_free(f->code);
         g_free(f->nom);
         crpv_shape_clear(&f->shape);
+        if (f->carry) {
+            g_free(f->carry->crs);
+            g_free(f->carry->target_crs);
+            g_free(f->carry);
+        }
     }
     g_array_free(layer->features, TRUE);
     g_free(layer->path);
@@ -128,6 +133,70 @@ size_t crpv_layer_mark_moved(crpv_layer *layer, const char *const *codes, crpv_r
     return n;
 }
 
+/* The scale and offset that take box FROM onto box TO, when their
+ * proportions agree within TOLERANCE. The scale is the geometric mean of
+ * the two axes': the area is kept. */
+static bool fit_boxes(crpv_rect from, crpv_rect to, double tolerance, double *scale,
+                      crpv_point *offset)
+{
+    double wf = crpv_rect_width(from), hf = crpv_rect_height(from);
+    double wt = crpv_rect_width(to), ht = crpv_rect_height(to);
+    if (!(wf > 0 && hf > 0 && wt > 0 && ht > 0))
+        return false;
+    double sx = wt / wf, sy = ht / hf;
+    if (fabs(sx / sy - 1) > tolerance)
+        return false;
+    *scale = sqrt(sx * sy);
+    *offset = (crpv_point){(to.x0 + to.x1) / 2 - *scale * (from.x0 + from.x1) / 2,
+                           (to.y0 + to.y1) / 2 - *scale * (from.y0 + from.y1) / 2};
+    return true;
+}
+
+/* The box of SHAPE (degrees) once in CRS, or an empty one. */
+static crpv_rect projected_bbox(const crpv_shape *shape, const char *crs)
+{
+    crpv_projection *p = crpv_projection_new("EPSG:4326", crs, NULL);
+    crpv_shape s = crpv_shape_copy(shape);
+    crpv_rect r = p && crpv_projection_apply_shape(p, &s, NULL) ? crpv_shape_bbox(&s)
+                                                                 : crpv_rect_empty();
+    crpv_shape_clear(&s);
+    crpv_projection_free(p);
+    return r;
+}
+
+bool crpv_layer_fit_carry(crpv_layer *layer, const char *code, const crpv_feature *truth,
+                          const char *crs, const char *target_crs, double tolerance)
+{
+    crpv_feature *f = NULL;
+    for (size_t i = 0; i < layer->features->len && !f; i++) {
+        crpv_feature *g = &g_array_index(layer->features, crpv_feature, i);
+        if (strcmp(g->code, code) == 0)
+            f = g;
+    }
+    if (!f || !f->moved || !truth || truth->shape.n_rings == 0 || f->shape.n_rings == 0)
+        return false;
+    crpv_carry c = {false, 1, {0, 0}, NULL, NULL};
+    bool ok = fit_boxes(truth->bbox, f->bbox, tolerance, &c.scale, &c.offset);
+    if (!ok) {
+        /* Moved in metres, from the territory's projection to the
+         * mainland's (the way a GIS user does it by hand). */
+        c.metric = true;
+        ok = fit_boxes(projected_bbox(&truth->shape, crs), projected_bbox(&f->shape, target_crs),
+                       tolerance, &c.scale, &c.offset);
+    }
+    if (!ok)
+        return false;
+    c.crs = g_strdup(crs);
+    c.target_crs = g_strdup(target_crs);
+    if (f->carry) {
+        g_free(f->carry->crs);
+        g_free(f->carry->target_crs);
+        g_free(f->carry);
+    }
+    f->carry = g_memdup2(&c, sizeof c);
+    return true;
+}
+
 /* ---- Credit ---- */
 
 /* The length of the blank (space, no-break space, narrow no-break space)
@@ -178,6 +247,18 @@ char *crpv_geo_credit_in_text(const char *readme_text, size_t len)
 {
     g_autofree char *text = g_strndup(readme_text, len);
     return quoted_source(text);
+}
+
+char *crpv_geo_credit_from_name(const char *shp_path)
+{
+    g_autofree char *base = g_path_get_basename(shp_path);
+    /* LEVEL_YEAR_CARTElette.shp: every CARTElette layer is made from
+     * IGN's (Admin Express or GEOFLA, by year), overseas moved. */
+    g_auto(GStrv) parts = g_strsplit(base, "_", -1);
+    if (g_strv_length(parts) != 3 || g_ascii_strcasecmp(parts[2], "CARTElette.shp") != 0 ||
+        strlen(parts[1]) != 4 || strspn(parts[1], "0123456789") != 4 || !*parts[0])
+        return NULL;
+    return g_strdup_printf("Source : IGN, CARTElette (COG %s)", parts[1]);
 }
 
 char *crpv_geo_credit(const char *shp_path, char **source_file)

@@ -7,6 +7,18 @@
 #include <glib.h>
 #include "geometry.h"
 
+/* How a file's maker moved an overseas territory next to the mainland:
+ * a uniform scale and a translation, in longitude/latitude degrees (as
+ * CARTElette does) or, when METRIC, from the territory's own projection
+ * CRS to the metropolitan one, in metres. MOVED = SCALE * TRUE + OFFSET. */
+typedef struct {
+    bool metric;
+    double scale;
+    crpv_point offset;
+    char *crs;        /* the territory's own projection (its inset's) */
+    char *target_crs; /* the metropolitan projection, for METRIC */
+} crpv_carry;
+
 /* One territory. Strings and shape are owned by the layer. */
 typedef struct {
     char *code;       /* INSEE code as text: "84", "06", "2A", "971" */
@@ -16,6 +28,8 @@ typedef struct {
     bool moved;       /* drawn away from its true place (an overseas region
                        * already moved next to the mainland by the file's
                        * maker): coordinates cannot be checked against it */
+    crpv_carry *carry; /* for a moved feature, the displacement when known
+                        * (crpv_layer_fit_carry()), else NULL; owned */
 } crpv_feature;
 
 typedef struct crpv_layer crpv_layer;
@@ -47,6 +61,16 @@ crpv_layer *crpv_layer_load(const char *shp_path, const char *code_field,
  * Returns how many were marked. */
 size_t crpv_layer_mark_moved(crpv_layer *layer, const char *const *codes, crpv_rect mainland,
                              double margin, const crpv_layer *within);
+/* Finds how the moved feature CODE of LAYER was moved from its true
+ * outline TRUTH (degrees): first as a uniform scale and translation in
+ * degrees, else as one from CRS (the territory's projection) to
+ * TARGET_CRS (the mainland's); the box's proportions must agree within
+ * TOLERANCE (0.04: a few percent, outlines simplified apart). Sets the
+ * feature's carry and returns true, or returns false (nothing fits: the
+ * file rotated or distorted it). */
+bool crpv_layer_fit_carry(crpv_layer *layer, const char *code, const crpv_feature *truth,
+                          const char *crs, const char *target_crs, double tolerance);
+
 /* The extent of the features whose code is none of CODES (NULL-terminated),
  * or an empty rectangle. */
 crpv_rect crpv_layer_extent_except(const crpv_layer *layer, const char *const *codes);
@@ -57,6 +81,11 @@ crpv_rect crpv_layer_extent_except(const crpv_layer *layer, const char *const *c
  * when the folder says nothing. SOURCE_FILE, when not NULL, gets the file
  * it came from (new string). */
 char *crpv_geo_credit(const char *shp_path, char **source_file);
+/* The credit line the name of the shapefile SHP_PATH gives, when it
+ * follows a known publisher's naming: CARTElette's « REG_2019_CARTElette »
+ * (layers made from IGN's, for the COG of that year) gives « Source : IGN,
+ * CARTElette (COG 2019) ». A new string, or NULL. */
+char *crpv_geo_credit_from_name(const char *shp_path);
 /* The « Source : … » quoted in the LEN bytes of README_TEXT (any bytes), or
  * NULL. New string, valid UTF-8. */
 char *crpv_geo_credit_in_text(const char *readme_text, size_t len);

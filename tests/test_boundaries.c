@@ -37,7 +37,7 @@ static const struct {
     {"04", "974", "EPSG:2975"}, {"06", "976", "EPSG:4471"},
 };
 
-typedef enum { OVERSEAS_TRUE, OVERSEAS_MOVED, OVERSEAS_NONE } overseas_mode;
+typedef enum { OVERSEAS_TRUE, OVERSEAS_MOVED, OVERSEAS_TURNED, OVERSEAS_NONE } overseas_mode;
 
 static int overseas_index(const char *code)
 {
@@ -96,13 +96,20 @@ static char *write_ign_like(const char *dir, const char *name, const char *shipp
         if (o >= 0 && mode == OVERSEAS_NONE)
             continue;
         crpv_shape s = crpv_shape_copy(&f->shape);
-        if (o >= 0 && mode == OVERSEAS_MOVED) {
+        if (o >= 0 && (mode == OVERSEAS_MOVED || mode == OVERSEAS_TURNED)) {
             project(&s, overseas[o].crs);
             crpv_point d = moved_offset(regions, o);
+            crpv_rect b = crpv_shape_bbox(&s);
+            crpv_point c = {(b.x0 + b.x1) / 2, (b.y0 + b.y1) / 2};
             for (size_t r = 0; r < s.n_rings; r++)
                 for (size_t k = 0; k < s.rings[r].n; k++) {
-                    s.rings[r].pts[k].x += d.x;
-                    s.rings[r].pts[k].y += d.y;
+                    crpv_point *q = &s.rings[r].pts[k];
+                    /* Turned a quarter round its middle: no scale nor
+                     * translation explains it. */
+                    if (mode == OVERSEAS_TURNED)
+                        *q = (crpv_point){c.x - (q->y - c.y), c.y + (q->x - c.x)};
+                    q->x += d.x;
+                    q->y += d.y;
                 }
         } else {
             project(&s, "EPSG:2154");
@@ -274,7 +281,8 @@ static void test_moved_overseas_undistorted(void **state)
     assert_string_equal(crpv_layer_find(regions, "04")->nom, "La Réunion");
     g_autoptr(crpv_style) style = crpv_style_new_default();
     g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
-    crpv_check_boundaries(regions, NULL, style, warnings);
+    g_autofree char *truth_path = tu_source_path("geo/regions-avec-outre-mer.shp");
+    crpv_check_boundaries(regions, NULL, truth_path, style, warnings);
     /* The moved regions and the missing credit. */
     assert_int_equal(warnings->len, 2);
     assert_true(strstr(warnings->pdata[0], "déjà déplacées près de la métropole"));
@@ -317,6 +325,39 @@ static void test_moved_overseas_undistorted(void **state)
         crpv_shape_clear(&s);
     }
     g_object_unref(ctx);
+    tu_rmtree(dir);
+}
+
+/* Overseas regions moved and turned: the displacement is not recognised,
+ * which the user is told, and the centres are marked at the heart of
+ * their territory, inside it. */
+static void test_moved_overseas_turned(void **state)
+{
+    (void)state;
+    g_autofree char *dir = tu_tmpdir();
+    g_autofree char *reg = write_ign_like(dir, "REG", "geo/regions-avec-outre-mer.shp", "REG",
+                                          OVERSEAS_TURNED);
+    g_autofree char *out = NULL, *err = NULL;
+    g_autofree char *outdir = g_build_filename(dir, "out", NULL);
+    int rc = RUN(NULL, &out, &err, "map", "--format", "svg", "--regions", reg, "--out", outdir);
+    if (rc != 0)
+        fail_msg("exit %d: %s", rc, err);
+    g_autofree char *w = g_strdup_printf(
+        "%s: attention : Guadeloupe, Martinique, Guyane, La Réunion, Mayotte : déplacement non "
+        "reconnu (ni échelle ni translation seules), centres repérés au cœur du territoire",
+        reg);
+    assert_has(err, w);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(crpv_layer) regions = crpv_layer_load(reg, NULL, NULL, NULL, &error);
+    g_autofree char *truth = tu_source_path("geo/regions-avec-outre-mer.shp");
+    g_autoptr(crpv_style) style = crpv_style_new_default();
+    g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
+    crpv_check_boundaries(regions, NULL, truth, style, warnings);
+    for (size_t i = 0; i < G_N_ELEMENTS(overseas); i++) {
+        const crpv_feature *f = crpv_layer_find(regions, overseas[i].region);
+        assert_true(f->moved);
+        assert_null(f->carry);
+    }
     tu_rmtree(dir);
 }
 
@@ -368,6 +409,7 @@ int main(void)
         cmocka_unit_test(test_moved_overseas_drawn_as_they_are),
         cmocka_unit_test(test_moved_overseas_undistorted),
         cmocka_unit_test(test_moved_departements_alone),
+        cmocka_unit_test(test_moved_overseas_turned),
         cmocka_unit_test(test_metropolitan_regions_only),
         cmocka_unit_test(test_missing_boundaries),
     };
