@@ -126,15 +126,22 @@ static char *decode(const char *data, size_t len, const char *filename, const ch
         const char *end;
         if (!g_utf8_validate_len(data, len, &end)) {
             size_t off = (size_t)(end - data);
-            if (off < len && data[off] == '\0')
+            if (off < len && data[off] == '\0') {
                 g_set_error(error, CSV_ERROR, 0, "%s:%d: caractère nul dans le fichier", filename,
                             line_at(data, off));
-            else
-                g_set_error(error, CSV_ERROR, 0,
-                            "%s:%d: octets invalides en UTF-8 alors que le fichier commence par "
-                            "une marque UTF-8",
-                            filename, line_at(data, off));
-            return NULL;
+                return NULL;
+            }
+            /* Marked as UTF-8, and so it is but for lines pasted from
+             * elsewhere: those alone are Windows-1252. */
+            GError *local = NULL;
+            char *out = crpv_textfile_decode_lines(data, len, filename, warnings, NULL, &local);
+            if (!out) {
+                g_set_error_literal(error, CSV_ERROR, 0, local->message);
+                g_error_free(local);
+                return NULL;
+            }
+            *encoding = "UTF-8+WINDOWS-1252";
+            return out;
         }
         *encoding = "UTF-8";
         return g_strndup(data, len);
