@@ -7,6 +7,7 @@
 
 #include "color.h"
 #include "projection.h"
+#include "textfile.h"
 
 #define STYLE_ERROR (g_quark_from_static_string("crpv-style-error"))
 
@@ -187,6 +188,7 @@ static void derive_colors(crpv_style *s, bool served_set, bool secondary_set, bo
 crpv_style *crpv_style_new_default(void)
 {
     crpv_style *s = g_new0(crpv_style, 1);
+    s->warnings = g_ptr_array_new_with_free_func(g_free);
     s->page_width = 210;
     s->page_height = 297;
     s->margin_top = 14;
@@ -238,6 +240,7 @@ void crpv_style_free(crpv_style *s)
 {
     if (!s)
         return;
+    g_ptr_array_unref(s->warnings);
     for (size_t i = 0; i < s->n_insets; i++) {
         g_free(s->insets[i].code);
         g_free(s->insets[i].title);
@@ -613,9 +616,26 @@ crpv_style *crpv_style_parse(const char *text, size_t len, const char *path, GEr
 {
     g_autoptr(GKeyFile) kf = g_key_file_new();
     g_autoptr(GError) local = NULL;
-    if (!g_utf8_validate(text, (gssize)len, NULL)) {
-        g_set_error(error, STYLE_ERROR, 1, "%s:1: le fichier n’est pas en UTF-8", path);
+    if (len > CRPV_MAX_STYLE_BYTES) {
+        g_autofree char *limit = crpv_textfile_size_label(CRPV_MAX_STYLE_BYTES);
+        g_set_error(error, STYLE_ERROR, 1, "%s:1: fichier de style trop gros (limite : %s)", path,
+                    limit);
         return NULL;
+    }
+    /* A line pasted from a Windows program (a credit line with its
+     * accents) is read as Windows-1252, with a word. */
+    g_autoptr(GPtrArray) read_warnings = g_ptr_array_new_with_free_func(g_free);
+    g_autofree char *decoded = NULL;
+    if (!g_utf8_validate_len(text, len, NULL)) {
+        decoded = memchr(text, '\0', len)
+                      ? NULL
+                      : crpv_textfile_decode_lines(text, len, path, read_warnings, NULL, NULL);
+        if (!decoded) {
+            g_set_error(error, STYLE_ERROR, 1, "%s:1: le fichier n’est pas en UTF-8", path);
+            return NULL;
+        }
+        text = decoded;
+        len = strlen(decoded);
     }
     /* INI files elsewhere take ';' for a comment line; GKeyFile only '#'. */
     g_autofree char *keyfile_text = g_strndup(text, len);
@@ -632,6 +652,7 @@ crpv_style *crpv_style_parse(const char *text, size_t len, const char *path, GEr
     g_autofree char *nul_text = g_strndup(text, len);
     reader r = {path, nul_text, kf, g_string_new(NULL)};
     crpv_style *s = crpv_style_new_default();
+    g_ptr_array_extend_and_steal(s->warnings, g_steal_pointer(&read_warnings));
     check_known(&r);
 
     read_number(&r, "page", "largeur", &s->page_width, 50, 2000);
@@ -697,12 +718,8 @@ crpv_style *crpv_style_parse(const char *text, size_t len, const char *path, GEr
 crpv_style *crpv_style_load(const char *path, GError **error)
 {
     g_autofree char *text = NULL;
-    gsize len = 0;
-    g_autoptr(GError) local = NULL;
-    if (!g_file_get_contents(path, &text, &len, &local)) {
-        g_set_error(error, G_FILE_ERROR, local->code, "%s: lecture impossible : %s", path,
-                    local->message);
+    size_t len = 0;
+    if (!crpv_textfile_read(path, CRPV_MAX_STYLE_BYTES, &text, &len, error))
         return NULL;
-    }
     return crpv_style_parse(text, len, path, error);
 }

@@ -86,11 +86,15 @@ typedef struct {
     char *regions_code_field, *regions_name_field;
     char *departements_code_field, *departements_name_field;
     char *hyphen_dictionary;      /* path of hyph_fr.dic */
+    /* What reading the file found worth a word (lines decoded as
+     * Windows-1252): "PATH:LINE: attention : ..." strings, owned. */
+    GPtrArray *warnings;
 } crpv_style;
 
 /* Defaults, freed with crpv_style_free(). */
 crpv_style *crpv_style_new_default(void);
-/* Defaults overridden by the key file at PATH. A file that cannot be read,
+/* Defaults overridden by the key file at PATH. A file that cannot be read
+ * or is not a regular file of at most CRPV_MAX_STYLE_BYTES (textfile.h),
  * an unknown group or key, or a value of the wrong kind is an error:
  * ERROR holds one "PATH:LINE: message" per problem, in French. */
 crpv_style *crpv_style_load(const char *path, GError **error);

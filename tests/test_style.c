@@ -135,8 +135,23 @@ static void test_broken_syntax(void **state)
     assert_null(parse("pas de section\n", &error));
     assert_non_null(strstr(error->message, "style.ini"));
     g_clear_error(&error);
-    assert_null(crpv_style_parse("[page]\nlargeur = \xff\n", 18, "style.ini", &error));
+    /* A byte no encoding reads. */
+    assert_null(crpv_style_parse("[page]\nlargeur = \x81\n", 18, "style.ini", &error));
     assert_non_null(strstr(error->message, "UTF-8"));
+    g_clear_error(&error);
+    /* A credit line pasted from a Windows program into a UTF-8 file: read
+     * as Windows-1252, with a warning naming its line. */
+    const char mixed[] = "# Réglages\n[carte]\ncredit = Source : IGN \x96 r\xE9gions\n";
+    g_autoptr(crpv_style) s = crpv_style_parse(mixed, sizeof mixed - 1, "style.ini", &error);
+    assert_non_null(s);
+    assert_string_equal(s->credit, "Source : IGN – régions");
+    assert_int_equal(s->warnings->len, 1);
+    assert_true(g_str_has_prefix(s->warnings->pdata[0], "style.ini:3: attention : ligne qui "
+                                                        "n’est pas en UTF-8"));
+    /* Not a regular file: refused at once, not read for ever. */
+    assert_null(crpv_style_load("/dev/zero", &error));
+    assert_string_equal(error->message, "/dev/zero: ce n’est pas un fichier ordinaire "
+                                        "(périphérique, tube ?) : crpv ne lit que des fichiers");
     g_clear_error(&error);
     assert_null(crpv_style_load("absent/style.ini", &error));
     assert_true(error->domain == G_FILE_ERROR);
