@@ -224,7 +224,9 @@ static double verso_title(crpv_page *p, const crpv_page_env *e, const crpv_conte
 static void draw_entries(crpv_page *p, const crpv_page_env *e, const entry *en, const crpv_directory *dir,
                          size_t n, size_t pg, const dir_setting *s)
 {
-    g_autofree char *badge_font = crpv_page_font(e, "Bold", s->size * 0.82);
+    /* Nothing prints under 6 pt: the smallest directory keeps its
+     * badges' numbers there. */
+    g_autofree char *badge_font = crpv_page_font(e, "Bold", MAX(6.0, s->size * 0.82));
     double r = s->size * 0.78;
     bool open = false;
     for (size_t i = 0; i < n; i++) {
@@ -265,15 +267,17 @@ static void draw_entries(crpv_page *p, const crpv_page_env *e, const entry *en, 
         /* The entry's text in an element of its own: a structure element
          * with children (the links) does not hold text directly. */
         crpv_scene_add_tag(p->scene, "P");
+        PangoLayout *l = crpv_text_layout_new(e->ctx, s->font, en[i].markup, tw, 0, false,
+                                              s->leading);
+        /* A name on two lines reads as two words, not one. */
+        g_autofree char *broken = crpv_markup_explicit_breaks(l, en[i].markup);
         crpv_item *it = crpv_scene_add_text(p->scene, CRPV_ROLE_ENTRY,
                                             (crpv_rect){tx, y, tx + tw, y + en[i].height},
-                                            s->font, en[i].markup, e->st->text);
+                                            s->font, broken, e->st->text);
         it->line_height = s->leading;
         it->key = g_strdup(c->id);
         it->title = g_strdup(c->nom);
         crpv_scene_end_tag(p->scene);
-        PangoLayout *l = crpv_text_layout_shared(e->ctx, s->font, en[i].markup, tw, 0, false,
-                                                 s->leading);
         for (guint k = 0; k < en[i].links->len; k++) {
             const crpv_link *lk = &g_array_index(en[i].links, crpv_link, k);
             crpv_page_add_link_rects(p, l, tx, y, lk->start, lk->end, lk->uri);
@@ -443,6 +447,34 @@ static bool compose_verso(const crpv_page_env *e, const crpv_brochure_input *in,
     return true;
 }
 
+/* The print brochure's markers (the map's, the legend's, the directory's
+ * badges: every disc) in the style's marker print key, their numbers too
+ * when in the marker's colour, so that the print pass gives them the
+ * markers' own ink rather than the headings' (see style.h). */
+static void key_print_markers(GPtrArray *pages, const crpv_style *st)
+{
+    crpv_color from = st->marker, to = st->marker_print_key;
+    if (from.r == to.r && from.g == to.g && from.b == to.b)
+        return;
+    for (guint p = 0; p < pages->len; p++) {
+        crpv_scene *sc = g_ptr_array_index(pages, p);
+        for (size_t i = 0; i < crpv_scene_count(sc); i++) {
+            crpv_item *d = crpv_scene_nth(sc, i);
+            if (d->kind != CRPV_ITEM_DISC)
+                continue;
+            if (!memcmp(&d->fill, &from, sizeof from))
+                d->fill = to;
+            if (!memcmp(&d->stroke, &from, sizeof from))
+                d->stroke = to;
+            crpv_item *t = i + 1 < crpv_scene_count(sc) ? crpv_scene_nth(sc, i + 1) : NULL;
+            if (t && t->kind == CRPV_ITEM_TEXT && !memcmp(&t->fill, &from, sizeof from) &&
+                hypot((t->box.x0 + t->box.x1) / 2 - d->center.x,
+                      (t->box.y0 + t->box.y1) / 2 - d->center.y) < d->radius)
+                t->fill = to;
+        }
+    }
+}
+
 GPtrArray *crpv_brochure_compose(const crpv_brochure_input *in, crpv_brochure_stats *stats,
                                  GError **error)
 {
@@ -478,6 +510,8 @@ GPtrArray *crpv_brochure_compose(const crpv_brochure_input *in, crpv_brochure_st
         g_ptr_array_unref(pages);
         return NULL;
     }
+    if (in->print)
+        key_print_markers(pages, st);
     if (stats)
         stats->pages = pages->len;
     return pages;

@@ -280,6 +280,8 @@ static void load_inputs(run *r, bool need_prose)
     }
     if (!r->style)
         r->style = crpv_style_new_default();
+    for (guint i = 0; i < r->style->warnings->len; i++)
+        g_ptr_array_add(r->warnings, g_strdup(r->style->warnings->pdata[i]));
 
     progress(r, "Lecture des contours");
     g_autofree char *regions_path = input_path(o->regions, o->geo, "regions-avec-outre-mer.shp");
@@ -333,6 +335,11 @@ static void load_inputs(run *r, bool need_prose)
             stats = crpv_directory_get_stats(r->directory);
         stats.date = r->start;
         r->content = crpv_content_load(prose_path, &stats, r->hyph, &error);
+        if (r->content) {
+            const GPtrArray *w = crpv_content_warnings(r->content);
+            for (guint i = 0; i < w->len; i++)
+                g_ptr_array_add(r->warnings, g_strdup(w->pdata[i]));
+        }
         if (!r->content) {
             fail(r, error);
             g_clear_error(&error);
@@ -722,6 +729,8 @@ static const char *encoding_name(const char *enc)
         return "Windows-1252";
     if (g_str_equal(enc, "MACINTOSH"))
         return "MacRoman";
+    if (g_str_equal(enc, "UTF-8+WINDOWS-1252"))
+        return "UTF-8 (avec des lignes en Windows-1252)";
     return enc;
 }
 

@@ -3,6 +3,8 @@
 #include <cmark.h>
 #include <string.h>
 
+#include "textfile.h"
+
 /* Each inline event (start or end of emphasis, strong, a link) is threaded
  * through the typography as this noncharacter, so that the rules see the
  * block's whole text (a « » pair around an emphasis, a space before a colon
@@ -15,9 +17,17 @@
  * cannot make a message of megabytes. */
 #define MAX_ERRORS 50
 
+/* Deeper nesting prints nothing a reader could follow, and nested markup
+ * costs the layout time that grows much faster than its depth: 32,500
+ * nested emphases took minutes. Both limits are far above what prose
+ * uses (two or three levels). */
+#define MAX_INLINE_NESTING 16
+#define MAX_BLOCK_NESTING 16
+
 struct crpv_content {
-    GArray *blocks; /* crpv_block */
-    char *filename; /* for messages */
+    GArray *blocks;      /* crpv_block */
+    char *filename;      /* for messages */
+    GPtrArray *warnings; /* of g_free'd strings */
 };
 
 typedef enum {
@@ -53,6 +63,7 @@ typedef struct {
     GArray *blocks;
     GString *errors;
     size_t n_errors;
+    GPtrArray *warnings; /* of g_free'd strings */
 } parser;
 
 static GQuark content_error_quark(void)
@@ -363,6 +374,8 @@ static void walk(parser *ps, cmark_node *root)
 {
     builder b = {.text = g_string_new(""), .events = g_array_new(false, false, sizeof(event))};
     int list_depth = 0, quote_depth = 0;
+    int inline_depth = 0;
+    int reported_line = 0; /* the last line a nesting error was reported for */
     cmark_iter *iter = cmark_iter_new(root);
     cmark_event_type evt;
     while ((evt = cmark_iter_next(iter)) != CMARK_EVENT_DONE) {
@@ -370,7 +383,29 @@ static void walk(parser *ps, cmark_node *root)
         bool enter = evt == CMARK_EVENT_ENTER;
         int line = cmark_node_get_start_line(node);
         bool boxed = quote_depth > 0;
-        switch (cmark_node_get_type(node)) {
+        cmark_node_type type = cmark_node_get_type(node);
+        if (type == CMARK_NODE_EMPH || type == CMARK_NODE_STRONG || type == CMARK_NODE_LINK) {
+            inline_depth += enter ? 1 : -1;
+            if (enter && inline_depth > MAX_INLINE_NESTING) {
+                if (line != reported_line)
+                    add_error(ps, line,
+                              "italique, gras et liens imbriqués sur plus de %d niveaux (limite "
+                              "de crpv) : simplifiez la mise en forme",
+                              MAX_INLINE_NESTING);
+                reported_line = line;
+                continue;
+            }
+            if (!enter && inline_depth >= MAX_INLINE_NESTING)
+                continue;
+        }
+        if ((type == CMARK_NODE_BLOCK_QUOTE || type == CMARK_NODE_LIST) && enter &&
+            list_depth + quote_depth >= MAX_BLOCK_NESTING && line != reported_line) {
+            add_error(ps, line,
+                      "listes et citations imbriquées sur plus de %d niveaux (limite de crpv)",
+                      MAX_BLOCK_NESTING);
+            reported_line = line;
+        }
+        switch (type) {
         case CMARK_NODE_BLOCK_QUOTE:
             builder_finish(ps, &b);
             quote_depth += enter ? 1 : -1;
@@ -525,8 +560,37 @@ crpv_content *crpv_content_parse(const char *source, size_t len, const char *fil
         source += 3;
         len -= 3;
     }
-    if (len > 0)
+    ps.warnings = g_ptr_array_new_with_free_func(g_free);
+    g_autofree char *decoded = NULL;
+    if (len > CRPV_MAX_PROSE_BYTES) {
+        g_autofree char *limit = crpv_textfile_size_label(CRPV_MAX_PROSE_BYTES);
+        add_error(&ps, 1, "texte trop long (%zu Ko, la limite de crpv est %s : le recto en tient "
+                  "environ 6 Ko)",
+                  len / 1024, limit);
+    } else if (len > 0 && !g_utf8_validate_len(source, len, NULL) && !memchr(source, '\0', len)) {
+        /* Lines pasted from a Windows program into a UTF-8 file, or a
+         * whole file saved as Windows-1252: read as such, with a word. */
+        bool mixed = crpv_textfile_has_utf8_line(source, len);
+        GError *local = NULL;
+        decoded = crpv_textfile_decode_lines(source, len, ps.filename,
+                                             mixed ? ps.warnings : NULL, NULL, &local);
+        if (!decoded) {
+            ps.n_errors++;
+            g_string_append(ps.errors, local->message);
+            g_error_free(local);
+        } else {
+            source = decoded;
+            len = strlen(decoded);
+            if (!mixed)
+                g_ptr_array_add(ps.warnings,
+                                g_strdup_printf("%s:1: attention : fichier qui n’est pas en "
+                                                "UTF-8, lu en Windows-1252 (vérifiez ses "
+                                                "accents, puis enregistrez-le en UTF-8)",
+                                                ps.filename));
+        }
+    } else if (len > 0) {
         check_utf8(&ps, source, len);
+    }
     if (ps.n_errors == 0) {
         cmark_node *doc = cmark_parse_document(len > 0 ? source : "", len, CMARK_OPT_SOURCEPOS);
         cmark_consolidate_text_nodes(doc);
@@ -540,11 +604,13 @@ crpv_content *crpv_content_parse(const char *source, size_t len, const char *fil
         g_set_error_literal(error, content_error_quark(), 1, ps.errors->str);
         g_string_free(ps.errors, true);
         free_blocks(ps.blocks);
+        g_ptr_array_unref(ps.warnings);
         return NULL;
     }
     g_string_free(ps.errors, true);
     crpv_content *content = g_new0(crpv_content, 1);
     content->blocks = ps.blocks;
+    content->warnings = ps.warnings;
     content->filename = g_strdup(ps.filename);
     return content;
 }
@@ -553,17 +619,9 @@ crpv_content *crpv_content_load(const char *path, const crpv_directory_stats *st
                                 const crpv_hyphenator *hyph, GError **error)
 {
     char *data = NULL;
-    gsize len = 0;
-    GError *local = NULL;
-    if (!g_file_get_contents(path, &data, &len, &local)) {
-        const char *why = local->code == G_FILE_ERROR_NOENT  ? "fichier introuvable"
-                          : local->code == G_FILE_ERROR_ACCES ? "accès refusé"
-                          : local->code == G_FILE_ERROR_ISDIR ? "c’est un dossier"
-                                                              : "lecture impossible";
-        g_set_error(error, G_FILE_ERROR, local->code, "%s: %s", path, why);
-        g_error_free(local);
+    size_t len = 0;
+    if (!crpv_textfile_read(path, CRPV_MAX_PROSE_BYTES, &data, &len, error))
         return NULL;
-    }
     crpv_content *content = crpv_content_parse(data, len, path, stats, hyph, error);
     g_free(data);
     return content;
@@ -575,6 +633,7 @@ void crpv_content_free(crpv_content *content)
         return;
     free_blocks(content->blocks);
     g_free(content->filename);
+    g_ptr_array_unref(content->warnings);
     g_free(content);
 }
 
@@ -593,4 +652,9 @@ const crpv_block *crpv_content_nth(const crpv_content *content, size_t i)
     if (!content || i >= content->blocks->len)
         return NULL;
     return &g_array_index(content->blocks, crpv_block, i);
+}
+
+const GPtrArray *crpv_content_warnings(const crpv_content *content)
+{
+    return content->warnings;
 }

@@ -46,14 +46,18 @@ typedef struct crpv_content crpv_content;
  * {{regions_outremer_actifs}}, and {{date}} (« 14 novembre 2023 », from
  * STATS->date, an error when it is 0); and applies French
  * typography (crpv_typo_french, crpv_typo_protect, and hyphenation when
- * HYPH is not NULL). An unknown placeholder, invalid UTF-8 or a link whose
+ * HYPH is not NULL). Lines that are not UTF-8 are read as Windows-1252,
+ * with a warning (crpv_content_warnings). An unknown placeholder, a NUL
+ * byte, a byte no encoding reads, a source over CRPV_MAX_PROSE_BYTES
+ * (textfile.h), markup nested deeper than 16 levels or a link whose
  * scheme is not http(s), mailto or tel is an error: ERROR holds one
  * "FILENAME:LINE: message" line per problem, in French. Returns a new
  * content freed with crpv_content_free(), or NULL with ERROR set. */
 crpv_content *crpv_content_parse(const char *source, size_t len, const char *filename,
                                  const crpv_directory_stats *stats,
                                  const crpv_hyphenator *hyph, GError **error);
-/* The same, reading the file at PATH. */
+/* The same, reading the file at PATH; a file over the limit or not a
+ * regular file is refused before it is read (CRPV_TEXTFILE_ERROR). */
 crpv_content *crpv_content_load(const char *path, const crpv_directory_stats *stats,
                                 const crpv_hyphenator *hyph, GError **error);
 void crpv_content_free(crpv_content *content); /* NULL is fine */
@@ -63,6 +67,9 @@ size_t crpv_content_count(const crpv_content *content);
  * "<texte>"), for messages. Borrowed. */
 const char *crpv_content_path(const crpv_content *content);
 const crpv_block *crpv_content_nth(const crpv_content *content, size_t i); /* borrowed */
+/* What reading found worth a word (lines decoded as Windows-1252):
+ * "FILENAME:LINE: attention : ..." strings, borrowed. */
+const GPtrArray *crpv_content_warnings(const crpv_content *content);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(crpv_content, crpv_content_free)
 

@@ -4,6 +4,8 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "textfile.h"
+
 struct crpv_csv {
     GArray *rows; /* of crpv_csv_row */
     char separator;
@@ -11,6 +13,7 @@ struct crpv_csv {
     const char *format;    /* static string */
     const char *line_ends; /* static string or NULL */
     char *sheet;           /* owned, or NULL */
+    GPtrArray *warnings;   /* of g_free'd strings */
 };
 
 #define CSV_ERROR g_quark_from_static_string("crpv-csv-error")
@@ -114,7 +117,7 @@ static int french_score(const char *utf8)
 /* Returns DATA decoded to a NUL-terminated UTF-8 string without NUL bytes
  * inside, and the encoding it was read as. */
 static char *decode(const char *data, size_t len, const char *filename, const char **encoding,
-                    GError **error)
+                    GPtrArray *warnings, GError **error)
 {
     const unsigned char *u = (const unsigned char *)data;
     if (len >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) {
@@ -123,15 +126,22 @@ static char *decode(const char *data, size_t len, const char *filename, const ch
         const char *end;
         if (!g_utf8_validate_len(data, len, &end)) {
             size_t off = (size_t)(end - data);
-            if (off < len && data[off] == '\0')
+            if (off < len && data[off] == '\0') {
                 g_set_error(error, CSV_ERROR, 0, "%s:%d: caractère nul dans le fichier", filename,
                             line_at(data, off));
-            else
-                g_set_error(error, CSV_ERROR, 0,
-                            "%s:%d: octets invalides en UTF-8 alors que le fichier commence par "
-                            "une marque UTF-8",
-                            filename, line_at(data, off));
-            return NULL;
+                return NULL;
+            }
+            /* Marked as UTF-8, and so it is but for lines pasted from
+             * elsewhere: those alone are Windows-1252. */
+            GError *local = NULL;
+            char *out = crpv_textfile_decode_lines(data, len, filename, warnings, NULL, &local);
+            if (!out) {
+                g_set_error_literal(error, CSV_ERROR, 0, local->message);
+                g_error_free(local);
+                return NULL;
+            }
+            *encoding = "UTF-8+WINDOWS-1252";
+            return out;
         }
         *encoding = "UTF-8";
         return g_strndup(data, len);
@@ -166,6 +176,20 @@ static char *decode(const char *data, size_t len, const char *filename, const ch
         g_set_error(error, CSV_ERROR, 0, "%s:%d: caractère nul dans le fichier (fichier binaire ?)",
                     filename, line_at(data, off));
         return NULL;
+    }
+    /* A UTF-8 file with a line pasted from a Windows program: that line
+     * alone is Windows-1252. Reading the whole file as Windows-1252 would
+     * turn every other accent into mojibake (« CitÃ©s »). */
+    if (crpv_textfile_has_utf8_line(data, len)) {
+        GError *local = NULL;
+        char *out = crpv_textfile_decode_lines(data, len, filename, warnings, NULL, &local);
+        if (!out) {
+            g_set_error_literal(error, CSV_ERROR, 0, local->message);
+            g_error_free(local);
+            return NULL;
+        }
+        *encoding = "UTF-8+WINDOWS-1252";
+        return out;
     }
     /* Not UTF-8: French Excel on Windows writes Windows-1252, on a Mac
      * older versions write MacRoman. Both map every byte above 0x7F, so
@@ -341,6 +365,7 @@ crpv_csv *crpv_csv_new(const char *format, const char *encoding, const char *she
     csv->format = format;
     csv->encoding = encoding;
     csv->sheet = g_strdup(sheet);
+    csv->warnings = g_ptr_array_new_with_free_func(g_free);
     return csv;
 }
 
@@ -360,10 +385,14 @@ crpv_csv *crpv_csv_parse(const char *data, size_t len, const char *filename, GEr
 {
     g_return_val_if_fail(data != NULL || len == 0, NULL);
     const char *encoding = "UTF-8";
-    char *text = decode(data ? data : "", len, filename, &encoding, error);
-    if (!text)
+    GPtrArray *warnings = g_ptr_array_new_with_free_func(g_free);
+    char *text = decode(data ? data : "", len, filename, &encoding, warnings, error);
+    if (!text) {
+        g_ptr_array_unref(warnings);
         return NULL;
+    }
     crpv_csv *csv = crpv_csv_new("CSV", encoding, NULL);
+    g_ptr_array_extend_and_steal(csv->warnings, warnings);
     /* A BOM converted from UTF-16 without one being stripped, or a UTF-8
      * one inside a converted text, is not part of the header. */
     const char *start = text;
@@ -386,6 +415,7 @@ void crpv_csv_free(crpv_csv *csv)
         return;
     g_array_unref(csv->rows);
     g_free(csv->sheet);
+    g_ptr_array_unref(csv->warnings);
     g_free(csv);
 }
 
@@ -423,4 +453,9 @@ const char *crpv_csv_format(const crpv_csv *csv)
 const char *crpv_csv_sheet(const crpv_csv *csv)
 {
     return csv->sheet;
+}
+
+const GPtrArray *crpv_csv_warnings(const crpv_csv *csv)
+{
+    return csv->warnings;
 }

@@ -38,11 +38,15 @@ const crpv_csv_row *crpv_csv_nth(const crpv_csv *csv, size_t i); /* borrowed */
 /* ',', ';' or '\t', as detected from the header line; 0 for a spreadsheet. */
 char crpv_csv_separator(const crpv_csv *csv);
 /* The encoding the data was read as: "UTF-8", "WINDOWS-1252", "MACINTOSH",
- * "UTF-16LE"... (static strings). */
+ * "UTF-16LE"..., or "UTF-8+WINDOWS-1252" for a UTF-8 file some lines of
+ * which were Windows-1252 (static strings). */
 const char *crpv_csv_encoding(const crpv_csv *csv);
 /* The line ends the file uses: "LF", "CRLF", "CR", "mixtes", or NULL when
  * it has a single line or is a spreadsheet. */
 const char *crpv_csv_line_ends(const crpv_csv *csv);
+/* What reading found worth a word (a line decoded as Windows-1252):
+ * "FILENAME:LINE: attention : ..." strings, borrowed. */
+const GPtrArray *crpv_csv_warnings(const crpv_csv *csv);
 /* "CSV", "ODS" or "XLSX". */
 const char *crpv_csv_format(const crpv_csv *csv);
 /* The sheet the table was read from, or NULL for a CSV file. */

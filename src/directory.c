@@ -10,6 +10,7 @@
 
 #include "csv.h"
 #include "spreadsheet.h"
+#include "textfile.h"
 
 #define DIRECTORY_ERROR g_quark_from_static_string("crpv-directory-error")
 
@@ -416,6 +417,13 @@ static void check_phones(context *ctx, int line, const char *value, crpv_centre 
         else if (digits < 4)
             report_error(ctx->rep, line, "téléphone « %s » trop court (au moins 4 chiffres)",
                          phone);
+        else if (!strchr(phone, '+') && digits > 4 && digits != 10)
+            /* A national number has 10 digits; 4 is a short service
+             * number (« 3939 »); anything else lost or gained a digit. */
+            add_warning(ctx, line, COL_TELEPHONE,
+                        "téléphone « %s » de %d chiffres, alors qu’un numéro français en a 10 "
+                        "(un numéro étranger s’écrit avec son indicatif : +32 …)",
+                        phone, digits);
         g_ptr_array_add(phones, phone);
     }
     g_ptr_array_add(phones, NULL);
@@ -552,26 +560,36 @@ static void check_coords(context *ctx, int line, const char *lon_s, const char *
     const crpv_feature *dep = NULL;
     if (c->departement && ctx->departements)
         dep = crpv_layer_find(ctx->departements, c->departement);
+    bool swapped = false; /* the point is inside with longitude and latitude exchanged */
     if (dep) {
         checked = true;
         inside = feature_near(dep, lon, lat);
+        swapped = !inside && feature_near(dep, lat, lon);
     } else if (ctx->regions && c->regions) {
         for (char **r = c->regions; *r && !inside; r++) {
             const crpv_feature *f = crpv_layer_find(ctx->regions, *r);
             if (f) {
                 checked = true;
                 inside = feature_near(f, lon, lat);
+                swapped = swapped || (!inside && feature_near(f, lat, lon));
             }
         }
     }
-    ctx->rep->column = NULL;
+    g_autofree char *both = ctx->col_desc[COL_LON] && ctx->col_desc[COL_LAT]
+                                ? g_strdup_printf("colonnes %s et %s",
+                                                  ctx->col_desc[COL_LON] + strlen("colonne "),
+                                                  ctx->col_desc[COL_LAT] + strlen("colonne "))
+                                : NULL;
+    ctx->rep->column = both;
     if (checked && !inside) {
         char lon_buf[G_ASCII_DTOSTR_BUF_SIZE], lat_buf[G_ASCII_DTOSTR_BUF_SIZE];
-        report_error(ctx->rep, line, "coordonnées (%s, %s) hors du territoire « %s »",
+        report_error(ctx->rep, line, "coordonnées (%s, %s) hors du territoire « %s »%s",
                      g_ascii_formatd(lon_buf, sizeof lon_buf, "%.6g", lon),
                      g_ascii_formatd(lat_buf, sizeof lat_buf, "%.6g", lat),
-                     c->territoire ? c->territoire : "");
+                     c->territoire ? c->territoire : "",
+                     swapped ? " : longitude et latitude inversées ?" : "");
     }
+    ctx->rep->column = NULL;
 }
 
 /* Splits S on '+'. g_strsplit() calls strstr() per part, which
@@ -592,7 +610,10 @@ static char **split_on_plus(const char *s)
     return (char **)g_ptr_array_free(parts, FALSE);
 }
 
-static void check_regions(context *ctx, int line, const char *value, crpv_centre *c)
+/* NUMERIC: the spreadsheet stored the cell as a number, which was warned
+ * already. */
+static void check_regions(context *ctx, int line, const char *value, bool numeric,
+                          crpv_centre *c)
 {
     g_auto(GStrv) parts = split_on_plus(value);
     GPtrArray *codes = g_ptr_array_new();
@@ -608,6 +629,11 @@ static void check_regions(context *ctx, int line, const char *value, crpv_centre
             continue;
         }
         char *code = normalize_code(*p);
+        if (!numeric && !g_str_equal(code, *p))
+            add_warning(ctx, line, COL_REGIONS,
+                        "code région « %s » lu « %s » (le zéro initial manque : le tableur l’a "
+                        "sans doute pris pour un nombre)",
+                        *p, code);
         if (ctx->regions && !crpv_layer_find(ctx->regions, code)) {
             report_error(ctx->rep, line, "code région « %s » inconnu des contours%s", *p, suffix);
             g_free(code);
@@ -623,9 +649,15 @@ static void check_regions(context *ctx, int line, const char *value, crpv_centre
     c->regions = (char **)g_ptr_array_free(codes, FALSE);
 }
 
-static void check_departement(context *ctx, int line, const char *value, crpv_centre *c)
+static void check_departement(context *ctx, int line, const char *value, bool numeric,
+                              crpv_centre *c)
 {
     char *code = normalize_code(value);
+    if (!numeric && !g_str_equal(code, value))
+        add_warning(ctx, line, COL_DEPARTEMENT,
+                    "code département « %s » lu « %s » (le zéro initial manque : le tableur l’a "
+                    "sans doute pris pour un nombre)",
+                    value, code);
     if (ctx->departements && !crpv_layer_find(ctx->departements, code)) {
         g_autofree char *suffix = layer_suffix(ctx->departements);
         report_error(ctx->rep, line, "code département « %s » inconnu des contours%s", value,
@@ -653,6 +685,30 @@ static bool check_statut(const char *value, crpv_statut *out)
     return false;
 }
 
+/* S with each line break typed in the cell (Excel's Alt+Enter, a
+ * LibreOffice paragraph, a quoted CSV field over two lines) and the
+ * blanks around it replaced by JOINER: a list separator in the list
+ * columns, a space elsewhere. Returns a new string. */
+static char *join_lines(const char *s, const char *joiner)
+{
+    if (!strpbrk(s, "\r\n"))
+        return g_strdup(s);
+    GString *out = g_string_new(NULL);
+    for (const char *p = s; *p;) {
+        if (*p != '\r' && *p != '\n') {
+            g_string_append_c(out, *p++);
+            continue;
+        }
+        while (out->len > 0 && (out->str[out->len - 1] == ' ' || out->str[out->len - 1] == '\t'))
+            g_string_truncate(out, out->len - 1);
+        while (*p == '\r' || *p == '\n' || *p == ' ' || *p == '\t')
+            p++;
+        if (out->len > 0 && *p)
+            g_string_append(out, joiner);
+    }
+    return g_string_free(out, FALSE);
+}
+
 /* True when the spreadsheet stored ROW's cell in column COL as a number. */
 static bool cell_numeric(const crpv_csv_row *row, int col)
 {
@@ -669,23 +725,21 @@ static void parse_row(context *ctx, const crpv_csv_row *row, const int *cols, GA
     for (int k = 0; k < N_COLUMNS; k++) {
         const char *raw =
             cols[k] >= 0 && (size_t)cols[k] < row->n_fields ? row->fields[cols[k]] : "";
-        v[k] = g_strstrip(g_strdup(raw));
+        const char *joiner = k == COL_TELEPHONE ? " + " : k == COL_REGIONS ? "+" : " ";
+        v[k] = g_strstrip(join_lines(raw, joiner));
     }
 
     crpv_centre c = {.line = line};
     for (int k = 0; k < N_COLUMNS; k++) {
+        rep->column = ctx->col_desc[k];
         if (column_required[k] && *v[k] == '\0')
-            report_error(rep, line, "valeur obligatoire « %s » vide%s%s%s", column_names[k],
-                         ctx->col_desc[k] ? " (" : "", ctx->col_desc[k] ? ctx->col_desc[k] : "",
-                         ctx->col_desc[k] ? ")" : "");
+            report_error(rep, line, "valeur obligatoire vide");
         if (has_control(v[k], k != COL_TELEPHONE)) {
-            rep->column = ctx->col_desc[k];
-            report_error(rep, line, "valeur de « %s » avec un caractère de contrôle",
-                         column_names[k]);
-            rep->column = NULL;
+            report_error(rep, line, "valeur avec un caractère de contrôle");
             /* Nothing more to check in it. */
             v[k][0] = '\0';
         }
+        rep->column = NULL;
     }
     /* A code the spreadsheet stored as a number lost its leading zero. */
     static const int codes[] = {COL_REGIONS, COL_DEPARTEMENT};
@@ -717,10 +771,11 @@ static void parse_row(context *ctx, const crpv_csv_row *row, const int *cols, GA
     c.ville = *v[COL_VILLE] ? g_strdup(v[COL_VILLE]) : NULL;
     rep->column = ctx->col_desc[COL_REGIONS];
     if (*v[COL_REGIONS])
-        check_regions(ctx, line, v[COL_REGIONS], &c);
+        check_regions(ctx, line, v[COL_REGIONS], cell_numeric(row, cols[COL_REGIONS]), &c);
     rep->column = ctx->col_desc[COL_DEPARTEMENT];
     if (*v[COL_DEPARTEMENT])
-        check_departement(ctx, line, v[COL_DEPARTEMENT], &c);
+        check_departement(ctx, line, v[COL_DEPARTEMENT],
+                          cell_numeric(row, cols[COL_DEPARTEMENT]), &c);
     rep->column = ctx->col_desc[COL_TELEPHONE];
     if (*v[COL_TELEPHONE])
         check_phones(ctx, line, v[COL_TELEPHONE], &c);
@@ -906,12 +961,11 @@ static bool read_header(context *ctx, const crpv_csv *csv, const crpv_csv_row *h
             ok = false;
         }
     }
-    /* A message names its cell's column when the field's own name in it
-     * would not say which: a header written otherwise, or a spreadsheet,
-     * whose users think in column letters. */
-    bool spreadsheet = !g_str_equal(crpv_csv_format(csv), "CSV");
+    /* A message about a cell names its column, by letter (what a
+     * spreadsheet shows) and by the header as written: « lien invalide »
+     * alone would not say which cell of the row to fix. */
     for (int k = 0; k < N_COLUMNS; k++) {
-        if (cols[k] < 0 || (!spreadsheet && g_str_equal(header->fields[cols[k]], column_names[k])))
+        if (cols[k] < 0)
             continue;
         g_autofree char *col = column_letter(cols[k]);
         ctx->col_desc[k] = g_strdup_printf("colonne %s « %s »", col, header->fields[cols[k]]);
@@ -1018,6 +1072,9 @@ crpv_directory *crpv_directory_parse_any(const char *data, size_t len, const cha
         g_error_free(table_error);
         return NULL;
     }
+    const GPtrArray *read_warnings = crpv_csv_warnings(csv);
+    for (guint i = 0; warnings && i < read_warnings->len; i++)
+        g_ptr_array_add(warnings, g_strdup(read_warnings->pdata[i]));
     return parse_table(csv, filename, regions, departements, warnings, error);
 }
 
@@ -1029,59 +1086,15 @@ crpv_directory *crpv_directory_parse(const char *data, size_t len, const char *f
                                     error);
 }
 
-/* Reads all of standard input. */
-static char *read_stdin(size_t *len, GError **error)
-{
-    GString *buf = g_string_new(NULL);
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0)
-        g_string_append_len(buf, chunk, (gssize)n);
-    if (ferror(stdin)) {
-        g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_IO, "(entrée standard): lecture impossible");
-        g_string_free(buf, TRUE);
-        return NULL;
-    }
-    *len = buf->len;
-    return g_string_free(buf, FALSE);
-}
-
 crpv_directory *crpv_directory_read(const char *path, const char *sheet,
                                     const crpv_layer *regions, const crpv_layer *departements,
                                     GPtrArray *warnings, GError **error)
 {
     char *data = NULL;
-    gsize len = 0;
-    const char *name = path;
-    if (g_str_equal(path, "-")) {
-        name = "(entrée standard)";
-        data = read_stdin(&len, error);
-        if (!data)
-            return NULL;
-    } else {
-        GError *err = NULL;
-        if (!g_file_get_contents(path, &data, &len, &err)) {
-            const char *why;
-            switch (err->code) {
-            case G_FILE_ERROR_NOENT:
-                why = "fichier introuvable";
-                break;
-            case G_FILE_ERROR_ACCES:
-            case G_FILE_ERROR_PERM:
-                why = "accès refusé";
-                break;
-            case G_FILE_ERROR_ISDIR:
-                why = "c’est un dossier, pas un fichier";
-                break;
-            default:
-                why = "lecture impossible";
-                break;
-            }
-            g_set_error(error, G_FILE_ERROR, err->code, "%s: %s", path, why);
-            g_error_free(err);
-            return NULL;
-        }
-    }
+    size_t len = 0;
+    if (!crpv_textfile_read(path, CRPV_MAX_DIRECTORY_BYTES, &data, &len, error))
+        return NULL;
+    const char *name = g_str_equal(path, "-") ? "(entrée standard)" : path;
     crpv_directory *dir = crpv_directory_parse_any(data, len, name, sheet, regions, departements,
                                                    warnings, error);
     g_free(data);

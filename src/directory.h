@@ -81,7 +81,8 @@ crpv_directory *crpv_directory_parse_any(const char *data, size_t len, const cha
                                          GError **error);
 /* The same, reading the file at PATH ("-": standard input, named
  * « (entrée standard) » in messages); a file that cannot be read sets
- * ERROR in the G_FILE_ERROR domain. */
+ * ERROR in the G_FILE_ERROR domain, one too large (CRPV_MAX_DIRECTORY_BYTES)
+ * or not a regular file in CRPV_TEXTFILE_ERROR (textfile.h). */
 crpv_directory *crpv_directory_read(const char *path, const char *sheet,
                                     const crpv_layer *regions, const crpv_layer *departements,
                                     GPtrArray *warnings, GError **error);

@@ -102,6 +102,9 @@ static void work(crpv_jobs *jobs, PangoContext *ctx, bool wait)
 static gpointer second_thread(gpointer data)
 {
     crpv_jobs *jobs = data;
+    /* Interruptions are handled by the thread that owns the batch. */
+    sigset_t saved;
+    crpv_output_block_signals(true, &saved);
     /* A PangoContext serves one thread: this one has its own fonts. If
      * they cannot be loaded, the caller's thread does all the work. */
     PangoContext *ctx = crpv_fonts_context_new(jobs->fonts_dir, NULL);

@@ -7,9 +7,12 @@
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <png.h>
+#include <pthread.h>
+#include <signal.h>
 #include <zlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -26,7 +29,153 @@ struct crpv_batch {
     char *dir;
     GArray *entries; /* of entry */
     bool committed;
+    int lock_fd;     /* the output folder, open and flock()ed, or -1 */
 };
+
+/* ---- Temporary files and interruptions ----
+ *
+ * An interrupted run (Ctrl+C, a time-out's SIGTERM, a closed terminal)
+ * must not leave its temporary files in the output folder. The signal
+ * handler can only call async-signal-safe functions, so the paths of the
+ * temporaries live in a fixed table it reads: each slot holds a path
+ * (owned by its batch entry) or NULL. Slots change on the main thread
+ * with those signals blocked; the render thread (jobs.c) blocks them, so
+ * that the handler never runs while a slot is half-changed. A SIGKILL
+ * cannot be caught: the next run removes what it left
+ * (remove_stale_temporaries). */
+
+#define MAX_TEMPORARIES 4096
+
+static const char *volatile temporaries[MAX_TEMPORARIES];
+
+static void on_fatal_signal(int sig)
+{
+    for (size_t i = 0; i < MAX_TEMPORARIES; i++) {
+        const char *path = temporaries[i];
+        if (path)
+            unlink(path);
+    }
+    /* SA_RESETHAND put the default action back: the signal, raised again,
+     * ends the process once this handler returns, with the status a
+     * caller expects of it. */
+    raise(sig);
+}
+
+static const int caught_signals[] = {SIGINT, SIGTERM, SIGHUP};
+
+/* Installs the handler for the signals whose action is still the default
+ * (one that the caller ignores, as nohup does, stays ignored; watch mode's
+ * own handlers stay). */
+static void install_handlers(void)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(caught_signals); i++) {
+        struct sigaction old;
+        if (sigaction(caught_signals[i], NULL, &old) != 0 || old.sa_handler != SIG_DFL ||
+            (old.sa_flags & SA_SIGINFO))
+            continue;
+        struct sigaction sa = {0};
+        sa.sa_handler = on_fatal_signal;
+        sa.sa_flags = SA_RESETHAND;
+        sigemptyset(&sa.sa_mask);
+        sigaction(caught_signals[i], &sa, NULL);
+    }
+}
+
+void crpv_output_block_signals(bool block, sigset_t *saved)
+{
+    if (block) {
+        sigset_t set;
+        sigemptyset(&set);
+        for (size_t i = 0; i < G_N_ELEMENTS(caught_signals); i++)
+            sigaddset(&set, caught_signals[i]);
+        pthread_sigmask(SIG_BLOCK, &set, saved);
+    } else {
+        pthread_sigmask(SIG_SETMASK, saved, NULL);
+    }
+}
+
+/* Records PATH (borrowed until forget_temporary) for the handler. */
+static void remember_temporary(const char *path)
+{
+    for (size_t i = 0; i < MAX_TEMPORARIES; i++) {
+        if (!temporaries[i]) {
+            temporaries[i] = path;
+            return;
+        }
+    }
+    /* Table full (thousands of outputs): that file is still removed by
+     * crpv_batch_free or by the next run. */
+}
+
+static void forget_temporary(const char *path)
+{
+    for (size_t i = 0; i < MAX_TEMPORARIES; i++) {
+        if (temporaries[i] == path) {
+            temporaries[i] = NULL;
+            return;
+        }
+    }
+}
+
+/* True when NAME is a temporary file that crpv_batch_add_bytes makes:
+ * ".carte.svg.Ab3dE9", ".brochure-1.png.x8YzQ2", ".edition.ini.k2L0pA". */
+static bool is_own_temporary(const char *name)
+{
+    static const char *const stems[] = {".carte", ".brochure", ".edition"};
+    static const char *const exts[] = {".png.", ".svg.", ".pdf.", ".html.", ".ini."};
+    size_t n = strlen(name);
+    if (n < 8 || name[n - 7] != '.')
+        return false;
+    for (size_t i = n - 6; i < n; i++)
+        if (!g_ascii_isalnum(name[i]))
+            return false;
+    bool stem = false;
+    for (size_t i = 0; i < G_N_ELEMENTS(stems) && !stem; i++)
+        stem = g_str_has_prefix(name, stems[i]);
+    if (!stem || strchr(name, '/'))
+        return false;
+    g_autofree char *head = g_strndup(name, n - 6); /* ".carte.svg." */
+    for (size_t i = 0; i < G_N_ELEMENTS(exts); i++)
+        if (g_str_has_suffix(head, exts[i]))
+            return true;
+    return false;
+}
+
+/* Removes the temporaries a killed run left in DIR. Called with DIR
+ * locked, so that none of them belongs to a run still going. */
+static void remove_stale_temporaries(const char *dir)
+{
+    GDir *d = g_dir_open(dir, 0, NULL);
+    if (!d)
+        return;
+    const char *name;
+    while ((name = g_dir_read_name(d))) {
+        if (!is_own_temporary(name))
+            continue;
+        g_autofree char *path = g_build_filename(dir, name, NULL);
+        GStatBuf st;
+        if (g_lstat(path, &st) == 0 && S_ISREG(st.st_mode))
+            g_unlink(path);
+    }
+    g_dir_close(d);
+}
+
+/* Opens DIR and takes its advisory lock, waiting for another run that
+ * writes there to finish. Returns the descriptor, or -1 where the file
+ * system has no locks (the batch then works as before, unlocked). */
+static int lock_directory(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    while (flock(fd, LOCK_EX) != 0) {
+        if (errno != EINTR) {
+            close(fd);
+            return -1;
+        }
+    }
+    return fd;
+}
 
 crpv_batch *crpv_batch_new(const char *out_dir, GError **error)
 {
@@ -36,9 +185,16 @@ crpv_batch *crpv_batch_new(const char *out_dir, GError **error)
                     "%s : impossible de créer le dossier de sortie : %s", out_dir, g_strerror(e));
         return NULL;
     }
+    install_handlers();
     crpv_batch *b = g_new0(crpv_batch, 1);
     b->dir = g_strdup(out_dir);
     b->entries = g_array_new(FALSE, TRUE, sizeof(entry));
+    /* One run at a time writes into a folder, so that two builds never
+     * interleave their files and the stale temporaries found are no live
+     * run's. */
+    b->lock_fd = lock_directory(out_dir);
+    if (b->lock_fd >= 0)
+        remove_stale_temporaries(out_dir);
     return b;
 }
 
@@ -46,14 +202,21 @@ void crpv_batch_free(crpv_batch *b)
 {
     if (!b)
         return;
+    sigset_t saved;
+    crpv_output_block_signals(true, &saved);
     for (guint i = 0; i < b->entries->len; i++) {
         entry *e = &g_array_index(b->entries, entry, i);
         if (!b->committed && e->tmp_path)
             g_unlink(e->tmp_path);
+        if (e->tmp_path)
+            forget_temporary(e->tmp_path);
         g_free(e->name);
         g_free(e->tmp_path);
     }
+    crpv_output_block_signals(false, &saved);
     g_array_free(b->entries, TRUE);
+    if (b->lock_fd >= 0)
+        close(b->lock_fd); /* releases the lock */
     g_free(b->dir);
     g_free(b);
 }
@@ -69,10 +232,38 @@ bool crpv_batch_add_bytes(crpv_batch *b, const char *name, const void *data, siz
                           GError **error)
 {
     g_autofree char *final = g_build_filename(b->dir, name, NULL);
-    g_autofree char *tmpl = g_strdup_printf("%s/.%s.XXXXXX", b->dir, name);
+    /* Owned by the batch's entry from here on, and known to the signal
+     * handler from the moment the file exists. */
+    char *tmpl = g_strdup_printf("%s/.%s.XXXXXX", b->dir, name);
+    sigset_t saved;
+    crpv_output_block_signals(true, &saved);
     int fd = g_mkstemp_full(tmpl, O_WRONLY, 0644);
-    if (fd < 0)
-        return io_error(error, final, errno);
+    int mkstemp_errno = errno;
+    entry *e = NULL;
+    if (fd >= 0) {
+        /* Replacing a file of the same name in this batch: drop the older one. */
+        for (guint i = 0; i < b->entries->len && !e; i++) {
+            entry *old = &g_array_index(b->entries, entry, i);
+            if (strcmp(old->name, name) == 0) {
+                g_unlink(old->tmp_path);
+                forget_temporary(old->tmp_path);
+                g_free(old->tmp_path);
+                e = old;
+            }
+        }
+        if (!e) {
+            g_array_append_val(b->entries, ((entry){g_strdup(name), NULL, 0}));
+            e = &g_array_index(b->entries, entry, b->entries->len - 1);
+        }
+        e->tmp_path = tmpl;
+        e->size = len;
+        remember_temporary(tmpl);
+    }
+    crpv_output_block_signals(false, &saved);
+    if (fd < 0) {
+        g_free(tmpl);
+        return io_error(error, final, mkstemp_errno);
+    }
     const char *p = data;
     size_t left = len;
     while (left > 0) {
@@ -80,10 +271,9 @@ bool crpv_batch_add_bytes(crpv_batch *b, const char *name, const void *data, siz
         if (w < 0 && errno == EINTR)
             continue;
         if (w <= 0) {
-            int e = w < 0 ? errno : ENOSPC;
+            int err = w < 0 ? errno : ENOSPC;
             close(fd);
-            g_unlink(tmpl);
-            return io_error(error, final, e);
+            return io_error(error, final, err); /* the entry's file goes with the batch */
         }
         p += w;
         left -= (size_t)w;
@@ -91,24 +281,8 @@ bool crpv_batch_add_bytes(crpv_batch *b, const char *name, const void *data, siz
     /* No fsync: the rename is what keeps a failed run from touching the
      * previous file, and syncing every output would triple a build's
      * time for a power cut's sake. */
-    if (close(fd) != 0) {
-        int e = errno;
-        g_unlink(tmpl);
-        return io_error(error, final, e);
-    }
-    /* Replacing a file of the same name in this batch: drop the older one. */
-    for (guint i = 0; i < b->entries->len; i++) {
-        entry *old = &g_array_index(b->entries, entry, i);
-        if (strcmp(old->name, name) == 0) {
-            g_unlink(old->tmp_path);
-            g_free(old->tmp_path);
-            old->tmp_path = g_strdup(tmpl);
-            old->size = len;
-            return true;
-        }
-    }
-    entry e = {g_strdup(name), g_strdup(tmpl), len};
-    g_array_append_val(b->entries, e);
+    if (close(fd) != 0)
+        return io_error(error, final, errno);
     return true;
 }
 
@@ -514,20 +688,27 @@ GByteArray *crpv_output_png_density(const char *name, const crpv_scene *scene, P
 
 bool crpv_batch_commit(crpv_batch *b, GError **error)
 {
+    /* An interruption waits for the renames to end (a few system calls):
+     * the folder then holds one run's files, never a mix of two. */
+    sigset_t saved;
+    crpv_output_block_signals(true, &saved);
     for (guint i = 0; i < b->entries->len; i++) {
         entry *e = &g_array_index(b->entries, entry, i);
         g_autofree char *final = g_build_filename(b->dir, e->name, NULL);
         if (g_rename(e->tmp_path, final) != 0) {
             int err = errno;
+            crpv_output_block_signals(false, &saved);
             /* Files renamed so far are complete and new; the rest stay as
              * temporaries until crpv_batch_free removes them. */
             g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(err),
                         "%s : impossible de remplacer le fichier : %s", final, g_strerror(err));
             return false;
         }
+        forget_temporary(e->tmp_path);
         g_clear_pointer(&e->tmp_path, g_free);
     }
     b->committed = true;
+    crpv_output_block_signals(false, &saved);
     return true;
 }
 

@@ -6,6 +6,7 @@
 
 #include <glib.h>
 #include <pango/pango.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <time.h>
 #include "scene.h"
@@ -23,8 +24,12 @@ typedef struct crpv_batch crpv_batch;
  * temporary file in OUT_DIR (created if missing) and crpv_batch_commit()
  * renames them all into place. Freeing a batch that was not committed
  * removes its temporary files, so a failed run leaves the previous outputs
- * as they were. Returns NULL with ERROR set (G_FILE_ERROR, in French) when
- * OUT_DIR cannot be created or written. */
+ * as they were; so does SIGINT, SIGTERM or SIGHUP (a handler is installed
+ * for those whose action is the default), and the temporaries a SIGKILL
+ * left are removed by the next batch in the folder. A batch holds an
+ * advisory lock (flock) on OUT_DIR from its creation to its end: a second
+ * run into the same folder waits for the first. Returns NULL with ERROR
+ * set (G_FILE_ERROR, in French) when OUT_DIR cannot be created. */
 crpv_batch *crpv_batch_new(const char *out_dir, GError **error);
 void crpv_batch_free(crpv_batch *batch); /* NULL is fine */
 
@@ -54,6 +59,11 @@ GByteArray *crpv_output_png_density(const char *name, const crpv_scene *scene, P
                                     GError **error);
 /* The size in pixels of SCENE rasterised at SCALE. */
 void crpv_output_png_size(const crpv_scene *scene, double scale, int *width, int *height);
+/* Blocks (BLOCK true, the previous mask saved in SAVED) or restores the
+ * signals that remove the temporaries, for the calling thread. A thread
+ * that renders (jobs.h) blocks them for good, so that they reach the
+ * thread that owns the batch. */
+void crpv_output_block_signals(bool block, sigset_t *saved);
 /* Renames every file into place. */
 bool crpv_batch_commit(crpv_batch *batch, GError **error);
 

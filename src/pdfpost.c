@@ -6,6 +6,7 @@
 #include <zlib.h>
 
 #include "config.h"
+#include "scene.h"
 
 struct crpv_pdfdoc {
     qpdf_data q;
@@ -16,6 +17,7 @@ struct crpv_pdfdoc {
     bool has_meta;
     char *lang;         /* NULL: none */
     bool pdfx;
+    bool ua;            /* made accessible, structure and all: PDF/UA-1 declared in XMP */
 };
 
 crpv_pdfdoc *crpv_pdfdoc_open(const void *data, size_t len, const char *name, GError **error)
@@ -194,6 +196,92 @@ static void single_document(crpv_pdfdoc *doc)
     qpdf_oh_replace_key(q, root, "/K", qpdf_oh_wrap_in_array(q, top));
 }
 
+static qpdf_oh parent_tree_entry(crpv_pdfdoc *doc, qpdf_oh p);
+
+/* Points the parent tree's entry for marked content MCID of page PG at
+ * ELEM (0: at none). */
+static void set_parent(crpv_pdfdoc *doc, qpdf_oh pg, long long mcid, qpdf_oh elem)
+{
+    qpdf_data q = doc->q;
+    qpdf_oh entry = parent_tree_entry(doc, pg);
+    if (entry && qpdf_oh_is_array(q, entry) && mcid >= 0 &&
+        mcid < qpdf_oh_get_array_n_items(q, entry))
+        qpdf_oh_set_array_item(q, entry, (int)mcid, elem ? elem : qpdf_oh_new_null(q));
+}
+
+/* Calls FN for each MCID that element ELEM's /K holds directly. */
+static void each_mcid(crpv_pdfdoc *doc, qpdf_oh elem,
+                      void (*fn)(crpv_pdfdoc *, qpdf_oh pg, long long mcid, void *), void *user)
+{
+    qpdf_data q = doc->q;
+    qpdf_oh k = qpdf_oh_get_key(q, elem, "/K");
+    qpdf_oh pg = qpdf_oh_get_key(q, elem, "/Pg");
+    int n = qpdf_oh_is_array(q, k) ? qpdf_oh_get_array_n_items(q, k) : 1;
+    for (int i = 0; i < n; i++) {
+        qpdf_oh kid = qpdf_oh_is_array(q, k) ? qpdf_oh_get_array_item(q, k, i) : k;
+        if (qpdf_oh_is_integer(q, kid))
+            fn(doc, pg, qpdf_oh_get_int_value(q, kid), user);
+        else if (is_name(doc, kid, "/Type", "/MCR"))
+            fn(doc, qpdf_oh_has_key(q, kid, "/Pg") ? qpdf_oh_get_key(q, kid, "/Pg") : pg,
+               qpdf_oh_get_int_value(q, qpdf_oh_get_key(q, kid, "/MCID")), user);
+    }
+}
+
+typedef struct {
+    qpdf_oh parent; /* the element that takes the content */
+    qpdf_oh kids;   /* its new /K */
+} fold_target;
+
+static void adopt_mcid(crpv_pdfdoc *doc, qpdf_oh pg, long long mcid, void *user)
+{
+    fold_target *t = user;
+    qpdf_oh mcr = qpdf_oh_parse(doc->q, "<< /Type /MCR >>");
+    qpdf_oh_replace_key(doc->q, mcr, "/Pg", pg);
+    qpdf_oh_replace_key(doc->q, mcr, "/MCID", qpdf_oh_new_integer(doc->q, mcid));
+    qpdf_oh_append_item(doc->q, t->kids, mcr);
+    set_parent(doc, pg, mcid, t->parent);
+}
+
+static void orphan_mcid(crpv_pdfdoc *doc, qpdf_oh pg, long long mcid, void *user)
+{
+    (void)user;
+    set_parent(doc, pg, mcid, 0);
+}
+
+/* The renderer's placeholder elements (scene.h) resolved under ELEM: an
+ * element's own content (CRPV_TAG_OWN_CONTENT) becomes marked-content
+ * references of the element, in place; an Artifact element leaves the
+ * tree, and its content is marked as an artifact (wrap_op). */
+static void fold_placeholders(crpv_pdfdoc *doc, qpdf_oh elem, int depth)
+{
+    qpdf_data q = doc->q;
+    qpdf_oh k = qpdf_oh_get_key(q, elem, "/K");
+    if (depth > 64 || (!qpdf_oh_is_array(q, k) && !qpdf_oh_is_dictionary(q, k)))
+        return;
+    int n = qpdf_oh_is_array(q, k) ? qpdf_oh_get_array_n_items(q, k) : 1;
+    fold_target t = {elem, qpdf_oh_new_array(q)};
+    bool changed = false;
+    for (int i = 0; i < n; i++) {
+        qpdf_oh kid = qpdf_oh_is_array(q, k) ? qpdf_oh_get_array_item(q, k, i) : k;
+        if (qpdf_oh_is_dictionary(q, kid) && qpdf_oh_has_key(q, kid, "/S")) {
+            if (is_name(doc, kid, "/S", "/" CRPV_TAG_OWN_CONTENT)) {
+                each_mcid(doc, kid, adopt_mcid, &t);
+                changed = true;
+                continue;
+            }
+            if (is_name(doc, kid, "/S", "/" CRPV_TAG_ARTIFACT)) {
+                each_mcid(doc, kid, orphan_mcid, NULL);
+                changed = true;
+                continue;
+            }
+            fold_placeholders(doc, kid, depth + 1);
+        }
+        qpdf_oh_append_item(q, t.kids, kid);
+    }
+    if (changed)
+        qpdf_oh_replace_key(q, elem, "/K", t.kids);
+}
+
 void crpv_pdfdoc_make_accessible(crpv_pdfdoc *doc, const char *lang, const char *figure_alt)
 {
     qpdf_data q = doc->q;
@@ -207,6 +295,11 @@ void crpv_pdfdoc_make_accessible(crpv_pdfdoc *doc, const char *lang, const char 
     qpdf_oh root = struct_root(doc);
     if (qpdf_oh_is_dictionary(q, root)) {
         qpdf_oh_replace_key(q, cat, "/MarkInfo", qpdf_oh_parse(q, "<< /Marked true >>"));
+        fold_placeholders(doc, root, 0);
+        /* What PDF/UA-1 asks that this module adds; the rest (every text
+         * tagged or an artifact, checked by the tests on the content
+         * streams) is the layout's. */
+        doc->ua = lang != NULL;
         single_document(doc);
         if (figure_alt)
             walk_struct(doc, qpdf_oh_get_key(q, root, "/K"), set_alt, (void *)figure_alt, 0);
@@ -251,6 +344,17 @@ static bool has_mcid(const crpv_pdf_op *op)
             !memcmp(op->operands[i].text, "/MCID", 5))
             return true;
     return false;
+}
+
+/* A sequence the renderer opened for an Artifact element (scene.h): its
+ * element left the tree (fold_placeholders), the sequence becomes an
+ * artifact. */
+static bool is_artifact_element(const crpv_pdf_op *op)
+{
+    const char *tag = "/" CRPV_TAG_ARTIFACT;
+    return crpv_pdf_op_is(op, "BDC") && has_mcid(op) && op->n_operands > 0 &&
+           op->operands[0].kind == CRPV_PDF_NAME && op->operands[0].len == strlen(tag) &&
+           !memcmp(op->operands[0].text, tag, strlen(tag));
 }
 
 static bool is_actual_text_span(const crpv_pdf_op *op)
@@ -314,15 +418,17 @@ static char *wrap_op(void *user, const crpv_pdf_op *op)
     }
     GString *pre = g_string_new(NULL);
     bool begin = crpv_pdf_op_is(op, "BDC") || crpv_pdf_op_is(op, "BMC");
+    bool artifact = is_artifact_element(op);
+    bool element = begin && has_mcid(op) && !artifact;
     bool text_begin = crpv_pdf_op_is(op, "BT");
     /* Close ours before a structure element's own sequence, and, for
      * artifacts, before text. */
     if (w->open && w->depth == 0 && w->in_text == 0 &&
-        ((begin && has_mcid(op)) || (!w->figure && text_begin))) {
+        (element || artifact || (!w->figure && text_begin))) {
         g_string_append(pre, "EMC\n");
         w->open = false;
     }
-    if (!w->open && w->depth == 0 && w->in_text == 0 && !(begin && has_mcid(op)) &&
+    if (!w->open && w->depth == 0 && w->in_text == 0 && !element && !artifact &&
         !crpv_pdf_op_is(op, "EMC") && (w->figure || !text_begin)) {
         if (w->figure) {
             g_string_append_printf(pre, "/Figure << /MCID %d >> BDC\n", w->next_mcid);
@@ -341,11 +447,14 @@ static char *wrap_op(void *user, const crpv_pdf_op *op)
         w->in_text++;
     else if (crpv_pdf_op_is(op, "ET") && w->in_text > 0)
         w->in_text--;
-    if (!pre->len) {
+    if (!pre->len && !artifact) {
         g_string_free(pre, TRUE);
         return NULL;
     }
-    g_string_append_len(pre, w->data + op->start, (gssize)(op->end - op->start));
+    if (artifact)
+        g_string_append(pre, "/Artifact BMC");
+    else
+        g_string_append_len(pre, w->data + op->start, (gssize)(op->end - op->start));
     return g_string_free(pre, FALSE);
 }
 
@@ -685,8 +794,11 @@ static void write_xmp(crpv_pdfdoc *doc)
                               "    xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\"\n"
                               "    xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\"\n"
                               "    xmlns:xmpMM=\"http://ns.adobe.com/xap/1.0/mm/\"\n"
-                              "    xmlns:pdfxid=\"http://www.npes.org/pdfx/ns/id/\">\n"
+                              "    xmlns:pdfxid=\"http://www.npes.org/pdfx/ns/id/\"\n"
+                              "    xmlns:pdfuaid=\"http://www.aiim.org/pdfua/ns/id/\">\n"
                               "   <dc:format>application/pdf</dc:format>\n");
+    if (doc->ua && !doc->pdfx)
+        g_string_append(x, "   <pdfuaid:part>1</pdfuaid:part>\n");
     if (doc->title) {
         g_string_append(x, "   <dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">");
         xml_text(x, doc->title);

@@ -31,6 +31,14 @@ bool crpv_print_cmyk(const crpv_style *st, crpv_color c, crpv_cmyk *out)
 {
     if (c.a <= 0)
         return false;
+    /* The print brochure's markers, told apart from the raspberry's other
+     * uses by their own screen value. */
+    const crpv_print_color *marker = &st->print_colors[7];
+    if (marker->has_print && !same_color(st->marker_print_key, st->marker) &&
+        same_color(c, st->marker_print_key)) {
+        *out = marker->print;
+        return true;
+    }
     for (size_t i = 0; i < st->n_print_colors; i++) {
         const crpv_print_color *pc = &st->print_colors[i];
         if (pc->has_print && pc->screen.a > 0 && same_color(c, pc->screen)) {

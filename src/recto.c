@@ -636,11 +636,16 @@ static bool compose_at(recto *r, double size, size_t *overflow_block, double *ov
             crpv_scene_end_tag(r->p.scene);
         }
     }
-    /* The hyphens, outside the structure, last. */
+    /* The hyphens, outside the structure, last: artifacts, so that a
+     * reader joins the hyphenated words. */
+    if (r->hyphens->len)
+        crpv_scene_add_tag(r->p.scene, CRPV_TAG_ARTIFACT);
     for (guint h = 0; h < r->hyphens->len; h++) {
         crpv_item *it = crpv_scene_add(r->p.scene, CRPV_ITEM_LINE, CRPV_ROLE_BODY);
         *it = g_array_index(r->hyphens, crpv_item, h);
     }
+    if (r->hyphens->len)
+        crpv_scene_end_tag(r->p.scene);
     g_array_set_size(r->hyphens, 0);
     g_free(place);
     g_free(deco);

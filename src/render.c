@@ -168,10 +168,68 @@ static void draw_line(cairo_t *cr, const crpv_item *item, PangoContext *ctx)
     g_object_unref(layout);
 }
 
+/* Only items with a small, meaningful area carry their link in the PDF: a
+ * region's bounding box would cover its neighbours. */
+static bool linked(const crpv_item *item)
+{
+    return item->uri && (item->kind == CRPV_ITEM_TEXT || item->kind == CRPV_ITEM_DISC ||
+                         item->kind == CRPV_ITEM_LINE);
+}
+
+/* Whether ITEM paints anything: Cairo 1.16 fails on an element whose
+ * marked content stays empty. */
+static bool draws(const crpv_item *item)
+{
+    switch (item->kind) {
+    case CRPV_ITEM_TEXT:
+    case CRPV_ITEM_LINE:
+        return item->text && *item->text && item->fill.a > 0;
+    case CRPV_ITEM_SHAPE:
+    case CRPV_ITEM_POLYLINE:
+        if (item->shape.n_rings == 0)
+            return false;
+        /* fall through */
+    case CRPV_ITEM_RECT:
+    case CRPV_ITEM_DISC:
+        return item->fill.a > 0 || item->hatch.a > 0 || (item->stroke.a > 0 && item->line_width > 0);
+    default:
+        return false;
+    }
+}
+
+/* For each TAG_BEGIN of SCENE, whether its element will have children
+ * (nested elements or links): a new array of gboolean, one per item. */
+static gboolean *tags_with_children(const crpv_scene *scene)
+{
+    size_t n = crpv_scene_count(scene);
+    gboolean *has = g_new0(gboolean, n);
+    GArray *open = g_array_new(FALSE, FALSE, sizeof(size_t));
+    for (size_t i = 0; i < n; i++) {
+        const crpv_item *item = crpv_scene_nth(scene, i);
+        bool child = item->kind == CRPV_ITEM_TAG_BEGIN || linked(item) ||
+                     (item->kind == CRPV_ITEM_LINK && item->uri);
+        if (child && open->len)
+            has[g_array_index(open, size_t, open->len - 1)] = TRUE;
+        if (item->kind == CRPV_ITEM_TAG_BEGIN)
+            g_array_append_val(open, i);
+        else if (item->kind == CRPV_ITEM_TAG_END && open->len)
+            g_array_set_size(open, open->len - 1);
+    }
+    g_array_free(open, TRUE);
+    return has;
+}
+
 void crpv_render_scene(cairo_t *cr, const crpv_scene *scene, PangoContext *ctx)
 {
     /* Structure tags must be closed by name: keep the open ones. */
     GPtrArray *open_tags = g_ptr_array_new();
+    /* Cairo 1.16 marks the content of childless elements only: an
+     * element's own content beside its children (the map's drawing and
+     * legend beside its links) goes into a placeholder child, which the
+     * PDF's finishing folds back into it (pdfpost.c). */
+    gboolean *parent = tags_with_children(scene);
+    GArray *open_parent = g_array_new(FALSE, FALSE, sizeof(gboolean));
+    bool own = false;
     cairo_save(cr);
     /* Bevel joins: at the map's hairline widths they look the same as
      * round ones, and Cairo strokes (and, for PDF, measures) them several
@@ -180,12 +238,26 @@ void crpv_render_scene(cairo_t *cr, const crpv_scene *scene, PangoContext *ctx)
     cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
     for (size_t i = 0; i < crpv_scene_count(scene); i++) {
         const crpv_item *item = crpv_scene_nth(scene, i);
-        /* Only items with a small, meaningful area carry their link in
-         * the PDF: a region's bounding box would cover its neighbours. */
-        bool linked = item->uri && (item->kind == CRPV_ITEM_TEXT || item->kind == CRPV_ITEM_DISC ||
-                                     item->kind == CRPV_ITEM_LINE);
-        g_autofree char *attrs = linked ? link_attributes(item->uri, NULL) : NULL;
-        if (linked)
+        bool link = linked(item);
+        bool content = !link && item->kind != CRPV_ITEM_LINK &&
+                       item->kind != CRPV_ITEM_TAG_BEGIN && item->kind != CRPV_ITEM_TAG_END &&
+                       item->kind != CRPV_ITEM_OUTLINE;
+        /* Text always; graphics in a figure, which they make up, where
+         * elsewhere they are decoration, left to become artifacts. */
+        bool in_parent = open_parent->len &&
+                         g_array_index(open_parent, gboolean, open_parent->len - 1) &&
+                         (item->kind == CRPV_ITEM_TEXT || item->kind == CRPV_ITEM_LINE ||
+                          !strcmp(g_ptr_array_index(open_tags, open_tags->len - 1), "Figure"));
+        if (own && (!content || !in_parent)) {
+            cairo_tag_end(cr, CRPV_TAG_OWN_CONTENT);
+            own = false;
+        }
+        if (content && in_parent && !own && draws(item)) {
+            cairo_tag_begin(cr, CRPV_TAG_OWN_CONTENT, "");
+            own = true;
+        }
+        g_autofree char *attrs = link ? link_attributes(item->uri, NULL) : NULL;
+        if (link)
             cairo_tag_begin(cr, CAIRO_TAG_LINK, attrs);
         switch (item->kind) {
         case CRPV_ITEM_SHAPE:
@@ -224,11 +296,13 @@ void crpv_render_scene(cairo_t *cr, const crpv_scene *scene, PangoContext *ctx)
         case CRPV_ITEM_TAG_BEGIN:
             cairo_tag_begin(cr, item->text, "");
             g_ptr_array_add(open_tags, item->text);
+            g_array_append_val(open_parent, parent[i]);
             break;
         case CRPV_ITEM_TAG_END:
             if (open_tags->len) {
                 cairo_tag_end(cr, g_ptr_array_index(open_tags, open_tags->len - 1));
                 g_ptr_array_set_size(open_tags, open_tags->len - 1);
+                g_array_set_size(open_parent, open_parent->len - 1);
             }
             break;
         case CRPV_ITEM_OUTLINE:
@@ -238,9 +312,13 @@ void crpv_render_scene(cairo_t *cr, const crpv_scene *scene, PangoContext *ctx)
                 draw_line(cr, item, ctx);
             break;
         }
-        if (linked)
+        if (link)
             cairo_tag_end(cr, CAIRO_TAG_LINK);
     }
+    if (own)
+        cairo_tag_end(cr, CRPV_TAG_OWN_CONTENT);
+    g_free(parent);
+    g_array_free(open_parent, TRUE);
     while (open_tags->len) {
         cairo_tag_end(cr, g_ptr_array_index(open_tags, open_tags->len - 1));
         g_ptr_array_set_size(open_tags, open_tags->len - 1);

@@ -53,6 +53,13 @@ typedef enum {
     CRPV_ROLE_PLACE_NAME,  /* the name of a territory without a centre; KEY = its code */
 } crpv_role;
 
+/* A TAG_BEGIN named CRPV_TAG_ARTIFACT holds what a reader skips (a line's
+ * added hyphen): the PDF marks it as an artifact, outside the structure.
+ * CRPV_TAG_OWN_CONTENT is the renderer's: an element's own content beside
+ * its children, folded back into the element once the PDF is written. */
+#define CRPV_TAG_ARTIFACT "Private"
+#define CRPV_TAG_OWN_CONTENT "NonStruct"
+
 /* One item. Strings and SHAPE are owned by the scene. */
 typedef struct {
     crpv_item_kind kind;

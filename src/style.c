@@ -7,6 +7,7 @@
 
 #include "color.h"
 #include "projection.h"
+#include "textfile.h"
 
 #define STYLE_ERROR (g_quark_from_static_string("crpv-style-error"))
 
@@ -31,8 +32,9 @@ static const struct {
 /* The keys of [couleurs], where each lives in the style, and its print
  * value for the default screen value: the network's raspberry as a
  * three-ink red, its derived fills likewise without cyan, black text and
- * labels on the black plate alone, near-white fills without black. A
- * colour derived from the raspberry (the markers) takes its print value. */
+ * labels on the black plate alone, near-white fills without black. The
+ * markers, whose 6-pt white numbers are knocked out of them, print in one
+ * ink: the raspberry's main ink, solid (see single_ink). */
 static const struct {
     const char *key;
     size_t offset;
@@ -46,7 +48,7 @@ static const struct {
     {"frontieres", offsetof(crpv_style, border), true, {0, 0, 0, 0}},
     {"texte", offsetof(crpv_style, text), true, {0, 0, 0, 100}},
     {"mer", offsetof(crpv_style, sea), false, {0, 0, 0, 0}},
-    {"marqueur", offsetof(crpv_style, marker), true, {0, 95, 45, 10}},
+    {"marqueur", offsetof(crpv_style, marker), true, {0, 100, 0, 0}},
     {"texte_marqueur", offsetof(crpv_style, marker_text), true, {0, 0, 0, 0}},
     {"texte_carte", offsetof(crpv_style, map_text), true, {0, 0, 0, 100}},
     {"marqueur_prefiguration", offsetof(crpv_style, marker_pending), true, {0, 0, 0, 50}},
@@ -62,10 +64,65 @@ static bool same_screen(crpv_color a, crpv_color b)
     return a.r == b.r && a.g == b.g && a.b == b.b && a.a == b.a;
 }
 
+/* A print value's strongest ink alone, solid: a white figure a few points
+ * high knocked out of one ink stays sharp whatever the register, where
+ * three inks slightly apart fill it in. */
+static crpv_cmyk single_ink(crpv_cmyk v)
+{
+    double ink[4] = {v.c, v.m, v.y, v.k};
+    int main = 0;
+    for (int i = 1; i < 4; i++)
+        if (ink[i] > ink[main])
+            main = i;
+    double solid[4] = {0, 0, 0, 0};
+    solid[main] = 100;
+    return (crpv_cmyk){solid[0], solid[1], solid[2], solid[3]};
+}
+
+/* The colour the print brochure paints the markers with (see
+ * crpv_style.marker_print_key): MARKER, or, when another colour shares its
+ * screen value with a different print value, the nearest colour one step
+ * off that no colour of the style uses. */
+static void set_marker_print_key(crpv_style *s)
+{
+    const crpv_print_color *marker = &s->print_colors[7];
+    s->marker_print_key = s->marker;
+    bool shared = false;
+    for (size_t i = 0; i < s->n_print_colors; i++) {
+        const crpv_print_color *pc = &s->print_colors[i];
+        if (i != 7 && same_screen(pc->screen, marker->screen) &&
+            (pc->has_print != marker->has_print ||
+             memcmp(&pc->print, &marker->print, sizeof pc->print)))
+            shared = true;
+    }
+    if (!shared || s->marker.a <= 0)
+        return;
+    for (int step = 1; step < 64; step++) {
+        for (int channel = 2; channel >= 0; channel--) {
+            for (int sign = 1; sign >= -1; sign -= 2) {
+                crpv_color c = s->marker;
+                double *v = channel == 0 ? &c.r : channel == 1 ? &c.g : &c.b;
+                *v += sign * step / 255.0;
+                if (*v < 0 || *v > 1)
+                    continue;
+                bool used = false;
+                for (size_t i = 0; i < s->n_print_colors; i++)
+                    used = used || (fabs(s->print_colors[i].screen.r - c.r) < 0.9 / 255 &&
+                                    fabs(s->print_colors[i].screen.g - c.g) < 0.9 / 255 &&
+                                    fabs(s->print_colors[i].screen.b - c.b) < 0.9 / 255);
+                if (!used) {
+                    s->marker_print_key = c;
+                    return;
+                }
+            }
+        }
+    }
+}
+
 /* After the colours are read and derived: each print value belongs to
  * its screen value; a colour whose screen value changed without a print
  * value (set, or derived from a new raspberry) has none, and goes through
- * the profile, except the markers, which follow the raspberry's. */
+ * the profile, except the markers, which take the raspberry's main ink. */
 static void refresh_print_colors(crpv_style *s)
 {
     G_STATIC_ASSERT(G_N_ELEMENTS(color_keys) == G_N_ELEMENTS(s->print_colors));
@@ -79,9 +136,10 @@ static void refresh_print_colors(crpv_style *s)
     }
     crpv_print_color *marker = &s->print_colors[7], *primary = &s->print_colors[0];
     if (!marker->declared && same_screen(marker->screen, primary->screen)) {
-        marker->print = primary->print;
+        marker->print = single_ink(primary->print);
         marker->has_print = primary->has_print;
     }
+    set_marker_print_key(s);
 }
 
 /* The colours not set by the style, derived from the network's colour so
@@ -130,6 +188,7 @@ static void derive_colors(crpv_style *s, bool served_set, bool secondary_set, bo
 crpv_style *crpv_style_new_default(void)
 {
     crpv_style *s = g_new0(crpv_style, 1);
+    s->warnings = g_ptr_array_new_with_free_func(g_free);
     s->page_width = 210;
     s->page_height = 297;
     s->margin_top = 14;
@@ -173,6 +232,7 @@ crpv_style *crpv_style_new_default(void)
         s->print_colors[i] = (crpv_print_color){*color_field(s, i), color_keys[i].print,
                                                 color_keys[i].has_print, false};
     s->n_print_colors = G_N_ELEMENTS(color_keys);
+    set_marker_print_key(s);
     return s;
 }
 
@@ -180,6 +240,7 @@ void crpv_style_free(crpv_style *s)
 {
     if (!s)
         return;
+    g_ptr_array_unref(s->warnings);
     for (size_t i = 0; i < s->n_insets; i++) {
         g_free(s->insets[i].code);
         g_free(s->insets[i].title);
@@ -555,9 +616,26 @@ crpv_style *crpv_style_parse(const char *text, size_t len, const char *path, GEr
 {
     g_autoptr(GKeyFile) kf = g_key_file_new();
     g_autoptr(GError) local = NULL;
-    if (!g_utf8_validate(text, (gssize)len, NULL)) {
-        g_set_error(error, STYLE_ERROR, 1, "%s:1: le fichier n’est pas en UTF-8", path);
+    if (len > CRPV_MAX_STYLE_BYTES) {
+        g_autofree char *limit = crpv_textfile_size_label(CRPV_MAX_STYLE_BYTES);
+        g_set_error(error, STYLE_ERROR, 1, "%s:1: fichier de style trop gros (limite : %s)", path,
+                    limit);
         return NULL;
+    }
+    /* A line pasted from a Windows program (a credit line with its
+     * accents) is read as Windows-1252, with a word. */
+    g_autoptr(GPtrArray) read_warnings = g_ptr_array_new_with_free_func(g_free);
+    g_autofree char *decoded = NULL;
+    if (!g_utf8_validate_len(text, len, NULL)) {
+        decoded = memchr(text, '\0', len)
+                      ? NULL
+                      : crpv_textfile_decode_lines(text, len, path, read_warnings, NULL, NULL);
+        if (!decoded) {
+            g_set_error(error, STYLE_ERROR, 1, "%s:1: le fichier n’est pas en UTF-8", path);
+            return NULL;
+        }
+        text = decoded;
+        len = strlen(decoded);
     }
     /* INI files elsewhere take ';' for a comment line; GKeyFile only '#'. */
     g_autofree char *keyfile_text = g_strndup(text, len);
@@ -574,6 +652,7 @@ crpv_style *crpv_style_parse(const char *text, size_t len, const char *path, GEr
     g_autofree char *nul_text = g_strndup(text, len);
     reader r = {path, nul_text, kf, g_string_new(NULL)};
     crpv_style *s = crpv_style_new_default();
+    g_ptr_array_extend_and_steal(s->warnings, g_steal_pointer(&read_warnings));
     check_known(&r);
 
     read_number(&r, "page", "largeur", &s->page_width, 50, 2000);
@@ -639,12 +718,8 @@ crpv_style *crpv_style_parse(const char *text, size_t len, const char *path, GEr
 crpv_style *crpv_style_load(const char *path, GError **error)
 {
     g_autofree char *text = NULL;
-    gsize len = 0;
-    g_autoptr(GError) local = NULL;
-    if (!g_file_get_contents(path, &text, &len, &local)) {
-        g_set_error(error, G_FILE_ERROR, local->code, "%s: lecture impossible : %s", path,
-                    local->message);
+    size_t len = 0;
+    if (!crpv_textfile_read(path, CRPV_MAX_STYLE_BYTES, &text, &len, error))
         return NULL;
-    }
     return crpv_style_parse(text, len, path, error);
 }

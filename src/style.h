@@ -57,6 +57,12 @@ typedef struct {
      * refreshed by the parser. */
     crpv_print_color print_colors[11];
     size_t n_print_colors;
+    crpv_color marker_print_key;  /* what the print brochure paints MARKER's marks with:
+                                   * MARKER itself, or a colour one step off when MARKER
+                                   * shares its screen value with a colour printed
+                                   * otherwise (the raspberry: markers print in one ink,
+                                   * headings in three), so that the print pass tells
+                                   * them apart; refreshed by the parser */
     /* [impression] */
     char *icc_profile;            /* the print shop's CMYK profile, NULL: the default */
     char *output_condition;       /* its registered name ("FOGRA39"), NULL: "Custom" */
@@ -80,11 +86,15 @@ typedef struct {
     char *regions_code_field, *regions_name_field;
     char *departements_code_field, *departements_name_field;
     char *hyphen_dictionary;      /* path of hyph_fr.dic */
+    /* What reading the file found worth a word (lines decoded as
+     * Windows-1252): "PATH:LINE: attention : ..." strings, owned. */
+    GPtrArray *warnings;
 } crpv_style;
 
 /* Defaults, freed with crpv_style_free(). */
 crpv_style *crpv_style_new_default(void);
-/* Defaults overridden by the key file at PATH. A file that cannot be read,
+/* Defaults overridden by the key file at PATH. A file that cannot be read
+ * or is not a regular file of at most CRPV_MAX_STYLE_BYTES (textfile.h),
  * an unknown group or key, or a value of the wrong kind is an error:
  * ERROR holds one "PATH:LINE: message" per problem, in French. */
 crpv_style *crpv_style_load(const char *path, GError **error);

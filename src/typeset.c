@@ -634,6 +634,45 @@ void crpv_text_size(PangoContext *ctx, const char *font, const char *markup, dou
         *out_height = pango_units_to_double(h);
 }
 
+char *crpv_markup_explicit_breaks(PangoLayout *layout, const char *markup)
+{
+    /* The wraps, as character offsets into the layout's text. */
+    const char *text = pango_layout_get_text(layout);
+    GArray *wraps = g_array_new(FALSE, FALSE, sizeof(glong));
+    for (GSList *l = pango_layout_get_lines_readonly(layout); l; l = l->next) {
+        const PangoLayoutLine *line = l->data;
+        if (line->start_index > 0 && text[line->start_index - 1] != '\n') {
+            glong at = g_utf8_pointer_to_offset(text, text + line->start_index);
+            g_array_append_val(wraps, at);
+        }
+    }
+    /* The same characters counted in the markup, tags skipped and each
+     * entity one character. */
+    GString *out = g_string_new(NULL);
+    glong chars = 0;
+    guint next = 0;
+    for (const char *p = markup; *p;) {
+        if (*p == '<') {
+            const char *end = strchr(p, '>');
+            size_t n = end ? (size_t)(end - p + 1) : strlen(p);
+            g_string_append_len(out, p, (gssize)n);
+            p += n;
+            continue;
+        }
+        if (next < wraps->len && chars == g_array_index(wraps, glong, next)) {
+            g_string_append_c(out, '\n');
+            next++;
+        }
+        const char *end = *p == '&' ? strchr(p, ';') : NULL;
+        size_t n = end ? (size_t)(end - p + 1) : (size_t)(g_utf8_next_char(p) - p);
+        g_string_append_len(out, p, (gssize)n);
+        p += n;
+        chars++;
+    }
+    g_array_free(wraps, TRUE);
+    return g_string_free(out, FALSE);
+}
+
 char *crpv_markup_escape(const char *text)
 {
     return g_markup_escape_text(text ? text : "", -1);

@@ -68,6 +68,12 @@ void crpv_text_size(PangoContext *ctx, const char *font, const char *markup, dou
  * string (g_free); its text is TEXT's. */
 char *crpv_markup_phrases(const char *text);
 
+/* MARKUP with a line break written where LAYOUT, laid out from it, wraps
+ * a line by itself: the same lines, but the space at the break is now
+ * drawn, so that the PDF's text keeps the words apart (« Ville et », not
+ * « Villeet »). New string (g_free). */
+char *crpv_markup_explicit_breaks(PangoLayout *layout, const char *markup);
+
 /* MARKUP-escaped copy of plain TEXT (g_free). */
 char *crpv_markup_escape(const char *text);
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "content.h"
+#include "textfile.h"
 
 static const crpv_directory_stats stats20 = {
     .centres = 20, .actifs = 19, .prefiguration = 1,
@@ -255,12 +256,93 @@ static void test_link_schemes(void **state)
     }
 }
 
+/* Hostile nesting and size: refused at once, with the limit. */
+static void test_bounded_input(void **state)
+{
+    (void)state;
+    GString *md = g_string_new("# T\n\n");
+    for (int i = 0; i < 32500; i++)
+        g_string_append(md, "*a ");
+    g_string_append(md, "x");
+    for (int i = 0; i < 32500; i++)
+        g_string_append(md, " a*");
+    g_autofree char *msg = parse_error(md->str, md->len);
+    assert_string_equal(msg, "t.md:3: italique, gras et liens imbriqués sur plus de 16 niveaux "
+                             "(limite de crpv) : simplifiez la mise en forme");
+    /* Sixteen levels are allowed. */
+    g_string_assign(md, "");
+    for (int i = 0; i < 8; i++)
+        g_string_append(md, "*a **b ");
+    g_string_append(md, "x");
+    for (int i = 0; i < 8; i++)
+        g_string_append(md, " b** a*");
+    g_autoptr(crpv_content) ok = parse_ok(md->str, NULL);
+    assert_int_equal(crpv_content_count(ok), 1);
+    /* Nested lists and quotes. */
+    g_string_assign(md, "");
+    for (int i = 0; i < 40; i++)
+        g_string_append(md, "> ");
+    g_string_append(md, "x\n");
+    g_autofree char *msg2 = parse_error(md->str, md->len);
+    assert_string_equal(msg2, "t.md:1: listes et citations imbriquées sur plus de 16 niveaux "
+                              "(limite de crpv)");
+    /* A source over the limit. */
+    g_string_assign(md, "# T\n\n");
+    while (md->len <= 256 * 1024)
+        g_string_append(md, "Un paragraphe de texte ordinaire.\n\n");
+    g_autofree char *msg3 = parse_error(md->str, md->len);
+    assert_true(g_str_has_prefix(msg3, "t.md:1: texte trop long (256 Ko, la limite de crpv est "
+                                       "256 Ko"));
+    /* A file over the limit, refused before it is read, naming it. */
+    g_autofree char *dir = tu_tmpdir();
+    g_autofree char *path = tu_write_file(dir, "long.md", md->str, md->len);
+    GError *error = NULL;
+    assert_null(crpv_content_load(path, &stats20, NULL, &error));
+    g_autofree char *expected = g_strdup_printf("%s: fichier trop gros (0,3 Mo, la limite de crpv "
+                                                "pour ce fichier est 256 Ko)",
+                                                path);
+    assert_string_equal(error->message, expected);
+    assert_true(error->domain == CRPV_TEXTFILE_ERROR);
+    g_clear_error(&error);
+    assert_null(crpv_content_load("/dev/urandom", &stats20, NULL, &error));
+    assert_true(error->domain == CRPV_TEXTFILE_ERROR);
+    g_clear_error(&error);
+    g_string_free(md, TRUE);
+    tu_rmtree(dir);
+}
+
 static void test_invalid_utf8(void **state)
 {
     (void)state;
-    const char md[] = "# Titre\n\nbon\nmauvais \xC3\x28 ici\n\nencore \xFF\n";
-    g_autofree char *msg = parse_error(md, sizeof md - 1);
-    assert_string_equal(msg, "t.md:4: texte UTF-8 invalide\nt.md:6: texte UTF-8 invalide");
+    /* A UTF-8 file with lines pasted from a Windows program: those lines
+     * read as Windows-1252, each named in a warning. */
+    const char md[] = "# Réseau\n\nbon\nmauvais \xC3\x28 ici\n\nencore \xE9t\xE9\n";
+    GError *error = NULL;
+    g_autoptr(crpv_content) mixed =
+        crpv_content_parse(md, sizeof md - 1, "t.md", &stats20, NULL, &error);
+    assert_non_null(mixed);
+    const GPtrArray *w = crpv_content_warnings(mixed);
+    assert_int_equal(w->len, 2);
+    assert_true(g_str_has_prefix(w->pdata[0], "t.md:4: attention : ligne qui n’est pas en UTF-8 "
+                                              "comme le reste du fichier, lue en Windows-1252 : "
+                                              "« mauvais Ã( ici »"));
+    assert_true(g_str_has_prefix(w->pdata[1], "t.md:6: attention : "));
+    assert_non_null(strstr(crpv_content_nth(mixed, 2)->plain, "été"));
+    /* A whole file in Windows-1252: one warning. */
+    const char win[] = "# R\xE9seau\n\nd\xE9j\xE0\n";
+    g_autoptr(crpv_content) c1252 =
+        crpv_content_parse(win, sizeof win - 1, "t.md", &stats20, NULL, &error);
+    assert_non_null(c1252);
+    assert_string_equal(crpv_content_nth(c1252, 0)->plain, "Réseau");
+    assert_int_equal(crpv_content_warnings(c1252)->len, 1);
+    assert_string_equal(crpv_content_warnings(c1252)->pdata[0],
+                        "t.md:1: attention : fichier qui n’est pas en UTF-8, lu en Windows-1252 "
+                        "(vérifiez ses accents, puis enregistrez-le en UTF-8)");
+    /* A byte neither reads. */
+    const char bad[] = "# Réseau\n\nmauvais \x81\n";
+    g_autofree char *msg = parse_error(bad, sizeof bad - 1);
+    assert_string_equal(msg, "t.md:3: octet 0x81 illisible (la ligne n’est ni en UTF-8, ni en "
+                             "Windows-1252)");
 
     const char nul[] = "a\nb\0c\n";
     g_autofree char *msg2 = parse_error(nul, sizeof nul - 1);
@@ -351,6 +433,15 @@ static void test_deep_nesting(void **state)
         g_string_append(md, "texte profond\n");
         GError *error = NULL;
         crpv_content *c = crpv_content_parse(md->str, md->len, "t.md", &stats20, NULL, &error);
+        if (k < 2) {
+            /* Quotes and lists nest: refused past the limit. */
+            assert_null(c);
+            assert_non_null(strstr(error->message, "imbriquées sur plus de 16 niveaux"));
+            g_error_free(error);
+            g_string_free(md, true);
+            continue;
+        }
+        /* Unclosed emphasis and brackets are text. */
         assert_null(error);
         assert_non_null(c);
         assert_true(crpv_content_count(c) >= 1);
@@ -361,14 +452,15 @@ static void test_deep_nesting(void **state)
     }
 }
 
-/* Big hostile texts go through in linear time: one 400 KB paragraph each. */
+/* Big hostile texts under the size limit go through in linear time: one
+ * 250 KB paragraph each. */
 static void test_huge_inputs(void **state)
 {
     (void)state;
     const char *units[] = {"1 ", "a", "\"", "*a* ", "www.a.fr/", "« ", "\xEF\xB7\x90", " :"};
     for (size_t k = 0; k < G_N_ELEMENTS(units); k++) {
         GString *md = g_string_new("");
-        while (md->len < 400000)
+        while (md->len < 250000)
             g_string_append(md, units[k]);
         GError *error = NULL;
         crpv_content *c = crpv_content_parse(md->str, md->len, "t.md", &stats20, NULL, &error);
@@ -405,6 +497,7 @@ int main(void)
         cmocka_unit_test(test_unknown_placeholder),
         cmocka_unit_test(test_link_schemes),
         cmocka_unit_test(test_invalid_utf8),
+        cmocka_unit_test(test_bounded_input),
         cmocka_unit_test(test_raw_html_escaped),
         cmocka_unit_test(test_inline_styles),
         cmocka_unit_test(test_lists_and_breaks),

@@ -311,6 +311,33 @@ static void test_line_ends_reported(void **state)
     assert_null(crpv_csv_line_ends(one));
 }
 
+/* Lines pasted from a Windows program into a UTF-8 file, with or without
+ * its BOM: those lines alone read as Windows-1252, each named. */
+static void test_mixed_encodings(void **state)
+{
+    (void)state;
+    const char *inputs[] = {"id,nom\na,Labo Cités\nb,R\xE9so\r\n\"c\nd\",\x96\n",
+                            "\xEF\xBB\xBFid,nom\na,Labo Cités\nb,R\xE9so\r\n\"c\nd\",\x96\n"};
+    for (size_t i = 0; i < G_N_ELEMENTS(inputs); i++) {
+        g_autoptr(crpv_csv) csv = parse_str(inputs[i]);
+        assert_string_equal(crpv_csv_encoding(csv), "UTF-8+WINDOWS-1252");
+        assert_string_equal(cell(csv, 1, 1), "Labo Cités");
+        assert_string_equal(cell(csv, 2, 1), "Réso");
+        assert_string_equal(cell(csv, 3, 1), "–");
+        const GPtrArray *w = crpv_csv_warnings(csv);
+        assert_int_equal(w->len, 2);
+        assert_true(g_str_has_prefix(w->pdata[0], "t.csv:3: attention : ligne qui n’est pas en "
+                                                  "UTF-8 comme le reste du fichier, lue en "
+                                                  "Windows-1252 : « b,Réso »"));
+        /* Line 5: the quoted field's second line. */
+        assert_true(g_str_has_prefix(w->pdata[1], "t.csv:5: attention : "));
+    }
+    /* Without any UTF-8 line, the whole file is Windows-1252, silently. */
+    g_autoptr(crpv_csv) win = parse_str("id,nom\nb,R\xE9so\n");
+    assert_string_equal(crpv_csv_encoding(win), "WINDOWS-1252");
+    assert_int_equal(crpv_csv_warnings(win)->len, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -336,6 +363,7 @@ int main(void)
         cmocka_unit_test(test_nul_byte),
         cmocka_unit_test(test_quote_then_text),
         cmocka_unit_test(test_large_input_is_linear),
+        cmocka_unit_test(test_mixed_encodings),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

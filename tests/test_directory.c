@@ -10,6 +10,10 @@
 #include "csv.h"
 #include "directory.h"
 
+/* What messages add about the cells of HEADER's columns. */
+#define LONLAT " (colonnes I « lon » et J « lat »)"
+#define SITE " (colonne G « site »)"
+#define MAIL " (colonne H « courriel »)"
 #define HEADER "id,nom,territoire,regions,departement,telephone,site,courriel,lon,lat,statut\n"
 
 /* ---- Helpers ---- */
@@ -212,10 +216,11 @@ static void test_shipped_directory_against_shapefiles(void **state)
                              "b,B,X,99,,,,,,,actif\n"
                              "c,C,Occitanie,76,,,,,43.6047,1.4442,actif\n";
     expect_error(bad, regions, deps,
-                 "t.csv:2: coordonnées (4.8357, 45.764) hors du territoire « Paris »\n"
+                 "t.csv:2: coordonnées (4.8357, 45.764) hors du territoire « Paris »" LONLAT "\n"
                  "t.csv:3: code région « 99 » inconnu des contours "
-                 "(regions-avec-outre-mer.shp)\n"
-                 "t.csv:4: coordonnées (43.6047, 1.4442) hors du territoire « Occitanie »");
+                 "(regions-avec-outre-mer.shp) (colonne D « regions »)\n"
+                 "t.csv:4: coordonnées (43.6047, 1.4442) hors du territoire « Occitanie » : "
+                 "longitude et latitude inversées ?" LONLAT);
 }
 
 /* The shipped file as French Excel saves it: semicolons, CRLF, decimal
@@ -322,15 +327,15 @@ static void test_missing_values(void **state)
                         ",B,T,44,,,,,,,actif\n"
                         "c,C,  ,,,,,,,,\n",
                  NULL, NULL,
-                 "t.csv:3: valeur obligatoire « nom » vide\n"
-                 "t.csv:4: valeur obligatoire « id » vide\n"
-                 "t.csv:5: valeur obligatoire « territoire » vide\n"
-                 "t.csv:5: valeur obligatoire « regions » vide\n"
-                 "t.csv:5: valeur obligatoire « statut » vide");
+                 "t.csv:3: valeur obligatoire vide (colonne B « nom »)\n"
+                 "t.csv:4: valeur obligatoire vide (colonne A « id »)\n"
+                 "t.csv:5: valeur obligatoire vide (colonne C « territoire »)\n"
+                 "t.csv:5: valeur obligatoire vide (colonne D « regions »)\n"
+                 "t.csv:5: valeur obligatoire vide (colonne K « statut »)");
     /* Short rows: the missing cells are empty. */
     expect_error(HEADER "a,A,T\n", NULL, NULL,
-                 "t.csv:2: valeur obligatoire « regions » vide\n"
-                 "t.csv:2: valeur obligatoire « statut » vide");
+                 "t.csv:2: valeur obligatoire vide (colonne D « regions »)\n"
+                 "t.csv:2: valeur obligatoire vide (colonne K « statut »)");
     expect_error(HEADER ",,,\n", NULL, NULL, "t.csv:1: aucun centre dans le fichier");
 }
 
@@ -342,9 +347,9 @@ static void test_ids(void **state)
                         "oriv,C,T,44,,,,,,,actif\n"
                         "Labo Cités,D,T,84,,,,,,,actif\n",
                  NULL, NULL,
-                 "t.csv:4: identifiant « oriv » en double (déjà ligne 2)\n"
+                 "t.csv:4: identifiant « oriv » en double (déjà ligne 2) (colonne A « id »)\n"
                  "t.csv:5: identifiant « Labo Cités » invalide (lettres minuscules, chiffres et "
-                 "tirets seulement)");
+                 "tirets seulement) (colonne A « id »)");
 }
 
 static void test_statut(void **state)
@@ -360,7 +365,8 @@ static void test_statut(void **state)
     expect_error(HEADER "a,A,T,44,,,,,,,actif\n"
                         "b,B,T,44,,,,,,,fermé\n",
                  NULL, NULL,
-                 "t.csv:3: statut « fermé » inconnu (attendu : actif ou prefiguration)");
+                 "t.csv:3: statut « fermé » inconnu (attendu : actif ou prefiguration) "
+                 "(colonne K « statut »)");
 }
 
 static void test_codes_against_layers(void **state)
@@ -371,9 +377,10 @@ static void test_codes_against_layers(void **state)
                         "c,C,T,11,2B,,,,,,actif\n"
                         "d,D,T,11+,,,,,,,actif\n",
                  l->regions, l->departements,
-                 "t.csv:3: code région « 99 » inconnu des contours\n"
-                 "t.csv:4: code département « 2B » inconnu des contours\n"
-                 "t.csv:5: code région vide dans « 11+ »");
+                 "t.csv:3: code région « 99 » inconnu des contours (colonne D « regions »)\n"
+                 "t.csv:4: code département « 2B » inconnu des contours (colonne E "
+                 "« departement »)\n"
+                 "t.csv:5: code région vide dans « 11+ » (colonne D « regions »)");
     /* A spreadsheet turns "03" into 3; it is read back as "03". */
     g_autoptr(crpv_directory) dir =
         parse_ok(HEADER "a,A,T, 11 + 84 ,,,,,,,actif\nb,B,Guyane,3,,,,,,,actif\n", l->regions,
@@ -401,16 +408,16 @@ static void test_coordinates(void **state)
                         "h,H,Île-de-France,11,,,,,5.0,45.5,actif\n"
                         "i,I,Essonne,11,91,,,,2.35,48.85,actif\n",
                  l->regions, l->departements,
-                 "t.csv:2: longitude « 2.35 » sans latitude\n"
-                 "t.csv:3: latitude « 48.85 » sans longitude\n"
-                 "t.csv:4: latitude « abc » n’est pas un nombre\n"
-                 "t.csv:5: longitude « nan » n’est pas un nombre\n"
-                 "t.csv:5: latitude « inf » n’est pas un nombre\n"
-                 "t.csv:6: longitude « 200 » hors limites (de -180 à 180)\n"
-                 "t.csv:6: latitude « -91 » hors limites (de -90 à 90)\n"
-                 "t.csv:7: coordonnées (2.35, 12.5) hors du territoire « Paris »\n"
-                 "t.csv:9: coordonnées (5, 45.5) hors du territoire « Île-de-France »\n"
-                 "t.csv:10: coordonnées (2.35, 48.85) hors du territoire « Essonne »");
+                 "t.csv:2: longitude « 2.35 » sans latitude (colonne I « lon »)\n"
+                 "t.csv:3: latitude « 48.85 » sans longitude (colonne J « lat »)\n"
+                 "t.csv:4: latitude « abc » n’est pas un nombre (colonne J « lat »)\n"
+                 "t.csv:5: longitude « nan » n’est pas un nombre (colonne I « lon »)\n"
+                 "t.csv:5: latitude « inf » n’est pas un nombre (colonne J « lat »)\n"
+                 "t.csv:6: longitude « 200 » hors limites (de -180 à 180) (colonne I « lon »)\n"
+                 "t.csv:6: latitude « -91 » hors limites (de -90 à 90) (colonne J « lat »)\n"
+                 "t.csv:7: coordonnées (2.35, 12.5) hors du territoire « Paris »" LONLAT "\n"
+                 "t.csv:9: coordonnées (5, 45.5) hors du territoire « Île-de-France »" LONLAT "\n"
+                 "t.csv:10: coordonnées (2.35, 48.85) hors du territoire « Essonne »" LONLAT);
 
     /* Inside the département, in any of several regions, on the coast
      * within the tolerance (0.03° outside Guyane's edge), or with no
@@ -423,7 +430,7 @@ static void test_coordinates(void **state)
     assert_double_near(crpv_directory_nth(dir, 2)->lon, -51.57, 1e-12);
     assert_double_near(crpv_directory_nth(dir, 3)->lat, 45, 1e-12);
     expect_error(HEADER "c,C,Guyane,03,,,,,-51.5,4.9,actif\n", l->regions, l->departements,
-                 "t.csv:2: coordonnées (-51.5, 4.9) hors du territoire « Guyane »");
+                 "t.csv:2: coordonnées (-51.5, 4.9) hors du territoire « Guyane »" LONLAT);
     g_autoptr(crpv_directory) nolayer =
         parse_ok(HEADER "f,F,Paris,11,75,,,,2.35,12.5,actif\n", NULL, NULL);
     assert_true(crpv_directory_nth(nolayer, 0)->has_coords);
@@ -442,8 +449,8 @@ static void test_decimal_comma_in_semicolon_file(void **state)
     expect_error("id;nom;territoire;regions;lon;lat;statut\n"
                  "a;A;T;84;4,8,3;1.5,2;actif\n",
                  NULL, NULL,
-                 "t.csv:2: longitude « 4,8,3 » n’est pas un nombre\n"
-                 "t.csv:2: latitude « 1.5,2 » n’est pas un nombre");
+                 "t.csv:2: longitude « 4,8,3 » n’est pas un nombre (colonne E « lon »)\n"
+                 "t.csv:2: latitude « 1.5,2 » n’est pas un nombre (colonne F « lat »)");
 }
 
 static void test_phones(void **state)
@@ -469,9 +476,11 @@ static void test_phones(void **state)
                         "c,C,T,44,,01 23 45 67 89 + ,,,,,actif\n",
                  NULL, NULL,
                  "t.csv:2: téléphone « 01 23 45 67 89 poste 12 » invalide (chiffres, espaces "
-                 "et + . ( ) - seulement)\n"
-                 "t.csv:3: téléphone « 123 » trop court (au moins 4 chiffres)\n"
-                 "t.csv:4: numéro de téléphone vide dans « 01 23 45 67 89 + »");
+                 "et + . ( ) - seulement) (colonne F « telephone »)\n"
+                 "t.csv:3: téléphone « 123 » trop court (au moins 4 chiffres) (colonne F "
+                 "« telephone »)\n"
+                 "t.csv:4: numéro de téléphone vide dans « 01 23 45 67 89 + » (colonne F "
+                 "« telephone »)");
 }
 
 static void test_links(void **state)
@@ -504,33 +513,32 @@ static void test_links(void **state)
                         "i,I,T,44,,,,contact.fr,,,actif\n",
                  NULL, NULL,
                  "t.csv:2: schéma de lien refusé dans « javascript:alert(1) » (attendu : http "
-                 "ou https)\n"
+                 "ou https)" SITE "\n"
                  "t.csv:3: schéma de lien refusé dans « ftp://x.org » (attendu : http ou "
-                 "https)\n"
+                 "https)" SITE "\n"
                  "t.csv:4: schéma de lien refusé dans « file:///etc/passwd » (attendu : http "
-                 "ou https)\n"
-                 "t.csv:5: lien « www.x.org/a b » invalide (il contient une espace)\n"
-                 "t.csv:6: lien « https:// » sans adresse de site\n"
+                 "ou https)" SITE "\n"
+                 "t.csv:5: lien « www.x.org/a b » invalide (il contient une espace)" SITE "\n"
+                 "t.csv:6: lien « https:// » sans adresse de site" SITE "\n"
                  "t.csv:7: schéma de lien refusé dans « http://x.org » (attendu : une adresse "
-                 "ou mailto:)\n"
-                 "t.csv:8: adresse électronique « a b@c.fr » invalide\n"
-                 "t.csv:9: adresse électronique « a@b@c.fr » invalide\n"
-                 "t.csv:10: adresse électronique « contact.fr » invalide");
+                 "ou mailto:)" MAIL "\n"
+                 "t.csv:8: adresse électronique « a b@c.fr » invalide" MAIL "\n"
+                 "t.csv:9: adresse électronique « a@b@c.fr » invalide" MAIL "\n"
+                 "t.csv:10: adresse électronique « contact.fr » invalide" MAIL);
 }
 
 static void test_control_characters(void **state)
 {
     (void)state;
-    /* A name spanning lines 3-4: refused at line 3, and the next row is
-     * still line 5. */
+    /* A name spanning lines 3-4 is accepted (see test_line_breaks_in_cells),
+     * and the next row is still line 5. */
     expect_error(HEADER "a,A,T,44,,,,,,,actif\n"
                         "b,\"Deux\nlignes\",T,44,,,,,,,actif\n"
                         "c,C\x7f,T,44,,,,,,,actif\n"
                         "d,D,T\tT,44,,,,,,,actif\n",
                  NULL, NULL,
-                 "t.csv:3: valeur de « nom » avec un caractère de contrôle\n"
-                 "t.csv:5: valeur de « nom » avec un caractère de contrôle\n"
-                 "t.csv:6: valeur de « territoire » avec un caractère de contrôle");
+                 "t.csv:5: valeur avec un caractère de contrôle (colonne B « nom »)\n"
+                 "t.csv:6: valeur avec un caractère de contrôle (colonne C « territoire »)");
 }
 
 static void test_all_errors_at_once(void **state)
@@ -549,17 +557,17 @@ static void test_all_errors_at_once(void **state)
                        ";;;;;;;;;;;;\r\n"
                        ";;;;;;;;;;;;\r\n";
     expect_error(data, l->regions, l->departements,
-                 "t.csv:2: valeur de « ancien_nom » avec un caractère de contrôle\n"
-                 "t.csv:5: identifiant « ok » en double (déjà ligne 2)\n"
-                 "t.csv:6: code région « 99 » inconnu des contours\n"
+                 "t.csv:5: identifiant « ok » en double (déjà ligne 2) (colonne A « id »)\n"
+                 "t.csv:6: code région « 99 » inconnu des contours (colonne E « regions »)\n"
                  "t.csv:6: téléphone « ab » invalide (chiffres, espaces et + . ( ) - "
-                 "seulement)\n"
+                 "seulement) (colonne G « telephone »)\n"
                  "t.csv:6: schéma de lien refusé dans « javascript:void(0) » (attendu : http ou "
-                 "https)\n"
-                 "t.csv:6: latitude « abc » n’est pas un nombre\n"
-                 "t.csv:6: statut « ouvert » inconnu (attendu : actif ou prefiguration)\n"
-                 "t.csv:7: valeur obligatoire « nom » vide\n"
-                 "t.csv:7: valeur obligatoire « statut » vide");
+                 "https) (colonne H « site »)\n"
+                 "t.csv:6: latitude « abc » n’est pas un nombre (colonne L « lat »)\n"
+                 "t.csv:6: statut « ouvert » inconnu (attendu : actif ou prefiguration) "
+                 "(colonne M « statut »)\n"
+                 "t.csv:7: valeur obligatoire vide (colonne B « nom »)\n"
+                 "t.csv:7: valeur obligatoire vide (colonne M « statut »)");
 }
 
 static void test_csv_errors_are_directory_errors(void **state)
@@ -598,7 +606,9 @@ static void test_load_errors(void **state)
     dir = crpv_directory_load(path, NULL, NULL, NULL, &err);
     assert_null(dir);
     g_autofree char *expected =
-        g_strdup_printf("%s:2: statut « ferme » inconnu (attendu : actif ou prefiguration)", path);
+        g_strdup_printf("%s:2: statut « ferme » inconnu (attendu : actif ou prefiguration) "
+                        "(colonne K « statut »)",
+                        path);
     assert_string_equal(err->message, expected);
     g_clear_error(&err);
     tu_rmtree(tmp);
@@ -649,6 +659,112 @@ static void test_hostile_cells(void **state)
         strstr(err->message, "t.csv:20001: identifiant « x » en double (déjà ligne 2)"));
     g_error_free(err);
     g_string_free(s, TRUE);
+}
+
+/* Excel's Alt+Enter, a quoted CSV field over two lines: a line break in a
+ * name is a space, in the list columns a separator; the rows after it keep
+ * their line numbers. */
+static void test_line_breaks_in_cells(void **state)
+{
+    (void)state;
+    g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
+    GError *err = NULL;
+    g_autoptr(crpv_directory) dir = parse_with(
+        HEADER "a,\"Centre de ressources \r\n  du Val\",\"Deux\r\nlignes\",\"11\r\n84\",,"
+               "\"01 02 03 04 05\r\n06 07 08 09 10\",www.a.fr,,,,actif\r\n"
+               "b,B,T,44,,01 02 03 04 05,www.b.fr,,,,actif\r\n",
+        NULL, NULL, warnings, &err);
+    if (!dir)
+        fail_msg("%s", err->message);
+    const crpv_centre *a = crpv_directory_nth(dir, 0);
+    assert_string_equal(a->nom, "Centre de ressources du Val");
+    assert_string_equal(a->territoire, "Deux lignes");
+    assert_int_equal(strv_len(a->regions), 2);
+    assert_string_equal(a->regions[1], "84");
+    assert_int_equal(strv_len(a->telephones), 2);
+    assert_string_equal(a->telephones[1], "06 07 08 09 10");
+    assert_int_equal(crpv_directory_nth(dir, 1)->line, 7);
+    assert_int_equal(warnings->len, 0);
+    /* An error after the field names the right line. */
+    expect_error(HEADER "a,\"A\nB\",T,44,,,,,,,actif\nb,B,T,44,,,,,,,ouvert\n", NULL, NULL,
+                 "t.csv:4: statut « ouvert » inconnu (attendu : actif ou prefiguration) "
+                 "(colonne K « statut »)");
+}
+
+/* A UTF-8 file with one line pasted from a Windows program: that line
+ * alone is read as Windows-1252, with a warning naming it; the other
+ * names are not turned into mojibake. */
+static void test_mixed_encodings(void **state)
+{
+    (void)state;
+    g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
+    GError *err = NULL;
+    g_autoptr(crpv_directory) dir =
+        parse_with(HEADER "a,Labo Cités,Rhône,84,,,www.a.fr,,,,actif\n"
+                          "b,\"Deux\nlignes\",T,84,,,www.b.fr,,,,actif\n"
+                          "c,R\xE9sovilles \x96 Bretagne,T,53,,,www.c.fr,,,,actif\n"
+                          "d,Île,T,53,,,www.d.fr,,,,actif\n",
+                   NULL, NULL, warnings, &err);
+    if (!dir)
+        fail_msg("%s", err->message);
+    assert_string_equal(crpv_directory_nth(dir, 0)->nom, "Labo Cités");
+    assert_string_equal(crpv_directory_nth(dir, 2)->nom, "Résovilles – Bretagne");
+    assert_string_equal(crpv_directory_nth(dir, 3)->nom, "Île");
+    assert_string_equal(crpv_directory_get_source(dir).encoding, "UTF-8+WINDOWS-1252");
+    /* The warnings about phones come after the one about the line. */
+    assert_true(warnings->len >= 1);
+    assert_string_equal(warnings->pdata[0],
+                        "t.csv:5: attention : ligne qui n’est pas en UTF-8 comme le reste du "
+                        "fichier, lue en Windows-1252 : « c,Résovilles – Bretagne,T,53,,,"
+                        "www.c.fr,,,,actif » (vérifiez ses accents, puis enregistrez le fichier "
+                        "en UTF-8)");
+    /* A byte Windows-1252 leaves undefined, on such a line: an error
+     * naming it. */
+    expect_error(HEADER "a,Labo Cités,T,84,,,,,,,actif\nb,B\x81\xE9,T,84,,,,,,,actif\n", NULL,
+                 NULL,
+                 "t.csv:3: octet 0x81 illisible (la ligne n’est ni en UTF-8, ni en "
+                 "Windows-1252)");
+    /* Many such lines: the first five named, then a count. */
+    GString *many = g_string_new(HEADER "a,Labo Cités,T,84,,,www.a.fr,,,,actif\n");
+    for (int i = 0; i < 8; i++)
+        g_string_append_printf(many, "x%d,R\xE9so,T,53,,,www.x.fr,,,,actif\n", i);
+    g_autoptr(GPtrArray) w2 = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(crpv_directory) d2 = parse_with(many->str, NULL, NULL, w2, &err);
+    g_string_free(many, TRUE);
+    assert_non_null(d2);
+    assert_string_equal(crpv_directory_nth(d2, 8)->nom, "Réso");
+    assert_string_equal(w2->pdata[5], "t.csv: attention : et 3 autres lignes lues en Windows-1252");
+}
+
+/* What a spreadsheet or a hurried typist does to codes and numbers:
+ * accepted, with a warning naming the cell. */
+static void test_codes_and_phones_warned(void **state)
+{
+    (void)state;
+    g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
+    GError *err = NULL;
+    g_autoptr(crpv_directory) dir =
+        parse_with(HEADER "a,A,T,6,,01 23 45 67,www.a.fr,,,,actif\n"
+                          "b,B,T,11,1,3939 + +32 2 123 45 67,www.b.fr,,,,actif\n"
+                          "c,C,T,11,93,01 23 45 67 89,www.c.fr,,,,actif\n",
+                   NULL, NULL, warnings, &err);
+    if (!dir)
+        fail_msg("%s", err->message);
+    assert_string_equal(crpv_directory_nth(dir, 0)->regions[0], "06");
+    assert_string_equal(crpv_directory_nth(dir, 1)->departement, "01");
+    assert_int_equal(warnings->len, 3);
+    assert_string_equal(warnings->pdata[0],
+                        "t.csv:2: attention : code région « 6 » lu « 06 » (le zéro initial "
+                        "manque : le tableur l’a sans doute pris pour un nombre) (colonne D "
+                        "« regions »)");
+    assert_string_equal(warnings->pdata[1],
+                        "t.csv:2: attention : téléphone « 01 23 45 67 » de 8 chiffres, alors "
+                        "qu’un numéro français en a 10 (un numéro étranger s’écrit avec son "
+                        "indicatif : +32 …) (colonne F « telephone »)");
+    assert_string_equal(warnings->pdata[2],
+                        "t.csv:3: attention : code département « 1 » lu « 01 » (le zéro initial "
+                        "manque : le tableur l’a sans doute pris pour un nombre) (colonne E "
+                        "« departement »)");
 }
 
 /* ---- Normalisation ---- */
@@ -798,7 +914,8 @@ static void test_phone_lost_zero_and_prefixes(void **state)
     assert_string_equal(crpv_directory_nth(dir, 0)->telephones[0], "03 88 14 35 89");
     assert_true(g_str_has_prefix(w, "t.csv:2: attention : téléphone « 388143589 » à 9 chiffres, "
                                     "lu « 03 88 14 35 89 » (le tableur a sans doute supprimé le "
-                                    "zéro initial : saisissez le numéro comme du texte)\n"));
+                                    "zéro initial : saisissez le numéro comme du texte) "
+                                    "(colonne E « telephone »)\n"));
     const char *uris[] = {"tel:+33388143589", "tel:+262262000000", "tel:+262269000000",
                           "tel:+590590000000", "tel:+596596000000", "tel:+594594287943",
                           "tel:+41220000000"};
@@ -863,6 +980,9 @@ int main(void)
         cmocka_unit_test(test_load_errors),
         cmocka_unit_test(test_warnings),
         cmocka_unit_test(test_hostile_cells),
+        cmocka_unit_test(test_line_breaks_in_cells),
+        cmocka_unit_test(test_mixed_encodings),
+        cmocka_unit_test(test_codes_and_phones_warned),
         cmocka_unit_test(test_normalize_phone),
         cmocka_unit_test(test_normalize_site),
         cmocka_unit_test(test_region_is_overseas),

@@ -14,6 +14,7 @@
 #include "testutil.h"
 
 static char *out_dir;
+static char *print_errors; /* what `crpv brochure --print` wrote on stderr */
 
 /* NEEDLE in the LEN bytes at HAY, which may hold NUL bytes. */
 static const char *find(const void *hay, size_t len, const char *needle)
@@ -31,9 +32,9 @@ static int setup(void **state)
     out_dir = tu_tmpdir();
     const char *print[] = {"brochure", "--print", "--format", "pdf", "--out", out_dir, "-q", NULL};
     const char *build[] = {"build", "--out", out_dir, "-q", NULL};
-    g_autofree char *err = NULL;
-    if (tu_run_crpv(NULL, NULL, &err, print) != 0 || tu_run_crpv(NULL, NULL, NULL, build) != 0) {
-        fprintf(stderr, "crpv failed: %s\n", err ? err : "");
+    if (tu_run_crpv(NULL, NULL, &print_errors, print) != 0 ||
+        tu_run_crpv(NULL, NULL, NULL, build) != 0) {
+        fprintf(stderr, "crpv failed: %s\n", print_errors ? print_errors : "");
         return -1;
     }
     return 0;
@@ -43,6 +44,7 @@ static int teardown(void **state)
 {
     tu_rmtree(out_dir);
     g_free(out_dir);
+    g_free(print_errors);
     return 0;
 }
 
@@ -77,8 +79,10 @@ static void test_print_structure(void **state)
     assert_non_null(find(bytes->data, bytes->len, "/GTS_PDFXVersion (PDF/X-4)"));
     assert_non_null(find(bytes->data, bytes->len, "/Trapped /False"));
     assert_non_null(find(bytes->data, bytes->len, "Artifex CMYK SWOP Profile"));
+    /* The print file has no structure (pdfwrite drops it): no PDF/UA claim. */
+    assert_null(find(bytes->data, bytes->len, "<pdfuaid:part>"));
     assert_int_equal(crpv_pdfdoc_page_count(doc), 2);
-    bool primary = false;
+    bool primary = false, marker = false;
     for (size_t i = 0; i < 2; i++) {
         crpv_rect trim, bleed;
         assert_true(crpv_pdfdoc_get_boxes(doc, i, &trim, &bleed));
@@ -94,9 +98,16 @@ static void test_print_structure(void **state)
         assert_true(pf.text_ops > 0);
         /* principale = #b5174f / 0 95 45 10, as declared. */
         primary = primary || find(c->data, c->len, "0 0.95 0.45 0.1 k");
+        /* The markers in the raspberry's main ink alone, solid. */
+        marker = marker || find(c->data, c->len, "0 1 0 0 k");
+        assert_true(pf.min_text_size >= 6 - 0.005);
         g_byte_array_free(c, TRUE);
     }
     assert_true(primary);
+    assert_true(marker);
+    /* The preflight of the project's own brochure finds nothing to reject. */
+    if (strstr(print_errors, "avant impression"))
+        fail_msg("the preflight reports problems:\n%s", print_errors);
     g_byte_array_free(bytes, TRUE);
 }
 
@@ -172,16 +183,19 @@ static void save_plate(const guint8 *px, int w, int h, const char *name)
     cairo_surface_destroy(s);
 }
 
-/* The plates of page 1 at 100 dpi: text sits on the black plate alone, so
- * under 5 % of the pixels with at least 50 % black carry 10 % cyan. */
-static void test_print_plates(void **state)
+/* The plates of page PAGE at 100 dpi: text sits on the black plate alone,
+ * so under 5 % of the pixels with at least 50 % black carry 10 % cyan;
+ * total ink under 300 % pixel by pixel. Returns how many pixels carry at
+ * least 50 % black. */
+static size_t check_plates(int page)
 {
     g_autofree char *dir = tu_tmpdir();
     g_autofree char *pdf = g_build_filename(out_dir, "brochure-impression.pdf", NULL);
     g_autofree char *o = g_strdup_printf("-sOutputFile=%s/p.tif", dir);
+    g_autofree char *first = g_strdup_printf("-dFirstPage=%d", page);
+    g_autofree char *last = g_strdup_printf("-dLastPage=%d", page);
     const char *argv[] = {"gs", "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-sDEVICE=tiffsep",
-                          "-sCompression=none", "-r100", "-dFirstPage=1", "-dLastPage=1", o, pdf,
-                          NULL};
+                          "-sCompression=none", "-r100", first, last, o, pdf, NULL};
     int status = 0;
     assert_true(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL,
                              NULL, &status, NULL));
@@ -196,7 +210,8 @@ static void test_print_plates(void **state)
         assert_true(i == 0 || (pw == w && ph == h));
         w = pw;
         h = ph;
-        save_plate(plates[i], w, h, names[i]);
+        g_autofree char *name = g_strdup_printf("page%d-%s", page, names[i]);
+        save_plate(plates[i], w, h, name);
     }
     size_t dark = 0, dark_cyan = 0, black_only = 0;
     int max_ink = 0;
@@ -208,16 +223,24 @@ static void test_print_plates(void **state)
         dark_cyan += plates[0][i] >= 26;
         black_only += plates[0][i] < 3 && plates[1][i] < 3 && plates[2][i] < 3;
     }
-    g_print("page 1 at 100 dpi: %zu pixels with >= 50 %% black, %zu of them with >= 10 %% cyan, "
-            "%zu on the black plate alone\n",
-            dark, dark_cyan, black_only);
-    assert_true(dark > 10000); /* the text is there */
-    /* Total ink, pixel by pixel: under 300 %. */
+    g_print("page %d at 100 dpi: %zu pixels with >= 50 %% black, %zu of them with >= 10 %% "
+            "cyan, %zu on the black plate alone\n",
+            page, dark, dark_cyan, black_only);
     assert_true(max_ink * 100 < 300 * 255);
     assert_true(dark_cyan * 20 < dark);
     for (int i = 0; i < 4; i++)
         g_free(plates[i]);
     tu_rmtree(dir);
+    return dark;
+}
+
+/* Both pages' plates: the recto's text, the verso's map labels and
+ * directory. */
+static void test_print_plates(void **state)
+{
+    (void)state;
+    assert_true(check_plates(1) > 10000); /* the text is there */
+    assert_true(check_plates(2) > 5000);
 }
 
 /* Same inputs, same bytes: Ghostscript's and qpdf's dates and IDs pinned. */
@@ -275,6 +298,12 @@ static void check_accessible(const char *name, size_t *untagged_per_page, size_t
     assert_int_equal(f.links_with_contents, f.links);
     assert_int_equal(f.links_in_link_elements, f.links);
     assert_int_equal(f.pages_with_tabs, f.pages_with_links);
+    /* XMP: the title, and PDF/UA-1 declared. */
+    assert_non_null(find(bytes->data, bytes->len, "<dc:title><rdf:Alt><rdf:li"));
+    assert_non_null(find(bytes->data, bytes->len, "<pdfuaid:part>1</pdfuaid:part>"));
+    /* The placeholders the renderer uses are resolved. */
+    assert_null(find(bytes->data, bytes->len, "/NonStruct"));
+    assert_null(find(bytes->data, bytes->len, "/Private"));
     for (size_t i = 0; i < crpv_pdfdoc_page_count(doc) && i < max_pages; i++) {
         GByteArray *c = crpv_pdfdoc_page_content(doc, i);
         crpv_pdf_page_facts pf = crpv_pdf_check_page((const char *)c->data, c->len);
@@ -358,7 +387,41 @@ static void test_brochure_accessible(void **state)
     /* The text the layout leaves untagged (reported above) must not grow:
      * on page 1, the closing call only, whose paragraph holds links, and
      * Cairo 1.16 marks the content of childless elements alone. */
-    assert_true(untagged[0] <= 8);
+    assert_int_equal(untagged[0], 0);
+    assert_int_equal(untagged[1], 0);
+}
+
+/* The directory's entries whole in their LBody, names on two lines with
+ * their words apart; each map label once in the text. */
+static void test_directory_struct_text(void **state)
+{
+    (void)state;
+    g_autofree char *path = g_build_filename(out_dir, "brochure.pdf", NULL);
+    const char *argv[] = {"pdfinfo", "-struct-text", path, NULL};
+    g_autofree char *out = NULL;
+    int status = 0;
+    assert_true(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out,
+                             NULL, &status, NULL));
+    assert_true(g_spawn_check_wait_status(status, NULL));
+    const char *entries[] = {
+        "\"Pôle de Ressources Ville et Développement Social Val-d’Oise 01 34 05 17 17 "
+        "www.poleressources95.org\"",
+        "\"Observatoire Régional de l’Intégration et de la Ville (ORIV) Grand Est 03 88 14 35 89 "
+        "www.oriv.org\"",
+        "\"Centre de ressources Politique de la ville Guadeloupe en préfiguration\""};
+    for (size_t i = 0; i < G_N_ELEMENTS(entries); i++)
+        if (!strstr(out, entries[i]))
+            fail_msg("%s not whole in the structure:\n%s", entries[i], out);
+    /* The page's text: a label of the map (« Nouvelle-Aquitaine ») once on
+     * the map, once in the directory. */
+    const char *txt[] = {"pdftotext", "-f", "2", "-l", "2", path, "-", NULL};
+    g_autofree char *text = NULL;
+    assert_true(g_spawn_sync(NULL, (char **)txt, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &text,
+                             NULL, &status, NULL));
+    size_t n = 0;
+    for (const char *p = text; (p = strstr(p, "Nouvelle-Aquitaine")); p++)
+        n++;
+    assert_int_equal(n, 2);
 }
 
 /* Screen colours to print values: declared, tints of declared, greys on
@@ -448,7 +511,9 @@ static void test_content_scan(void **state)
 
 /* A small page with a 6-pt white number on a marker disc and a 5-pt
  * line, made into a print file. */
-static GByteArray *small_print(const crpv_style *st, crpv_preflight *report)
+/* A one-page print file: a marker disc in DISC with its 6-pt white
+ * number, body text, a 5-pt credit. */
+static GByteArray *small_print(const crpv_style *st, crpv_color disc, crpv_preflight *report)
 {
     g_autoptr(GError) error = NULL;
     PangoContext *ctx = crpv_fonts_context_new("fonts", &error);
@@ -458,7 +523,7 @@ static GByteArray *small_print(const crpv_style *st, crpv_preflight *report)
     crpv_item *d = crpv_scene_add(sc, CRPV_ITEM_DISC, CRPV_ROLE_MARKER);
     d->center = (crpv_point){60, 60};
     d->radius = 8;
-    d->fill = st->marker;
+    d->fill = disc;
     crpv_scene_add_text(sc, CRPV_ROLE_MARKER, (crpv_rect){56, 56, 64, 64}, "Lato Bold 6", "1",
                         st->marker_text);
     crpv_scene_add_text(sc, CRPV_ROLE_BODY, (crpv_rect){20, 120, 200, 140}, "Lato 10",
@@ -496,7 +561,7 @@ static void test_preflight(void **state)
     g_autoptr(crpv_style) black = crpv_style_parse(ini, strlen(ini), "style.ini", &error);
     assert_non_null(black);
     crpv_preflight r = {0};
-    GByteArray *pdf = small_print(black, &r);
+    GByteArray *pdf = small_print(black, black->marker, &r);
     assert_double_near(r.min_text_size, 5, 0.01);
     assert_true(has_problem(&r, "texte de 5 pt, sous le minimum de 6 pt"));
     assert_int_equal(r.white_knockouts, 0);
@@ -509,10 +574,26 @@ static void test_preflight(void **state)
     g_byte_array_free(pdf, TRUE);
     crpv_preflight_clear(&r);
 
+    /* The raspberry's three inks under a white number: rejected. */
     g_autoptr(crpv_style) st = crpv_style_new_default();
-    pdf = small_print(st, &r);
+    pdf = small_print(st, st->primary, &r);
     assert_int_equal(r.white_knockouts, 1);
     assert_true(has_problem(&r, "en réserve dans un aplat de plusieurs encres"));
+    g_byte_array_free(pdf, TRUE);
+    crpv_preflight_clear(&r);
+
+    /* The print brochure's markers, in their own key colour: magenta
+     * alone, exactly, and nothing to report about them. */
+    pdf = small_print(st, st->marker_print_key, &r);
+    assert_int_equal(r.white_knockouts, 0);
+    assert_false(has_problem(&r, "en réserve"));
+    g_autoptr(GError) err = NULL;
+    g_autoptr(crpv_pdfdoc) doc = crpv_pdfdoc_open(pdf->data, pdf->len, "essai.pdf", &err);
+    assert_non_null(doc);
+    GByteArray *c = crpv_pdfdoc_page_content(doc, 0);
+    assert_non_null(find(c->data, c->len, "0 1 0 0 k"));
+    assert_null(find(c->data, c->len, "0 0.95 0.45 0.1 k"));
+    g_byte_array_free(c, TRUE);
     g_byte_array_free(pdf, TRUE);
     crpv_preflight_clear(&r);
 }
@@ -564,7 +645,7 @@ int main(void)
         cmocka_unit_test(test_print_plates),      cmocka_unit_test(test_print_reproducible),
         cmocka_unit_test(test_print_text_reads),
         cmocka_unit_test(test_map_accessible),    cmocka_unit_test(test_brochure_accessible),
-        cmocka_unit_test(test_struct_text_whole),
+        cmocka_unit_test(test_struct_text_whole), cmocka_unit_test(test_directory_struct_text),
         cmocka_unit_test(test_print_cmyk),        cmocka_unit_test(test_icc_description),
         cmocka_unit_test(test_content_scan),      cmocka_unit_test(test_preflight),
         cmocka_unit_test(test_bad_profile),       cmocka_unit_test(test_icc_option),

@@ -341,6 +341,68 @@ static void test_directory_from_workbooks(void **state)
     }
 }
 
+/* Alt+Enter in a cell: LibreOffice writes two paragraphs, Excel a line
+ * feed in the string. The directory keeps the cell, its lines joined. */
+static void test_line_breaks_in_cells(void **state)
+{
+    (void)state;
+#define ODS_CELL(t) "<table:table-cell office:value-type=\"string\"><text:p>" t "</text:p></table:table-cell>"
+    const char *ods_content =
+        ODS_HEAD "<table:table table:name=\"Annuaire\"><table:table-row>" ODS_CELL("id")
+            ODS_CELL("nom") ODS_CELL("territoire") ODS_CELL("regions") ODS_CELL("telephone")
+                ODS_CELL("statut") "</table:table-row><table:table-row>" ODS_CELL("a")
+                    ODS_CELL("Centre de</text:p><text:p>ressources") ODS_CELL("T")
+                        ODS_CELL("11") ODS_CELL("01 02 03 04 05</text:p><text:p>06 07 08 09 10")
+                            ODS_CELL("actif") "</table:table-row></table:table>" ODS_TAIL;
+#undef ODS_CELL
+    size_t len = 0;
+    const char *entries[] = {"mimetype", "application/vnd.oasis.opendocument.spreadsheet",
+                             "content.xml", ods_content, NULL};
+    g_autofree char *zip = make_zip(&len, entries);
+    GError *err = NULL;
+    g_autoptr(crpv_directory) ods =
+        crpv_directory_parse_any(zip, len, "t.ods", NULL, NULL, NULL, NULL, &err);
+    if (!ods)
+        fail_msg("%s", err->message);
+    assert_string_equal(crpv_directory_nth(ods, 0)->nom, "Centre de ressources");
+    assert_string_equal(crpv_directory_nth(ods, 0)->telephones[1], "06 07 08 09 10");
+
+    const char *shared = "<sst><si><t>id</t></si><si><t>nom</t></si><si><t>territoire</t></si>"
+                         "<si><t>regions</t></si><si><t>statut</t></si><si><t>a</t></si>"
+                         "<si><t xml:space=\"preserve\">Centre de\nressources</t></si>"
+                         "<si><t>T</t></si><si><t>11\n84</t></si><si><t>actif</t></si></sst>";
+    const char *sheet = "<worksheet><sheetData><row r=\"1\">"
+                        "<c r=\"A1\" t=\"s\"><v>0</v></c><c r=\"B1\" t=\"s\"><v>1</v></c>"
+                        "<c r=\"C1\" t=\"s\"><v>2</v></c><c r=\"D1\" t=\"s\"><v>3</v></c>"
+                        "<c r=\"E1\" t=\"s\"><v>4</v></c></row><row r=\"2\">"
+                        "<c r=\"A2\" t=\"s\"><v>5</v></c><c r=\"B2\" t=\"s\"><v>6</v></c>"
+                        "<c r=\"C2\" t=\"s\"><v>7</v></c><c r=\"D2\" t=\"s\"><v>8</v></c>"
+                        "<c r=\"E2\" t=\"s\"><v>9</v></c></row></sheetData></worksheet>";
+    g_autoptr(crpv_csv) table = parse_xlsx(sheet, shared, &err);
+    if (!table)
+        fail_msg("%s", err->message);
+    assert_string_equal(cell(table, 1, 1), "Centre de\nressources");
+    /* The same workbook through the directory. */
+    const char *workbook =
+        "<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" "
+        "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">"
+        "<sheets><sheet name=\"Annuaire\" sheetId=\"1\" r:id=\"rId7\"/></sheets></workbook>";
+    const char *rels =
+        "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+        "<Relationship Id=\"rId7\" Type=\"t\" Target=\"worksheets/feuille.xml\"/>"
+        "</Relationships>";
+    const char *xentries[] = {"xl/workbook.xml", workbook, "xl/_rels/workbook.xml.rels", rels,
+                              "xl/worksheets/feuille.xml", sheet, "xl/sharedStrings.xml", shared,
+                              NULL};
+    g_autofree char *xzip = make_zip(&len, xentries);
+    g_autoptr(crpv_directory) xlsx =
+        crpv_directory_parse_any(xzip, len, "t.xlsx", NULL, NULL, NULL, NULL, &err);
+    if (!xlsx)
+        fail_msg("%s", err->message);
+    assert_string_equal(crpv_directory_nth(xlsx, 0)->nom, "Centre de ressources");
+    assert_int_equal(g_strv_length(crpv_directory_nth(xlsx, 0)->regions), 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -353,6 +415,7 @@ int main(void)
         cmocka_unit_test(test_damaged),
         cmocka_unit_test(test_named_sheet),
         cmocka_unit_test(test_directory_from_workbooks),
+        cmocka_unit_test(test_line_breaks_in_cells),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

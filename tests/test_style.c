@@ -2,6 +2,7 @@
  * line. */
 #include "testutil.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "style.h"
@@ -94,9 +95,22 @@ static void test_print_colors(void **state)
     assert_double_near(p->print.k, 10, 1e-9);
     /* A new screen colour without its print value has none. */
     assert_false(s->print_colors[2].has_print);
-    /* The markers, the raspberry unless set, print as it does. */
-    assert_true(s->print_colors[7].has_print);
-    assert_double_near(s->print_colors[7].print.m, 95, 1e-9);
+    /* The markers, the raspberry unless set, print in its main ink alone,
+     * solid, so that their white numbers are knocked out of one ink; the
+     * print brochure paints them in a colour of their own, one step off
+     * the raspberry, which the print pass tells apart. */
+    const crpv_print_color *m = &s->print_colors[7];
+    assert_true(m->has_print);
+    assert_double_near(m->print.m, 100, 1e-9);
+    assert_double_near(m->print.c + m->print.y + m->print.k, 0, 1e-9);
+    double step = fabs(s->marker_print_key.r - s->marker.r) +
+                  fabs(s->marker_print_key.g - s->marker.g) +
+                  fabs(s->marker_print_key.b - s->marker.b);
+    assert_double_near(step, 1 / 255.0, 1e-9);
+    for (size_t i = 0; i < s->n_print_colors; i++)
+        assert_false(s->print_colors[i].screen.r == s->marker_print_key.r &&
+                     s->print_colors[i].screen.g == s->marker_print_key.g &&
+                     s->print_colors[i].screen.b == s->marker_print_key.b);
     /* The text keeps its default: the black plate alone. */
     assert_true(s->print_colors[5].has_print);
     assert_double_near(s->print_colors[5].print.k, 100, 1e-9);
@@ -121,8 +135,23 @@ static void test_broken_syntax(void **state)
     assert_null(parse("pas de section\n", &error));
     assert_non_null(strstr(error->message, "style.ini"));
     g_clear_error(&error);
-    assert_null(crpv_style_parse("[page]\nlargeur = \xff\n", 18, "style.ini", &error));
+    /* A byte no encoding reads. */
+    assert_null(crpv_style_parse("[page]\nlargeur = \x81\n", 18, "style.ini", &error));
     assert_non_null(strstr(error->message, "UTF-8"));
+    g_clear_error(&error);
+    /* A credit line pasted from a Windows program into a UTF-8 file: read
+     * as Windows-1252, with a warning naming its line. */
+    const char mixed[] = "# Réglages\n[carte]\ncredit = Source : IGN \x96 r\xE9gions\n";
+    g_autoptr(crpv_style) s = crpv_style_parse(mixed, sizeof mixed - 1, "style.ini", &error);
+    assert_non_null(s);
+    assert_string_equal(s->credit, "Source : IGN – régions");
+    assert_int_equal(s->warnings->len, 1);
+    assert_true(g_str_has_prefix(s->warnings->pdata[0], "style.ini:3: attention : ligne qui "
+                                                        "n’est pas en UTF-8"));
+    /* Not a regular file: refused at once, not read for ever. */
+    assert_null(crpv_style_load("/dev/zero", &error));
+    assert_string_equal(error->message, "/dev/zero: ce n’est pas un fichier ordinaire "
+                                        "(périphérique, tube ?) : crpv ne lit que des fichiers");
     g_clear_error(&error);
     assert_null(crpv_style_load("absent/style.ini", &error));
     assert_true(error->domain == G_FILE_ERROR);
