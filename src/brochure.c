@@ -226,8 +226,21 @@ static void draw_entries(crpv_page *p, const crpv_page_env *e, const entry *en, 
 {
     /* Nothing prints under 6 pt: the smallest directory keeps its
      * badges' numbers there. */
-    g_autofree char *badge_font = crpv_page_font(e, "Bold", MAX(6.0, s->size * 0.82));
+    double badge_size = MAX(6.0, s->size * 0.82);
+    g_autofree char *badge_font = crpv_page_font(e, "Bold", badge_size);
     double r = s->size * 0.78;
+    /* Numbers of three digits hold in their badges: every badge grows to
+     * the widest number's (the box of its figures, about 0.72 of the size
+     * high, within 92 % of the radius), all alike. */
+    for (size_t i = 0; i < n; i++) {
+        char num[24];
+        g_snprintf(num, sizeof num, "%zu", i + 1);
+        if (strlen(num) < 3)
+            continue;
+        double w = 0;
+        crpv_text_size(e->ctx, badge_font, num, -1, false, 0, &w, NULL);
+        r = MAX(r, hypot(w, 0.72 * badge_size) / 2 / 0.92);
+    }
     bool open = false;
     for (size_t i = 0; i < n; i++) {
         if (en[i].page != pg)
