@@ -9,6 +9,8 @@
 
 #include "brochure.h"
 #include "composite.h"
+#include "content.h"
+#include "scene.h"
 #include "labels.h"
 #include "mapfixture.h"
 #include "spatial.h"
@@ -212,12 +214,55 @@ static void test_layout_cache(void **state)
     mapfix_free(f);
 }
 
+/* Every number of the directory, three digits included, holds in its
+ * badge at no less than 6 pt; and the brochure refuses a directory it
+ * cannot number. */
+static void test_badges_hold_numbers(void **state)
+{
+    (void)state;
+    mapfix *base = mapfix_load();
+    g_autofree char *csv = mapfix_synthetic_csv(base->regions, 120);
+    mapfix *f = mapfix_load_csv(csv);
+    crpv_directory_stats stats = crpv_directory_get_stats(f->directory);
+    const char *md = "# Le réseau\n\nUn paragraphe.\n";
+    GError *e = NULL;
+    crpv_content *content = crpv_content_parse(md, strlen(md), "t.md", &stats, NULL, &e);
+    assert_non_null(content);
+    crpv_brochure_input in = {content, &f->in, false, NULL};
+    GPtrArray *pages = crpv_brochure_compose(&in, NULL, &e);
+    if (!pages)
+        fail_msg("compose: %s", e->message);
+    size_t badges = 0;
+    for (guint pg = 1; pg < pages->len; pg++) {
+        const crpv_scene *sc = g_ptr_array_index(pages, pg);
+        for (size_t i = 0; i + 1 < crpv_scene_count(sc); i++) {
+            const crpv_item *d = crpv_scene_nth(sc, i), *t = crpv_scene_nth(sc, i + 1);
+            if (d->kind != CRPV_ITEM_DISC || d->role != CRPV_ROLE_NONE ||
+                t->kind != CRPV_ITEM_TEXT || !t->text || !g_ascii_isdigit(t->text[0]))
+                continue;
+            PangoFontDescription *desc = pango_font_description_from_string(t->font);
+            double size = pango_units_to_double(pango_font_description_get_size(desc));
+            pango_font_description_free(desc);
+            assert_true(size >= 6 - 1e-9);
+            double w = 0;
+            crpv_text_size(f->ctx, t->font, t->text, -1, false, 0, &w, NULL);
+            assert_true(hypot(w, 0.72 * size) / 2 <= d->radius * 0.92 + 1e-6);
+            badges++;
+        }
+    }
+    assert_int_equal(badges, 120);
+    g_ptr_array_free(pages, TRUE);
+    crpv_content_free(content);
+    mapfix_free(f);
+    mapfix_free(base);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_grid_against_search), cmocka_unit_test(test_map_cost_linear),
         cmocka_unit_test(test_limits),              cmocka_unit_test(test_limits_cli),
-        cmocka_unit_test(test_layout_cache),
+        cmocka_unit_test(test_layout_cache),        cmocka_unit_test(test_badges_hold_numbers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
