@@ -392,7 +392,7 @@ static bool wants(const run *r, const char *format)
 static const double map_tolerance = 0.2;
 
 /* The labels without a free place named one by one; the others counted. */
-#define UNPLACED_NAMED 10
+#define UNPLACED_NAMED 20
 
 /* The map, composed on first use at the width the brochure gives it, so
  * that the printed and the web maps are one composition. Borrowed; NULL
@@ -425,22 +425,23 @@ static bool write_map(run *r, crpv_batch *batch)
     if (r->opt->verbose)
         g_printerr("carte : %zu sommets lus, %zu après simplification\n", ms.vertices_in,
                    ms.vertices_out);
-    /* A label set where it overlaps is worth a word, naming the centre;
-     * past a few, one line counts the others. */
-    size_t unplaced = 0;
-    for (; crpv_map_unplaced_label(map, unplaced); unplaced++)
+    /* A label with no free place is not drawn: each is worth a word,
+     * naming the centre by its number and id, which the reader finds in
+     * the directory; past a score, one line counts the others. */
+    size_t unplaced = 0, number = 0;
+    for (const crpv_centre *c; (c = crpv_map_unplaced_label(map, unplaced, &number)); unplaced++)
         if (unplaced < UNPLACED_NAMED)
             g_ptr_array_add(r->warnings,
-                            g_strdup_printf("attention : carte : pas de place libre pour "
-                                            "l’étiquette de « %s »",
-                                            crpv_map_unplaced_label(map, unplaced)));
+                            g_strdup_printf("attention : carte : n°\u00a0%zu %s «\u00a0%s\u00a0» : "
+                                            "pas de place pour l’étiquette, numéro seul",
+                                            number, c->id, c->nom));
     if (unplaced > UNPLACED_NAMED) {
         g_autofree char *others = french_count(unplaced - UNPLACED_NAMED);
         g_autofree char *all = french_count(unplaced);
         g_autofree char *total = french_count(crpv_directory_count(r->directory));
         g_ptr_array_add(r->warnings,
-                        g_strdup_printf("attention : carte : %s autres étiquettes sans place "
-                                        "libre (%s en tout pour %s centres)",
+                        g_strdup_printf("attention : carte : %s autres étiquettes sans place, "
+                                        "numéro seul (%s en tout pour %s centres)",
                                         others, all, total));
     }
     const int scale = r->opt->scale ? r->opt->scale : 1;

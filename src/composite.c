@@ -40,6 +40,11 @@ typedef struct {
     placement *placed;         /* per feature; owned */
 } frame;
 
+typedef struct {
+    const crpv_centre *centre; /* borrowed from the directory */
+    size_t number;             /* its number on the map and in the directory */
+} unplaced_label;
+
 struct crpv_map {
     crpv_scene *scene;
     GArray *frames;      /* of frame */
@@ -49,7 +54,8 @@ struct crpv_map {
     bool classes_used[3];    /* the fills drawn, by status */
     bool marks_used[3];      /* the markers drawn, by mark_kind */
     bool locator;            /* the box round Île-de-France on the mainland is drawn */
-    GPtrArray *unplaced; /* names of the centres whose label found no free place */
+    GArray *unplaced;    /* of unplaced_label: the centres whose label found no free
+                          * place, drawn with their number only */
     crpv_freespace *room; /* what land and boxes take, made when a box must
                            * find a free place; NULL before; owned */
 };
@@ -78,13 +84,18 @@ void crpv_map_free(crpv_map *map)
     g_hash_table_destroy(map->projections);
     crpv_scene_free(map->scene);
     if (map->unplaced)
-        g_ptr_array_unref(map->unplaced);
+        g_array_free(map->unplaced, TRUE);
     g_free(map);
 }
 
-const char *crpv_map_unplaced_label(const crpv_map *map, size_t i)
+const crpv_centre *crpv_map_unplaced_label(const crpv_map *map, size_t i, size_t *number)
 {
-    return map->unplaced && i < map->unplaced->len ? map->unplaced->pdata[i] : NULL;
+    if (!map->unplaced || i >= map->unplaced->len)
+        return NULL;
+    const unplaced_label *u = &g_array_index(map->unplaced, unplaced_label, i);
+    if (number)
+        *number = u->number;
+    return u->centre;
 }
 
 const crpv_scene *crpv_map_scene(const crpv_map *map)
@@ -1319,12 +1330,18 @@ static void draw_markers(crpv_map *map, const crpv_map_input *in, double k, GArr
         crpv_labels_place(req, total, (const crpv_obstacle *)obstacles->data, obstacles->len,
                           places);
 
+    /* A label without a free place is not drawn: its centre keeps its
+     * numbered marker, which the directory explains, and is reported. */
     if (!map->unplaced)
-        map->unplaced = g_ptr_array_new_with_free_func(g_free);
-    for (size_t q = 0; q < n; q++)
+        map->unplaced = g_array_new(FALSE, FALSE, sizeof(unplaced_label));
+    for (size_t q = 0; q < n; q++) {
+        const marker *m = &g_array_index(markers, marker, q);
         if (markups[q] && !places[q].placed)
-            g_ptr_array_add(map->unplaced,
-                            g_strdup(g_array_index(markers, marker, q).centre->nom));
+            g_array_append_val(map->unplaced, ((unplaced_label){m->centre, m->number}));
+    }
+    for (size_t q = 0; q < total; q++)
+        if (markups[q] && !places[q].placed)
+            g_clear_pointer(&markups[q], g_free);
     for (size_t q = 0; q < total; q++) {
         if (!markups[q] || !places[q].leader)
             continue;

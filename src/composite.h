@@ -57,9 +57,10 @@ void crpv_map_free(crpv_map *map); /* NULL is fine */
 
 const crpv_scene *crpv_map_scene(const crpv_map *map); /* borrowed */
 crpv_map_stats crpv_map_get_stats(const crpv_map *map);
-/* The name of the I-th centre whose label found no free place (borrowed),
- * or NULL past the last. */
-const char *crpv_map_unplaced_label(const crpv_map *map, size_t i);
+/* The I-th centre whose label found no free place, and so is not drawn
+ * (borrowed from the directory), with its NUMBER on the map (may be NULL);
+ * NULL past the last. In the order of the markers. */
+const crpv_centre *crpv_map_unplaced_label(const crpv_map *map, size_t i, size_t *number);
 
 /* The frames: 0 is metropolitan France ("metro"), then the insets in the
  * style's order ("01", ..., "idf"). */

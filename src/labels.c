@@ -143,6 +143,12 @@ static bool segments_cross(crpv_point a, crpv_point b, crpv_point c, crpv_point 
     return ((o1 > 0 && o2 < 0) || (o1 < 0 && o2 > 0)) && ((o3 > 0 && o4 < 0) || (o3 < 0 && o4 > 0));
 }
 
+static bool leader_too_long(crpv_point from, crpv_point to, double radius)
+{
+    return hypot(to.x - from.x, to.y - from.y) >
+           CRPV_LABEL_LEADER_MAX_DIAMETERS * 2 * radius + 1e-9;
+}
+
 static bool obstacle_is_foreign(const crpv_obstacle *o, const crpv_label_request *r)
 {
     return o->frame < 0 || o->frame != r->frame;
@@ -279,6 +285,8 @@ static int static_conflicts(const placer *p, size_t i, const candidate *c)
     const crpv_label_request *r = &p->req[i];
     int bad = 0;
     if (!rect_inside(r->bounds, c->box, 1e-9))
+        bad += 2;
+    if (c->leader && leader_too_long(c->from, c->to, r->radius))
         bad += 2;
     if (!c->leader)
         for (size_t k = 0; k < p->n_near; k++)
@@ -451,6 +459,9 @@ static bool clashes_with(const placer *p, const candidate *c, size_t j)
         return true;
     if (c->leader && segment_crosses_rect(c->from, c->to, inflate(q->box, PAD / 2)))
         return true;
+    /* Crossed leaders make the reader guess which name is whose. */
+    if (c->leader && q->leader && segments_cross(c->from, c->to, q->leader_from, q->leader_to))
+        return true;
     return false;
 }
 
@@ -467,23 +478,6 @@ static size_t placed_near(const placer *p, const candidate *c, const size_t **id
                                ids);
     crpv_cost_add_pairs(n);
     return n;
-}
-
-/* Penalty for crossing placed leaders: allowed, but ugly. IDS: what
- * placed_near() gave for C. */
-static double crossing_penalty(const placer *p, const candidate *c, size_t i, const size_t *ids,
-                               size_t n_ids)
-{
-    if (!c->leader)
-        return 0;
-    double pen = 0;
-    for (size_t k = 0; k < n_ids; k++) {
-        size_t j = ids[k];
-        if (j != i && p->placed[j] && p->out[j].leader &&
-            segments_cross(c->from, c->to, p->out[j].leader_from, p->out[j].leader_to))
-            pen += 5;
-    }
-    return pen;
 }
 
 static void set_place(placer *p, size_t i, const candidate *c, bool placed)
@@ -517,7 +511,7 @@ static bool place_one(placer *p, size_t i)
             free = !(ids[q] != i && p->placed[ids[q]] && clashes_with(p, c, ids[q]));
         if (!free)
             continue;
-        double s = c->score + crossing_penalty(p, c, i, ids, n_ids);
+        double s = c->score;
         if (s < best_score) {
             best_score = s;
             best = c;
@@ -757,6 +751,8 @@ bool crpv_labels_check(const crpv_label_request *requests, size_t n, const crpv_
         crpv_rect box = inflate(pl->box, -eps); /* touching is not overlapping */
         if (!rect_inside(r->bounds, pl->box, eps))
             return false;
+        if (pl->leader && leader_too_long(pl->leader_from, pl->leader_to, r->radius))
+            return false;
         for (size_t j = 0; j < n; j++) {
             if (disc_overlaps_rect(requests[j].anchor, requests[j].radius, box))
                 return false;
@@ -765,6 +761,10 @@ bool crpv_labels_check(const crpv_label_request *requests, size_t n, const crpv_
             if (j != i && !pl->leader && nearer_other(r, &requests[j], pl->box))
                 return false;
             if (j != i && pl->leader) {
+                if (j > i && places[j].leader &&
+                    segments_cross(pl->leader_from, pl->leader_to, places[j].leader_from,
+                                   places[j].leader_to))
+                    return false;
                 if (segment_crosses_rect(pl->leader_from, pl->leader_to,
                                          inflate(places[j].box, -eps)))
                     return false;

@@ -49,6 +49,11 @@ typedef struct {
  * a reader pairs a name with the nearest disc. */
 #define CRPV_LABEL_NEAREST_MARGIN 1.5
 
+/* A leader is at most this many marker diameters long (from the marker's
+ * rim to the box): a longer one reads as a line of the map, not as a
+ * pointer; a label that would need one goes without (number only). */
+#define CRPV_LABEL_LEADER_MAX_DIAMETERS 3.0
+
 /* Places the N labels of REQUESTS, writing N results to OUT. Deterministic:
  * the same requests give the same places. Returns the number of labels for
  * which no free place was found (0 when every label is clear). */
@@ -57,9 +62,10 @@ size_t crpv_labels_place(const crpv_label_request *requests, size_t n,
                          crpv_label_place *out);
 
 /* True when no two of the N placed boxes overlap, no box overlaps a marker
- * of REQUESTS nor a foreign obstacle, no leader crosses another label, and
- * every label without a leader is nearer its own marker than any other
- * (the checks the tests make). */
+ * of REQUESTS nor a foreign obstacle, no leader crosses another label,
+ * another leader or a marker, none is longer than the cap, and every label
+ * without a leader is nearer its own marker than any other (the checks the
+ * tests make). */
 bool crpv_labels_check(const crpv_label_request *requests, size_t n,
                        const crpv_obstacle *obstacles, size_t n_obstacles,
                        const crpv_label_place *places);

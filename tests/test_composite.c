@@ -280,7 +280,7 @@ static void check_markers_and_labels(const mapfix *f, const crpv_map *map)
     g_array_free(discs, TRUE);
     g_array_free(labels, TRUE);
     assert_int_equal(crpv_map_get_stats(map).labels_unplaced, 0);
-    assert_null(crpv_map_unplaced_label(map, 0));
+    assert_null(crpv_map_unplaced_label(map, 0, NULL));
 }
 
 static void test_markers_and_labels(void **state)
