@@ -5,7 +5,6 @@
 
 #include <glib.h>
 #include "spatial.h"
-#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -388,6 +387,24 @@ static void near_zones(placer *p, const candidate *c)
     crpv_cost_add_pairs(p->n_near);
 }
 
+/* Does candidate C's padded box lie over any marker's disc? */
+static bool box_over_marker(placer *p, const candidate *c)
+{
+    crpv_rect padded = inflate(c->box, PAD);
+    const size_t *ids;
+    size_t n = crpv_grid_query_unordered(p->discs, padded, &ids);
+    crpv_cost_add_candidates(1);
+    for (size_t k = 0; k < n; k++) {
+        const crpv_label_request *m = &p->req[ids[k]];
+        if (disc_overlaps_rect(m->anchor, m->radius, padded)) {
+            crpv_cost_add_pairs(k + 1); /* the tests made */
+            return true;
+        }
+    }
+    crpv_cost_add_pairs(n);
+    return false;
+}
+
 static void build_candidates(placer *p, size_t i)
 {
     const crpv_label_request *r = &p->req[i];
@@ -414,6 +431,22 @@ static void build_candidates(placer *p, size_t i)
     for (size_t g = 0; g < r->n_grounds; g++)
         boxes[g] = crpv_shape_bbox(&r->grounds[g]);
     for (k = 0; k < N_CANDIDATES; k++) {
+        /* A leader over the cap is refused before anything is looked up:
+         * the far rings would otherwise be the most costly to weigh. */
+        if (cs[k].leader && leader_too_long(cs[k].from, cs[k].to, r->radius)) {
+            cs[k].static_bad = 2;
+            cs[k].score += r->n_grounds ? FOREIGN_WEIGHT : 0;
+            continue;
+        }
+        /* Where markers are dense, most places lie over one: a query of
+         * the box alone refuses them before the wider one a usable place
+         * needs (only usable places are ever used, so the count of
+         * conflicts of a refused one does not matter). */
+        if (box_over_marker(p, &cs[k])) {
+            cs[k].static_bad = 1;
+            cs[k].score += r->n_grounds ? FOREIGN_WEIGHT : 0;
+            continue;
+        }
         near_markers(p, i, &cs[k]);
         cs[k].static_bad = static_conflicts(p, i, &cs[k]);
         /* Crowding orders the usable places; among the others, which only
@@ -548,9 +581,10 @@ static size_t *placement_order(const placer *p)
         double reach = 1.2 * (r->width + r->radius + GAP);
         size_t count = 0;
         const size_t *ids;
-        /* A zone holds its marker's disc. */
+        /* Markers are counted by their discs: a query of the zones, as
+         * wide as their labels, would answer many more, far ones. */
         size_t n_ids = crpv_grid_query_unordered(
-            p->zones, inflate((crpv_rect){r->anchor.x, r->anchor.y, r->anchor.x, r->anchor.y}, reach),
+            p->discs, inflate((crpv_rect){r->anchor.x, r->anchor.y, r->anchor.x, r->anchor.y}, reach),
             &ids);
         crpv_cost_add_pairs(n_ids);
         for (size_t q = 0; q < n_ids; q++) {
@@ -637,27 +671,11 @@ static bool repair_one(placer *p, size_t i, const size_t *rank)
     return done;
 }
 
-/* For a label without a free place: the candidate that clashes least. */
-static void place_least_bad(placer *p, size_t i)
+/* For a label without a free place, which is not drawn: its first
+ * candidate, to say where it would have gone. */
+static void place_unplaced(placer *p, size_t i)
 {
-    const candidate *cs = p->cands + i * N_CANDIDATES;
-    const candidate *best = &cs[0];
-    int best_bad = INT_MAX;
-    double best_score = INFINITY;
-    for (size_t k = 0; k < N_CANDIDATES; k++) {
-        const candidate *c = &cs[k];
-        int bad = c->static_bad;
-        const size_t *ids;
-        size_t n_ids = placed_near(p, c, &ids);
-        for (size_t q = 0; q < n_ids && bad <= best_bad; q++)
-            bad += ids[q] != i && p->placed[ids[q]] && clashes_with(p, c, ids[q]);
-        if (bad < best_bad || (bad == best_bad && c->score < best_score)) {
-            best_bad = bad;
-            best_score = c->score;
-            best = c;
-        }
-    }
-    set_place(p, i, best, false);
+    set_place(p, i, &p->cands[i * N_CANDIDATES], false);
 }
 
 size_t crpv_labels_place(const crpv_label_request *requests, size_t n,
@@ -726,7 +744,7 @@ size_t crpv_labels_place(const crpv_label_request *requests, size_t n,
     for (size_t k = 0; k < n; k++) {
         size_t i = order[k];
         if (!p.placed[i]) {
-            place_least_bad(&p, i);
+            place_unplaced(&p, i);
             failed++;
         }
     }
@@ -748,6 +766,8 @@ bool crpv_labels_check(const crpv_label_request *requests, size_t n, const crpv_
     for (size_t i = 0; i < n; i++) {
         const crpv_label_request *r = &requests[i];
         const crpv_label_place *pl = &places[i];
+        if (!pl->placed)
+            continue; /* not drawn */
         crpv_rect box = inflate(pl->box, -eps); /* touching is not overlapping */
         if (!rect_inside(r->bounds, pl->box, eps))
             return false;
@@ -756,16 +776,17 @@ bool crpv_labels_check(const crpv_label_request *requests, size_t n, const crpv_
         for (size_t j = 0; j < n; j++) {
             if (disc_overlaps_rect(requests[j].anchor, requests[j].radius, box))
                 return false;
-            if (j > i && rects_overlap(box, places[j].box))
+            if (j > i && places[j].placed && rects_overlap(box, places[j].box))
                 return false;
             if (j != i && !pl->leader && nearer_other(r, &requests[j], pl->box))
                 return false;
             if (j != i && pl->leader) {
-                if (j > i && places[j].leader &&
+                if (j > i && places[j].placed && places[j].leader &&
                     segments_cross(pl->leader_from, pl->leader_to, places[j].leader_from,
                                    places[j].leader_to))
                     return false;
-                if (segment_crosses_rect(pl->leader_from, pl->leader_to,
+                if (places[j].placed &&
+                    segment_crosses_rect(pl->leader_from, pl->leader_to,
                                          inflate(places[j].box, -eps)))
                     return false;
                 if (segment_near(pl->leader_from, pl->leader_to, requests[j].anchor,

@@ -41,7 +41,8 @@ typedef struct {
     bool leader;           /* a leader line is drawn from the marker to the box */
     crpv_point leader_from;/* on the marker's rim */
     crpv_point leader_to;  /* on the box's edge */
-    bool placed;           /* false: no free place was found; BOX is the least bad */
+    bool placed;           /* false: no free place was found, the label is not to be
+                            * drawn; BOX is its first choice */
 } crpv_label_place;
 
 /* A label without a leader is always nearer its own marker than any other,
@@ -54,14 +55,16 @@ typedef struct {
  * pointer; a label that would need one goes without (number only). */
 #define CRPV_LABEL_LEADER_MAX_DIAMETERS 3.0
 
-/* Places the N labels of REQUESTS, writing N results to OUT. Deterministic:
+/* Places the N labels of REQUESTS, writing N results to OUT; a label with
+ * no free place is marked so, not forced anywhere. Deterministic:
  * the same requests give the same places. Returns the number of labels for
  * which no free place was found (0 when every label is clear). */
 size_t crpv_labels_place(const crpv_label_request *requests, size_t n,
                          const crpv_obstacle *obstacles, size_t n_obstacles,
                          crpv_label_place *out);
 
-/* True when no two of the N placed boxes overlap, no box overlaps a marker
+/* True when, among the labels placed (those not placed are not drawn),
+ * no two boxes overlap, no box overlaps a marker
  * of REQUESTS nor a foreign obstacle, no leader crosses another label,
  * another leader or a marker, none is longer than the cap, and every label
  * without a leader is nearer its own marker than any other (the checks the

@@ -169,8 +169,12 @@ static void test_limits_cli(void **state)
     const char *map_argv[] = {"map", "-q", "--format", "svg", "--centres", path, "--out", out,
                               NULL};
     assert_int_equal(tu_run_crpv(NULL, NULL, &err, map_argv), 0);
-    /* Unplaced labels: ten named, the others counted, without --verbose. */
-    assert_non_null(strstr(err, "autres étiquettes sans place libre"));
+    /* Unplaced labels: twenty named, the others counted, even with -q. */
+    size_t named = 0;
+    for (const char *p = err; (p = strstr(p, "pas de place pour l’étiquette, numéro seul")); p++)
+        named++;
+    assert_int_equal(named, 20);
+    assert_non_null(strstr(err, "autres étiquettes sans place, numéro seul ("));
     g_free(err);
     tu_rmtree(dir);
 }
@@ -257,12 +261,162 @@ static void test_badges_hold_numbers(void **state)
     mapfix_free(base);
 }
 
+static bool interiors_overlap(crpv_rect a, crpv_rect b)
+{
+    const double eps = 1e-6; /* touching is not overlapping */
+    return a.x0 + eps < b.x1 && b.x0 + eps < a.x1 && a.y0 + eps < b.y1 && b.y0 + eps < a.y1;
+}
+
+static bool disc_over_rect(const crpv_item *d, crpv_rect r)
+{
+    double x = fmin(fmax(d->center.x, r.x0), r.x1), y = fmin(fmax(d->center.y, r.y0), r.y1);
+    return hypot(x - d->center.x, y - d->center.y) < d->radius - 1e-6;
+}
+
+static bool segments_cross(crpv_point a, crpv_point b, crpv_point c, crpv_point d)
+{
+    double o1 = (b.x - a.x) * (c.y - a.y) - (b.y - a.y) * (c.x - a.x);
+    double o2 = (b.x - a.x) * (d.y - a.y) - (b.y - a.y) * (d.x - a.x);
+    double o3 = (d.x - c.x) * (a.y - c.y) - (d.y - c.y) * (a.x - c.x);
+    double o4 = (d.x - c.x) * (b.y - c.y) - (d.y - c.y) * (b.x - c.x);
+    return o1 * o2 < -1e-9 && o3 * o4 < -1e-9;
+}
+
+/* The facts of a composed map's labels, read from its scene: no two drawn
+ * labels overlap, none overlaps a marker but its own, each lies wholly
+ * inside its frame (the image for metropolitan France, its box for an
+ * inset), every leader is capped and crosses no other leader nor another
+ * marker; a centre whose label is reported unplaced has no label drawn,
+ * and every other one has. Returns the labels drawn. */
+static size_t check_drawn_labels(const crpv_map *map, size_t centres)
+{
+    const crpv_scene *sc = crpv_map_scene(map);
+    GPtrArray *labels = g_ptr_array_new(), *discs = g_ptr_array_new(),
+              *leaders = g_ptr_array_new();
+    for (size_t i = 0; i < crpv_scene_count(sc); i++) {
+        const crpv_item *it = crpv_scene_nth(sc, i);
+        if (it->role == CRPV_ROLE_LABEL)
+            g_ptr_array_add(labels, (gpointer)it);
+        else if (it->role == CRPV_ROLE_MARKER && it->kind == CRPV_ITEM_DISC)
+            g_ptr_array_add(discs, (gpointer)it);
+        else if (it->role == CRPV_ROLE_LEADER)
+            g_ptr_array_add(leaders, (gpointer)it);
+    }
+    assert_int_equal(discs->len, centres);
+    crpv_rect whole = {0, 0, crpv_scene_width(sc), crpv_scene_height(sc)};
+    for (guint a = 0; a < labels->len; a++) {
+        const crpv_item *l = labels->pdata[a];
+        crpv_rect frame = l->frame == 0 ? whole : crpv_map_frame_rect(map, (size_t)l->frame);
+        if (!(l->box.x0 >= frame.x0 - 1e-6 && l->box.y0 >= frame.y0 - 1e-6 &&
+              l->box.x1 <= frame.x1 + 1e-6 && l->box.y1 <= frame.y1 + 1e-6))
+            fail_msg("label of %s outside its frame %d", l->key, l->frame);
+        for (guint b = a + 1; b < labels->len; b++)
+            if (interiors_overlap(l->box, ((const crpv_item *)labels->pdata[b])->box))
+                fail_msg("labels of %s and %s overlap", l->key,
+                         ((const crpv_item *)labels->pdata[b])->key);
+        for (guint d = 0; d < discs->len; d++) {
+            const crpv_item *m = discs->pdata[d];
+            if (strcmp(m->key, l->key) != 0 && disc_over_rect(m, l->box))
+                fail_msg("label of %s over the marker of %s", l->key, m->key);
+        }
+    }
+    for (guint a = 0; a < leaders->len; a++) {
+        const crpv_item *l = leaders->pdata[a];
+        assert_int_equal(l->shape.n_rings, 1);
+        assert_int_equal(l->shape.rings[0].n, 2);
+        crpv_point p = l->shape.rings[0].pts[0], q = l->shape.rings[0].pts[1];
+        const crpv_item *own = NULL;
+        for (guint d = 0; d < discs->len; d++) {
+            const crpv_item *m = discs->pdata[d];
+            if (strcmp(m->key, l->key) == 0) {
+                own = m;
+                continue;
+            }
+            /* Through another marker: its centre nearer the segment than its radius. */
+            double dx = q.x - p.x, dy = q.y - p.y;
+            double t = fmin(fmax(((m->center.x - p.x) * dx + (m->center.y - p.y) * dy) /
+                                     (dx * dx + dy * dy), 0), 1);
+            if (hypot(p.x + t * dx - m->center.x, p.y + t * dy - m->center.y) < m->radius)
+                fail_msg("leader of %s through the marker of %s", l->key, m->key);
+        }
+        assert_non_null(own);
+        assert_true(hypot(q.x - p.x, q.y - p.y) <=
+                    CRPV_LABEL_LEADER_MAX_DIAMETERS * 2 * own->radius + 1e-6);
+        for (guint b = a + 1; b < leaders->len; b++) {
+            const crpv_item *o = leaders->pdata[b];
+            if (segments_cross(p, q, o->shape.rings[0].pts[0], o->shape.rings[0].pts[1]))
+                fail_msg("leaders of %s and %s cross", l->key, o->key);
+        }
+    }
+    /* Unplaced: reported, not drawn; the others drawn once. */
+    size_t unplaced = 0, number = 0;
+    for (const crpv_centre *c; (c = crpv_map_unplaced_label(map, unplaced, &number)); unplaced++) {
+        assert_true(number >= 1 && number <= centres);
+        for (guint a = 0; a < labels->len; a++)
+            assert_string_not_equal(((const crpv_item *)labels->pdata[a])->key, c->id);
+    }
+    /* The others drawn, but for an overseas centre its inset's caption
+     * already names. */
+    size_t captioned = 0;
+    for (guint d = 0; d < discs->len; d++) {
+        const crpv_item *m = discs->pdata[d];
+        bool labelled = false, reported = false;
+        for (guint a = 0; a < labels->len && !labelled; a++)
+            labelled = strcmp(((const crpv_item *)labels->pdata[a])->key, m->key) == 0;
+        for (size_t k = 0; k < unplaced && !reported; k++)
+            reported = strcmp(crpv_map_unplaced_label(map, k, NULL)->id, m->key) == 0;
+        if (!labelled && !reported) {
+            assert_true(m->frame > 0);
+            captioned++;
+        }
+    }
+    assert_true(captioned <= 5);
+    assert_int_equal(labels->len + unplaced + captioned, centres);
+    size_t drawn = labels->len;
+    g_ptr_array_free(labels, TRUE);
+    g_ptr_array_free(discs, TRUE);
+    g_ptr_array_free(leaders, TRUE);
+    return drawn;
+}
+
+/* A dense directory (130 centres, 65 of them in and around Paris) and 60
+ * synthetic ones: only clear labels are drawn. */
+static void test_drawn_labels_clear(void **state)
+{
+    (void)state;
+    g_autofree char *dense = tu_read_source("tests/data/dense.csv", NULL);
+    mapfix *f = mapfix_load_csv(dense);
+    size_t n = crpv_directory_count(f->directory);
+    assert_int_equal(n, 130);
+    g_autoptr(crpv_map) map = crpv_map_compose(&f->in, 540, 0.2, NULL);
+    assert_non_null(map);
+    size_t drawn = check_drawn_labels(map, n);
+    print_message("dense: %zu of %zu labels drawn\n", drawn, n);
+    assert_true(drawn >= n * 2 / 3); /* the refusals stay a minority */
+    mapfix_free(f);
+
+    mapfix *base = mapfix_load();
+    g_autofree char *csv = mapfix_synthetic_csv(base->regions, 60);
+    f = mapfix_load_csv(csv);
+    g_autoptr(crpv_map) synth = crpv_map_compose(&f->in, 540, 0.2, NULL);
+    assert_non_null(synth);
+    drawn = check_drawn_labels(synth, 60);
+    print_message("60 synthetic: %zu of 60 labels drawn\n", drawn);
+    mapfix_free(f);
+    /* The shipped directory: every label drawn. */
+    g_autoptr(crpv_map) shipped = crpv_map_compose(&base->in, 540, 0.2, NULL);
+    check_drawn_labels(shipped, crpv_directory_count(base->directory));
+    assert_int_equal(crpv_map_get_stats(shipped).labels_unplaced, 0);
+    mapfix_free(base);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_grid_against_search), cmocka_unit_test(test_map_cost_linear),
         cmocka_unit_test(test_limits),              cmocka_unit_test(test_limits_cli),
         cmocka_unit_test(test_layout_cache),        cmocka_unit_test(test_badges_hold_numbers),
+        cmocka_unit_test(test_drawn_labels_clear),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
