@@ -295,6 +295,35 @@ static void write_centre(GString *out, const crpv_scene *scene, const crpv_webli
     g_string_free(body, TRUE);
 }
 
+/* The centres without a link (no site nor e-mail): each is still named,
+ * once, by its marker, so that the fragment holds every centre. */
+static void write_unlinked_centres(GString *out, const crpv_scene *scene,
+                                   const crpv_weblinks *links, const pixel_space *px)
+{
+    GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal); /* borrowed keys */
+    for (size_t c = 0; c < crpv_weblinks_centre_count(links); c++)
+        g_hash_table_add(seen, (gpointer)crpv_weblinks_centre(links, c)->key);
+    for (size_t i = 0; i < crpv_scene_count(scene); i++) {
+        const crpv_item *it = crpv_scene_nth(scene, i);
+        if (it->kind != CRPV_ITEM_DISC || it->role != CRPV_ROLE_MARKER || !it->key ||
+            !it->key[0] || g_hash_table_contains(seen, it->key) || !finite_point(it->center) ||
+            !isfinite(it->radius))
+            continue;
+        g_hash_table_add(seen, (gpointer)it->key);
+        g_autofree char *name =
+            crpv_typo_french(it->title && it->title[0] ? it->title : it->key);
+        g_string_append(out, "<g role=\"img\" aria-label=\"");
+        crpv_svgmap_append_escaped(out, name);
+        g_string_append(out, "\">");
+        append_title(out, name);
+        g_string_append_printf(out, "<circle cx=\"%ld\" cy=\"%ld\" r=\"%ld\"/></g>\n",
+                               to_pixel(it->center.x, px->sx, px->width),
+                               to_pixel(it->center.y, px->sy, px->height),
+                               lround(fmax(it->radius * fmin(px->sx, px->sy), 1)));
+    }
+    g_hash_table_destroy(seen);
+}
+
 static void append_src(GString *out, const char *url)
 {
     crpv_svgmap_append_escaped(out, url);
@@ -313,16 +342,24 @@ GString *crpv_htmlmap_write(const crpv_scene *scene, const crpv_htmlmap_options 
 
     /* The image and the links over it share one box, whose height follows
      * the width the page gives it. */
-    g_string_append(out, "<figure class=\"crpv-carte\">\n"
-                         "<div style=\"position:relative\">\n<img src=\"");
+    /* Its own margins (a figure has 40 px each side by default), and never
+     * wider than the 1x image: past it, even the 2x image would be
+     * enlarged beyond its sharpness on a dense screen. */
+    g_string_append_printf(out,
+                           "<figure class=\"crpv-carte\" style=\"margin:0;max-width:%dpx\">\n"
+                           "<div style=\"position:relative\">\n<img src=\"",
+                           px.width);
     append_src(out, opt->image_url);
     g_string_append_c(out, '"');
     if (opt->image_2x_url) {
+        /* Widths, not densities: the browser picks by the width the page
+         * gives the image, which SIZES states. */
         g_string_append(out, " srcset=\"");
         append_src(out, opt->image_url);
-        g_string_append(out, " 1x, ");
+        g_string_append_printf(out, " %dw, ", px.width);
         append_src(out, opt->image_2x_url);
-        g_string_append(out, " 2x\"");
+        g_string_append_printf(out, " %dw\" sizes=\"(max-width: %dpx) 100vw, %dpx\"",
+                               2 * px.width, px.width, px.width);
     }
     g_string_append_printf(out, " width=\"%d\" height=\"%d\" alt=\"", px.width, px.height);
     g_autofree char *alt = opt->alt ? crpv_typo_french(opt->alt) : NULL;
@@ -362,6 +399,7 @@ GString *crpv_htmlmap_write(const crpv_scene *scene, const crpv_htmlmap_options 
     }
     for (size_t c = 0; c < crpv_weblinks_centre_count(links); c++)
         write_centre(out, scene, links, c, &px);
+    write_unlinked_centres(out, scene, links, &px);
     crpv_weblinks_free(links);
     g_string_append(out, "</svg>\n</div>\n");
 

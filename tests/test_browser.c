@@ -18,8 +18,8 @@
 
 /* The widths of the pages the fragment is put in, and the heights of
  * their windows (enough to show the whole map without scrolling). */
-static const int widths[] = {1200, 700, 360};
-static const int heights[] = {1000, 600, 400};
+static const int widths[] = {1600, 1200, 700, 360};
+static const int heights[] = {1300, 1000, 600, 400};
 
 typedef struct {
     char *chromium; /* NULL when absent */
@@ -185,6 +185,10 @@ static char *test_page(const char *fragment, const char *svg, GArray *t)
         "r=img.getBoundingClientRect(),W=S?'svg':f.width;\n"
         " L.push('page '+W+' '+Math.round(r.width)+' '+(S||img.complete&&img.naturalWidth>0?1:0)+' '+"
         "(d.documentElement.scrollWidth>f.width?1:0));\n"
+        " if(!S){const g=d.querySelector('.crpv-carte').getBoundingClientRect();"
+        "L.push('figure '+W+' '+Math.round(g.left)+' '+Math.round(g.width)+' '+"
+        "d.querySelectorAll('.crpv-carte a[href]:not([tabindex=\"-1\"]),.crpv-carte g[role=img]')"
+        ".length);}\n"
         " P.forEach((p,i)=>{for(const[dx,dy] of [[0,0],[.6,0],[-.6,0],[0,.6],[0,-.6]]){\n"
         "  const e=d.elementFromPoint(r.left+(p[0]+dx*p[2])*r.width,"
         "r.top+(p[1]+dy*p[3])*r.height),a=e&&e.closest('a');\n"
@@ -236,11 +240,11 @@ static void test_clicks_at_every_width(void **state)
     g_free(tu_write_file(f->dir, "clicks.html", page, strlen(page)));
 
     const char *extra[] = {"--dump-dom", NULL};
-    g_autofree char *dom = chromium(f, "clicks.html", 3200, 1100, extra);
+    g_autofree char *dom = chromium(f, "clicks.html", 4700, 1400, extra);
     g_autofree char *report = report_of(dom);
     g_auto(GStrv) lines = g_strsplit(report, "\n", -1);
     for (size_t w = 0; w < G_N_ELEMENTS(widths); w++) {
-        int reached = 0, seen = 0, pages = 0, listed = 0;
+        int reached = 0, seen = 0, pages = 0, listed = 0, figures = 0;
         for (char **l = lines; *l; l++) {
             int width = 0, i = 0, a = 0, b = 0, c = 0;
             char href[2048];
@@ -251,6 +255,15 @@ static void test_clicks_at_every_width(void **state)
                 assert_true(a > widths[w] * 0.7 && a <= widths[w]);
                 assert_int_equal(b, 1);
                 assert_int_equal(c, 0);
+            } else if (sscanf(*l, "figure %d %d %d %d", &width, &a, &b, &c) == 4 &&
+                       width == widths[w]) {
+                figures++;
+                /* No margin of its own (the page's 8 px only), no wider
+                 * than the 1x image, and every centre named once, linked
+                 * or not. */
+                assert_true(a <= 8);
+                assert_true(b <= 1200 && b >= MIN(widths[w] - 16, 1200) - 20);
+                assert_int_equal(c, (int)crpv_directory_count(f->fix->directory));
             } else if (sscanf(*l, "hit %d %d %2047s", &width, &i, href) == 3 &&
                        width == widths[w]) {
                 seen++;
@@ -268,6 +281,7 @@ static void test_clicks_at_every_width(void **state)
             }
         }
         assert_int_equal(pages, 1);
+        assert_int_equal(figures, 1);
         assert_int_equal(listed, 1);
         assert_int_equal(seen, 5 * (int)t->len);
         print_message("width %d: %d of %d hits on %u markers reach their centre\n", widths[w],

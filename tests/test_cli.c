@@ -602,8 +602,8 @@ static void test_web_map(void **state)
     assert_int_equal(src->len, 1);
     assert_string_equal(g_ptr_array_index(src, 0), "https://www.exemple.fr/images/carte/carte.png");
     assert_string_equal(g_ptr_array_index(srcset, 0),
-                        "https://www.exemple.fr/images/carte/carte.png 1x, "
-                        "https://www.exemple.fr/images/carte/carte@2x.png 2x");
+                        "https://www.exemple.fr/images/carte/carte.png 1200w, "
+                        "https://www.exemple.fr/images/carte/carte@2x.png 2400w");
     g_ptr_array_free(src, TRUE);
     g_ptr_array_free(srcset, TRUE);
     xmlFreeDoc(sdoc);

@@ -155,7 +155,11 @@ static void test_image(void **state)
     parsed p = parse(write_sample("carte@2x.png"));
     assert_int_equal(count(&p, "//figure[@class='crpv-carte']/div/img"), 1);
     assert_string_at(&p, "//img/@src", "carte.png");
-    assert_string_at(&p, "//img/@srcset", "carte.png 1x, carte@2x.png 2x");
+    /* Widths, so that the browser picks by the width the page gives. */
+    assert_string_at(&p, "//img/@srcset", "carte.png 800w, carte@2x.png 1600w");
+    assert_string_at(&p, "//img/@sizes", "(max-width: 800px) 100vw, 800px");
+    /* No margin of its own, and no wider than the 1x image. */
+    assert_string_at(&p, "//figure/@style", "margin:0;max-width:800px");
     assert_string_at(&p, "//img/@width", "800");
     assert_string_at(&p, "//img/@height", "600");
     assert_string_at(&p, "//img/@alt", "Carte des centres & de leurs régions");
