@@ -525,6 +525,48 @@ static GArray *pango_lines(PangoContext *ctx, const crpv_item *item)
     return lines;
 }
 
+/* Appends MARKUP, one line of Pango markup whose text is PLAIN, with its
+ * <i> and <b> runs as tspans, so that the SVG shows what the renderer
+ * draws. False, with nothing appended, for any other markup or text. */
+static bool append_styled_line(GString *out, const char *markup, const char *plain)
+{
+    char *text = NULL;
+    if (!pango_parse_markup(markup, -1, 0, NULL, &text, NULL, NULL))
+        return false;
+    bool same = g_strcmp0(g_strstrip(text), plain) == 0;
+    g_free(text);
+    if (!same)
+        return false;
+    GString *s = g_string_new(NULL);
+    bool ok = true;
+    const char *p = markup;
+    while (*p == ' ') /* blanks at the ends are not drawn: PLAIN lacks them */
+        p++;
+    for (; *p && ok; p++) {
+        if (*p != '<') {
+            g_string_append_c(s, *p); /* entities stay escaped, as XML needs */
+            continue;
+        }
+        static const char *const tags[][2] = {{"<i>", "<tspan font-style=\"italic\">"},
+                                              {"</i>", "</tspan>"},
+                                              {"<b>", "<tspan font-weight=\"700\">"},
+                                              {"</b>", "</tspan>"}};
+        ok = false;
+        for (size_t t = 0; t < G_N_ELEMENTS(tags) && !ok; t++)
+            if (g_str_has_prefix(p, tags[t][0])) {
+                g_string_append(s, tags[t][1]);
+                p += strlen(tags[t][0]) - 1;
+                ok = true;
+            }
+    }
+    while (ok && s->len && s->str[s->len - 1] == ' ')
+        g_string_truncate(s, s->len - 1);
+    if (ok)
+        g_string_append(out, s->str);
+    g_string_free(s, TRUE);
+    return ok;
+}
+
 static void write_text(writer *w, const crpv_item *item)
 {
     crpv_rect b = item->box;
@@ -587,19 +629,25 @@ static void write_text(writer *w, const crpv_item *item)
                              "stroke-linejoin=\"round\" stroke-width=\"1.4\"");
     }
     g_string_append_c(out, '>');
+    /* The markup's own lines, when they are the lines drawn: their italic
+     * and bold runs are kept. */
+    g_auto(GStrv) marked =
+        item->text && strchr(item->text, '<') ? g_strsplit(item->text, "\n", -1) : NULL;
+    if (lines && marked && g_strv_length(marked) != lines->len)
+        g_clear_pointer(&marked, g_strfreev);
     if (lines) {
         for (guint i = 0; i < lines->len; i++) {
             text_line *l = &g_array_index(lines, text_line, i);
-            if (lines->len == 1) {
-                crpv_svgmap_append_escaped(out, l->text);
-            } else {
+            if (lines->len > 1) {
                 g_string_append(out, "<tspan");
                 append_attr_num(out, "x", l->x, 2);
                 append_attr_num(out, "y", l->y, 2);
                 g_string_append_c(out, '>');
-                crpv_svgmap_append_escaped(out, l->text);
-                g_string_append(out, "</tspan>");
             }
+            if (!marked || !append_styled_line(out, marked[i], l->text))
+                crpv_svgmap_append_escaped(out, l->text);
+            if (lines->len > 1)
+                g_string_append(out, "</tspan>");
             g_free(l->text);
         }
         g_array_free(lines, TRUE);

@@ -572,6 +572,12 @@ static void test_shipped_map(void **state)
     embedded_free(fonts);
     parsed p = parse(svg);
     assert_string_at(&p, "/s:svg/@width", "1200");
+    /* « sans centre » under Corse is italic, as the renderer draws it, and
+     * the name above it upright. */
+    assert_int_equal(count(&p, "//s:text[@data-key='94']//s:tspan[@font-style='italic']"
+                               "[.='sans centre']"),
+                     1);
+    assert_int_equal(count(&p, "//s:text[@data-key='94'][not(@font-style)]/s:tspan[.='Corse']"), 1);
     /* The centres with a link, from the scene: each has one <a> that a
      * screen reader lists, holding its disc, its number and its label. */
     GHashTable *uris = g_hash_table_new(g_str_hash, g_str_equal);
