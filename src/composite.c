@@ -957,8 +957,27 @@ static void draw_frames(crpv_map *map, const crpv_map_input *in, double k, GArra
     }
 }
 
-/* Overseas insets fitted each to its frame have scales of their own; the
- * reader is told so. Below their column, where the map leaves room. */
+/* « Échelles différentes » in italics beside AREA: below it where the map
+ * leaves room, else above; an obstacle to labels and to the legend. */
+static void add_scale_note(crpv_map *map, const crpv_map_input *in, double k, crpv_rect area,
+                           GArray *obstacles)
+{
+    g_autofree char *font = font_desc(in->style, "Italic 6");
+    const char *text = "Échelles différentes";
+    double w = 0, h = 0;
+    crpv_text_size(in->ctx, font, text, -1, false, 0, &w, &h);
+    double H = crpv_scene_height(map->scene);
+    crpv_rect box = {area.x0 + 1.5 * k, area.y1 + 1.5 * k, area.x0 + 1.5 * k + w,
+                     area.y1 + 1.5 * k + h};
+    if (box.y1 > H - 0.5) /* no room below: above */
+        box = (crpv_rect){box.x0, area.y0 - 1.5 * k - h, box.x1, area.y0 - 1.5 * k};
+    crpv_scene_add_text(map->scene, CRPV_ROLE_NOTE, box, font, text, crpv_color_rgb(0x4a4a4a));
+    g_array_append_val(obstacles, ((crpv_obstacle){box, -1}));
+}
+
+/* Overseas insets fitted each to its frame have scales of their own; so
+ * have the territories the file moved next to the mainland, when it
+ * shrank or enlarged them. The reader is told so, next to them. */
 static void draw_scale_note(crpv_map *map, const crpv_map_input *in, double k, GArray *obstacles)
 {
     double lo = INFINITY, hi = 0;
@@ -971,21 +990,20 @@ static void draw_scale_note(crpv_map *map, const crpv_map_input *in, double k, G
         hi = fmax(hi, f->scale);
         column = crpv_rect_union(column, f->rect);
     }
-    if (crpv_rect_is_empty(column) || hi <= lo * 1.02)
-        return;
-    g_autofree char *font = font_desc(in->style, "Italic 6");
-    const char *text = "Échelles différentes";
-    double w = 0, h = 0;
-    crpv_text_size(in->ctx, font, text, -1, false, 0, &w, &h);
-    double H = crpv_scene_height(map->scene);
-    crpv_rect box = {column.x0 + 1.5 * k, column.y1 + 1.5 * k, column.x0 + 1.5 * k + w,
-                     column.y1 + 1.5 * k + h};
-    if (box.y1 > H - 0.5) /* no room below: above the column */
-        box = (crpv_rect){box.x0, column.y0 - 1.5 * k - h, box.x1, column.y0 - 1.5 * k};
-    crpv_item *t = crpv_scene_add_text(map->scene, CRPV_ROLE_NOTE, box, font, text,
-                                       crpv_color_rgb(0x4a4a4a));
-    (void)t;
-    g_array_append_val(obstacles, ((crpv_obstacle){box, -1}));
+    if (!crpv_rect_is_empty(column) && hi > lo * 1.02)
+        add_scale_note(map, in, k, column, obstacles);
+    /* Moved territories: F is their scale over the mainland's. */
+    frame *metro = nth_frame(map, 0);
+    crpv_rect moved = crpv_rect_empty();
+    bool differ = false;
+    for (guint j = 0; metro->placed && j < metro->features->len; j++) {
+        if (!metro->placed[j].proj || metro->shapes[j].n_rings == 0)
+            continue;
+        moved = crpv_rect_union(moved, crpv_shape_bbox(&metro->shapes[j]));
+        differ = differ || fabs(metro->placed[j].f - 1) > 0.02;
+    }
+    if (!crpv_rect_is_empty(moved) && differ)
+        add_scale_note(map, in, k, moved, obstacles);
 }
 
 /* A marker as the map and the legend draw it: a disc in the network's

@@ -272,6 +272,7 @@ static void compose_and_check(const char *regions, const char *departements)
     assert_false(crpv_rect_is_empty(legend));
     assert_false(crpv_rect_intersects(legend, idf));
     size_t n_overseas = 0, n_markers = 0;
+    crpv_rect moved = crpv_rect_empty();
     for (size_t i = 0; i < crpv_scene_count(sc); i++) {
         const crpv_item *it = crpv_scene_nth(sc, i);
         if (it->kind != CRPV_ITEM_SHAPE || it->frame != 0 ||
@@ -287,6 +288,7 @@ static void compose_and_check(const char *regions, const char *departements)
         if (o < 0)
             continue;
         n_overseas++;
+        moved = crpv_rect_union(moved, crpv_shape_bbox(&it->shape));
         /* In its true proportions: its box's as the shipped outline's in
          * its own projection (the map flips y, which keeps the ratio). */
         crpv_shape s = crpv_shape_copy(&crpv_layer_find(truth, it->key)->shape);
@@ -316,6 +318,19 @@ static void compose_and_check(const char *regions, const char *departements)
     }
     assert_int_equal(n_overseas, 5);
     assert_int_equal(n_markers, 5);
+    /* Moved at scales of their own, they are said to be, next to them:
+     * the note right under (or over) their row. */
+    size_t notes = 0;
+    for (size_t m = 0; m < crpv_scene_count(sc); m++) {
+        const crpv_item *t = crpv_scene_nth(sc, m);
+        if (t->role != CRPV_ROLE_NOTE || strcmp(t->text, "Échelles différentes") != 0)
+            continue;
+        notes++;
+        assert_true(t->box.x0 >= moved.x0 - 1e-6 && t->box.x1 <= moved.x1);
+        assert_true((t->box.y0 >= moved.y1 && t->box.y0 <= moved.y1 + 6) ||
+                    (t->box.y1 <= moved.y0 && t->box.y1 >= moved.y0 - 6));
+    }
+    assert_int_equal(notes, 1);
     g_object_unref(ctx);
 }
 
