@@ -1,6 +1,7 @@
 #include "brochure.h"
 
 #include <math.h>
+#include <pango/pango.h>
 #include <string.h>
 
 #include "color.h"
@@ -488,6 +489,52 @@ static void key_print_markers(GPtrArray *pages, const crpv_style *st)
     }
 }
 
+/* The size in points of Pango font description FONT. */
+static double font_points(const char *font)
+{
+    PangoFontDescription *fd = pango_font_description_from_string(font);
+    double size = pango_font_description_get_size(fd) / (double)PANGO_SCALE;
+    pango_font_description_free(fd);
+    return size;
+}
+
+/* What the print brochure changes for the press (see the README's print
+ * section): rules reversed out of a tint at least PRINT_MIN_REVERSED_RULE
+ * wide, since a thinner white line fills in; brand-coloured text under
+ * PRINT_SMALL_TEXT in the markers' single ink (their print key), since
+ * thin strokes in three inks blur at the least misregistration. */
+#define PRINT_MIN_REVERSED_RULE 0.5 /* pt */
+#define PRINT_SMALL_TEXT 9.0        /* pt */
+static void adapt_for_print(GPtrArray *pages, const crpv_style *st)
+{
+    char primary[8], key[8];
+    crpv_color_hex(st->primary, primary);
+    crpv_color_hex(st->marker_print_key, key);
+    g_autofree char *from = g_strdup_printf("foreground=\"%s\"", primary);
+    g_autofree char *to = g_strdup_printf("foreground=\"%s\"", key);
+    bool recolour = strcmp(primary, key) != 0;
+    for (guint p = 0; p < pages->len; p++) {
+        crpv_scene *sc = g_ptr_array_index(pages, p);
+        for (size_t i = 0; i < crpv_scene_count(sc); i++) {
+            crpv_item *it = crpv_scene_nth(sc, i);
+            if (it->kind != CRPV_ITEM_TEXT && it->stroke.a > 0 &&
+                !memcmp(&it->stroke, &st->border, sizeof st->border) &&
+                it->line_width < PRINT_MIN_REVERSED_RULE)
+                it->line_width = PRINT_MIN_REVERSED_RULE;
+            if (it->kind != CRPV_ITEM_TEXT || !recolour || !it->font ||
+                font_points(it->font) >= PRINT_SMALL_TEXT)
+                continue;
+            if (!memcmp(&it->fill, &st->primary, sizeof st->primary))
+                it->fill = st->marker_print_key;
+            if (it->text && strstr(it->text, from)) {
+                g_auto(GStrv) parts = g_strsplit(it->text, from, -1);
+                g_free(it->text);
+                it->text = g_strjoinv(to, parts);
+            }
+        }
+    }
+}
+
 GPtrArray *crpv_brochure_compose(const crpv_brochure_input *in, crpv_brochure_stats *stats,
                                  GError **error)
 {
@@ -523,8 +570,10 @@ GPtrArray *crpv_brochure_compose(const crpv_brochure_input *in, crpv_brochure_st
         g_ptr_array_unref(pages);
         return NULL;
     }
-    if (in->print)
+    if (in->print) {
         key_print_markers(pages, st);
+        adapt_for_print(pages, st);
+    }
     if (stats)
         stats->pages = pages->len;
     return pages;

@@ -602,12 +602,18 @@ void crpv_pdfdoc_make_pdfx(crpv_pdfdoc *doc, const void *icc, size_t len, const 
     qpdf_oh profile = qpdf_oh_new_stream(q);
     qpdf_oh_replace_stream_data(q, profile, icc, len, qpdf_oh_new_null(q), qpdf_oh_new_null(q));
     qpdf_oh_replace_key(q, qpdf_oh_get_dict(q, profile), "/N", qpdf_oh_new_integer(q, 4));
-    qpdf_oh intent = qpdf_oh_parse(q, "<< /Type /OutputIntent /S /GTS_PDFX "
-                                      "/RegistryName (http://www.color.org) >>");
+    qpdf_oh intent = qpdf_oh_parse(q, "<< /Type /OutputIntent /S /GTS_PDFX >>");
+    /* A registered condition names its registry; a custom one only says
+     * what the profile is (/Info), without claiming a registry entry. */
+    bool registered = condition && *condition && strcmp(condition, "Custom") != 0;
     qpdf_oh_replace_key(q, intent, "/OutputConditionIdentifier",
-                        qpdf_oh_new_unicode_string(q, condition ? condition : "Custom"));
-    qpdf_oh_replace_key(q, intent, "/OutputCondition",
-                        qpdf_oh_new_unicode_string(q, description));
+                        qpdf_oh_new_unicode_string(q, registered ? condition : "Custom"));
+    if (registered) {
+        qpdf_oh_replace_key(q, intent, "/RegistryName",
+                            qpdf_oh_new_unicode_string(q, "http://www.color.org"));
+        qpdf_oh_replace_key(q, intent, "/OutputCondition",
+                            qpdf_oh_new_unicode_string(q, description));
+    }
     qpdf_oh_replace_key(q, intent, "/Info", qpdf_oh_new_unicode_string(q, description));
     qpdf_oh_replace_key(q, intent, "/DestOutputProfile", profile);
     qpdf_oh_replace_key(q, cat, "/OutputIntents",

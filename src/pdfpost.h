@@ -53,8 +53,10 @@ void crpv_pdfdoc_rewrite_content(crpv_pdfdoc *doc, crpv_pdf_op_fn fn, void *user
 GByteArray *crpv_pdfdoc_page_content(crpv_pdfdoc *doc, size_t i);
 
 /* Makes the file print-ready PDF/X-4: an output intent GTS_PDFX with the
- * ICC profile ICC (LEN bytes, copied) named DESCRIPTION, for the registered
- * condition CONDITION (NULL: "Custom"), the PDF/X version in Info and XMP,
+ * ICC profile ICC (LEN bytes, copied) described (/Info) as DESCRIPTION,
+ * for the registered condition CONDITION ("FOGRA39", with the ICC registry)
+ * or, when NULL or "Custom", a custom one with no registry, the PDF/X
+ * version in Info and XMP,
  * /Trapped /False; annotations, which PDF/X forbids over the printed area,
  * and the structure tree, which gs drops anyway, are removed. */
 void crpv_pdfdoc_make_pdfx(crpv_pdfdoc *doc, const void *icc, size_t len, const char *description,

@@ -18,6 +18,8 @@ void crpv_preflight_clear(crpv_preflight *p)
         g_ptr_array_unref(p->problems);
     if (p->notes)
         g_ptr_array_unref(p->notes);
+    if (p->warnings)
+        g_ptr_array_unref(p->warnings);
     memset(p, 0, sizeof *p);
 }
 
@@ -31,6 +33,10 @@ bool crpv_print_cmyk(const crpv_style *st, crpv_color c, crpv_cmyk *out)
 {
     if (c.a <= 0)
         return false;
+    if (same_color(c, crpv_color_rgb(CRPV_PRINT_REGISTRATION_KEY))) {
+        *out = (crpv_cmyk){100, 100, 100, 100};
+        return true;
+    }
     /* The print brochure's markers, told apart from the raspberry's other
      * uses by their own screen value. */
     const crpv_print_color *marker = &st->print_colors[7];
@@ -64,12 +70,20 @@ bool crpv_print_cmyk(const crpv_style *st, crpv_color c, crpv_cmyk *out)
             return true;
         }
     }
-    /* A grey prints on the black plate alone. */
-    if (fabs(c.r - c.g) < 0.6 / 255 && fabs(c.g - c.b) < 0.6 / 255) {
+    /* A grey, or a near-grey (the warm grey outlining regions without a
+     * centre), prints on the black plate alone, as dark as it looks: four
+     * inks for a thin grey line would blur at the least misregistration. */
+    if (crpv_print_is_neutral(c)) {
         *out = (crpv_cmyk){0, 0, 0, 100 * (1 - (c.r + c.g + c.b) / 3)};
         return true;
     }
     return false;
+}
+
+bool crpv_print_is_neutral(crpv_color c)
+{
+    double hi = MAX(c.r, MAX(c.g, c.b)), lo = MIN(c.r, MIN(c.g, c.b));
+    return c.a > 0 && hi - lo <= CRPV_PRINT_NEUTRAL_SPREAD / 255.0 + 1e-9;
 }
 
 static guint32 be32(const guint8 *p)
@@ -316,6 +330,8 @@ bool crpv_print_check(const char *name, const GByteArray *pdf, const crpv_style 
         r->problems = g_ptr_array_new_with_free_func(g_free);
     if (!r->notes)
         r->notes = g_ptr_array_new_with_free_func(g_free);
+    if (!r->warnings)
+        r->warnings = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(crpv_pdfdoc) doc = crpv_pdfdoc_open(pdf->data, pdf->len, name, error);
     if (!doc)
         return false;
@@ -330,13 +346,18 @@ bool crpv_print_check(const char *name, const GByteArray *pdf, const crpv_style 
         problem(r, "pas de mode de sortie PDF/X (OutputIntents) avec son profil ICC");
     for (size_t i = 0; i < r->pages; i++) {
         crpv_rect trim, bleed;
-        if (crpv_pdfdoc_get_boxes(doc, i, &trim, &bleed))
+        bool boxes = crpv_pdfdoc_get_boxes(doc, i, &trim, &bleed);
+        if (boxes)
             r->pages_with_boxes++;
         else
             problem(r, "page %zu : pas de TrimBox ni de BleedBox (format fini et fond perdu)",
                     i + 1);
+        /* The ink limit within the bleed: the crop marks beyond are in
+         * registration colour, every ink solid. */
+        double area[4] = {bleed.x0, bleed.y0, bleed.x1, bleed.y1};
         GByteArray *c = crpv_pdfdoc_page_content(doc, i);
-        crpv_pdf_page_facts pf = crpv_pdf_check_page((const char *)c->data, c->len);
+        crpv_pdf_page_facts pf =
+            crpv_pdf_check_page_in((const char *)c->data, c->len, boxes ? area : NULL);
         g_byte_array_free(c, TRUE);
         if (pf.min_text_size > 0 &&
             (r->min_text_size == 0 || pf.min_text_size < r->min_text_size))
@@ -437,6 +458,15 @@ GByteArray *crpv_print_pdf(const char *name, const GByteArray *pdf, const crpv_s
             check_knockouts(pages, n, st, report);
             g_ptr_array_add(report->notes,
                             g_strdup_printf("profil de sortie : %s (%s)", desc, profile));
+            if (!strcmp(profile, CRPV_DEFAULT_CMYK_PROFILE))
+                g_ptr_array_add(
+                    report->warnings,
+                    g_strdup_printf("profil de sortie par défaut (%s, presse offset américaine) : "
+                                    "un imprimeur français attend le sien, en général ISO Coated "
+                                    "v2 (FOGRA39) ou PSO Coated v3 (FOGRA51) ; donnez-le avec "
+                                    "--icc FICHIER.icc ou, dans le style, « profil = » et "
+                                    "« condition = » sous [impression]",
+                                    desc));
             GHashTableIter it;
             gpointer key;
             g_hash_table_iter_init(&it, rc.unknown);
