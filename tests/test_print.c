@@ -2,6 +2,7 @@
  * values, ink, plates separated by Ghostscript) and the accessible PDFs
  * (language, title, metadata, alternative text, links, untagged text). */
 #include <cairo.h>
+#include <math.h>
 #include <string.h>
 #include <tiffio.h>
 
@@ -78,7 +79,14 @@ static void test_print_structure(void **state)
     assert_int_equal(f.fonts_embedded, f.fonts);
     assert_non_null(find(bytes->data, bytes->len, "/GTS_PDFXVersion (PDF/X-4)"));
     assert_non_null(find(bytes->data, bytes->len, "/Trapped /False"));
-    assert_non_null(find(bytes->data, bytes->len, "Artifex CMYK SWOP Profile"));
+    assert_non_null(find(bytes->data, bytes->len, "/Info (Artifex CMYK SWOP Profile)"));
+    /* Gs's profile is no registered condition: custom, and no registry. */
+    assert_non_null(find(bytes->data, bytes->len, "/OutputConditionIdentifier (Custom)"));
+    assert_null(find(bytes->data, bytes->len, "/RegistryName"));
+    /* The default profile is said to be a stopgap, with how to give one. */
+    assert_non_null(strstr(print_errors, "attention : profil de sortie par défaut"));
+    assert_non_null(strstr(print_errors, "FOGRA39"));
+    assert_non_null(strstr(print_errors, "--icc"));
     /* The print file has no structure (pdfwrite drops it): no PDF/UA claim. */
     assert_null(find(bytes->data, bytes->len, "<pdfuaid:part>"));
     assert_int_equal(crpv_pdfdoc_page_count(doc), 2);
@@ -91,7 +99,10 @@ static void test_print_structure(void **state)
         assert_double_near(trim.y1 - trim.y0, 841.89, 0.01);
         assert_double_near(trim.x0 - bleed.x0, 3 * 72 / 25.4, 0.01);
         GByteArray *c = crpv_pdfdoc_page_content(doc, i);
-        crpv_pdf_page_facts pf = crpv_pdf_check_page((const char *)c->data, c->len);
+        /* Ink within the bleed: the crop marks beyond are registration. */
+        double area[4] = {bleed.x0, bleed.y0, bleed.x1, bleed.y1};
+        crpv_pdf_page_facts pf = crpv_pdf_check_page_in((const char *)c->data, c->len, area);
+        assert_true(crpv_pdf_check_page((const char *)c->data, c->len).max_ink > 399);
         assert_int_equal(pf.rgb_colors, 0);
         assert_int_equal(pf.text_multi_ink, 0);
         assert_true(pf.max_ink < 300);
@@ -108,6 +119,97 @@ static void test_print_structure(void **state)
     /* The preflight of the project's own brochure finds nothing to reject. */
     if (strstr(print_errors, "avant impression"))
         fail_msg("the preflight reports problems:\n%s", print_errors);
+    g_byte_array_free(bytes, TRUE);
+}
+
+/* The print file's content streams read back: rules and text colours. */
+typedef struct {
+    double scale, width;   /* the CTM's scale (uniform, as gs writes it); line width */
+    GArray *scales;        /* q/Q */
+    double fill[4], stroke[4];
+    double min_white_rule; /* thinnest stroke in white (reversed), pt */
+    size_t marker_text, neutral_multi_ink;
+} press_scan;
+
+static bool op_numbers(const crpv_pdf_op *op, size_t n, double *v)
+{
+    if (op->n_operands != n)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        if (op->operands[i].kind != CRPV_PDF_NUMBER)
+            return false;
+        v[i] = op->operands[i].number;
+    }
+    return true;
+}
+
+static bool is_cmyk(const double *c, double cc, double m, double y, double k)
+{
+    return fabs(c[0] - cc) < 1e-3 && fabs(c[1] - m) < 1e-3 && fabs(c[2] - y) < 1e-3 &&
+           fabs(c[3] - k) < 1e-3;
+}
+
+static char *press_op(void *user, const crpv_pdf_op *op)
+{
+    press_scan *s = user;
+    double v[6];
+    if (crpv_pdf_op_is(op, "q"))
+        g_array_append_val(s->scales, s->scale);
+    else if (crpv_pdf_op_is(op, "Q") && s->scales->len) {
+        s->scale = g_array_index(s->scales, double, s->scales->len - 1);
+        g_array_set_size(s->scales, s->scales->len - 1);
+    } else if (crpv_pdf_op_is(op, "cm") && op_numbers(op, 6, v))
+        s->scale *= sqrt(fabs(v[0] * v[3] - v[1] * v[2]));
+    else if (crpv_pdf_op_is(op, "w") && op_numbers(op, 1, v))
+        s->width = v[0] * s->scale;
+    else if ((crpv_pdf_op_is(op, "k") || crpv_pdf_op_is(op, "K")) && op_numbers(op, 4, v)) {
+        memcpy(op->name[0] == 'k' ? s->fill : s->stroke, v, 4 * sizeof(double));
+        /* Nothing close to a grey in several inks (registration aside). */
+        bool registration = is_cmyk(v, 1, 1, 1, 1);
+        double hi = MAX(v[0], MAX(v[1], v[2])), lo = MIN(v[0], MIN(v[1], v[2]));
+        if (!registration && lo > 0 && hi - lo < 0.1)
+            s->neutral_multi_ink++;
+    } else if ((crpv_pdf_op_is(op, "S") || crpv_pdf_op_is(op, "s") || crpv_pdf_op_is(op, "B") ||
+                crpv_pdf_op_is(op, "B*") || crpv_pdf_op_is(op, "b") || crpv_pdf_op_is(op, "b*")) &&
+               is_cmyk(s->stroke, 0, 0, 0, 0))
+        s->min_white_rule = MIN(s->min_white_rule, s->width);
+    else if (crpv_pdf_op_is(op, "Tj") || crpv_pdf_op_is(op, "TJ")) {
+        if (is_cmyk(s->fill, 0, 1, 0, 0))
+            s->marker_text++;
+    }
+    return NULL;
+}
+
+/* The press's requests read back from the content streams: no grey in
+ * four inks, white rules reversed out of the tints at least 0.5 pt, the
+ * no-centre fill a black tint that holds, small brand text (the
+ * directory's territories) in the markers' single ink. */
+static void test_print_press(void **state)
+{
+    GByteArray *bytes = NULL;
+    g_autoptr(crpv_pdfdoc) doc = open_out("brochure-impression.pdf", &bytes);
+    size_t marker_text = 0;
+    for (size_t i = 0; i < crpv_pdfdoc_page_count(doc); i++) {
+        GByteArray *c = crpv_pdfdoc_page_content(doc, i);
+        press_scan s = {.scale = 1, .width = 1, .scales = g_array_new(FALSE, FALSE, sizeof(double)),
+                        .min_white_rule = 100};
+        g_string_free(crpv_pdf_content_scan((const char *)c->data, c->len, press_op, &s), TRUE);
+        g_array_free(s.scales, TRUE);
+        g_print("page %zu: thinnest white rule %.3f pt, %zu texts in the marker ink, %zu "
+                "near-greys in several inks\n",
+                i + 1, s.min_white_rule, s.marker_text, s.neutral_multi_ink);
+        assert_true(s.min_white_rule >= 0.5 - 1e-3);
+        assert_int_equal(s.neutral_multi_ink, 0);
+        marker_text += s.marker_text;
+        if (i == 1) {
+            assert_true(s.min_white_rule < 100); /* the map's borders are there */
+            assert_non_null(find(c->data, c->len, "0 0 0 0.08 k"));
+        }
+        g_byte_array_free(c, TRUE);
+    }
+    /* The 20 territories of the directory, at least. */
+    assert_true(marker_text >= 20);
+    assert_null(find(bytes->data, bytes->len, "0 0.01 0.03 0.06 k"));
     g_byte_array_free(bytes, TRUE);
 }
 
@@ -213,10 +315,16 @@ static size_t check_plates(int page)
         g_autofree char *name = g_strdup_printf("page%d-%s", page, names[i]);
         save_plate(plates[i], w, h, name);
     }
-    size_t dark = 0, dark_cyan = 0, black_only = 0;
+    size_t dark = 0, dark_cyan = 0, black_only = 0, cyan = 0;
     int max_ink = 0;
+    /* The bleed box: 6 mm of slug around it hold the crop marks. */
+    int slug = (int)ceil(6 / 25.4 * 100) + 1;
     for (size_t i = 0; i < (size_t)w * h; i++) {
+        int x = (int)(i % (size_t)w), y = (int)(i / (size_t)w);
+        if (x < slug || y < slug || x >= w - slug || y >= h - slug)
+            continue;
         max_ink = MAX(max_ink, plates[0][i] + plates[1][i] + plates[2][i] + plates[3][i]);
+        cyan += plates[0][i] > 0;
         if (plates[3][i] < 128)
             continue;
         dark++;
@@ -228,6 +336,20 @@ static size_t check_plates(int page)
             page, dark, dark_cyan, black_only);
     assert_true(max_ink * 100 < 300 * 255);
     assert_true(dark_cyan * 20 < dark);
+    /* No colour of the brochure has cyan: neither text, nor rules, nor
+     * the grey outlines, whose four-ink mix once put cyan on this plate. */
+    assert_int_equal(cyan, 0);
+    /* The crop marks on every plate (registration): the top left mark,
+     * along the trim's top edge, 1 to 6 mm from the page's edge. */
+    int mark_y = (int)lround(9 / 25.4 * 100);
+    for (int p = 0; p < 4; p++) {
+        int inked = 0;
+        for (int y = mark_y - 1; y <= mark_y + 1; y++)
+            for (int x = (int)(2 / 25.4 * 100); x < (int)(5 / 25.4 * 100); x++)
+                inked += plates[p][(size_t)y * w + x] > 128;
+        if (!inked)
+            fail_msg("page %d: no crop mark on the %s plate", page, names[p]);
+    }
     for (int i = 0; i < 4; i++)
         g_free(plates[i]);
     tu_rmtree(dir);
@@ -450,6 +572,21 @@ static void test_print_cmyk(void **state)
     assert_double_near(k.c + k.m + k.y, 0, 1e-9);
     assert_true(crpv_print_cmyk(st, crpv_color_rgb(0x000000), &k));
     assert_double_near(k.k, 100, 1e-9);
+    /* The warm grey outlining regions without a centre: a near-grey, on
+     * the black plate alone. */
+    assert_true(crpv_print_is_neutral(crpv_color_rgb(0x8f8a82)));
+    assert_true(crpv_print_cmyk(st, crpv_color_rgb(0x8f8a82), &k));
+    assert_double_near(k.c + k.m + k.y, 0, 1e-9);
+    assert_double_near(k.k, 100 * (1 - (0x8f + 0x8a + 0x82) / 765.0), 0.01);
+    /* The blue-grey of pending markers is a colour, declared K 50. */
+    assert_false(crpv_print_is_neutral(crpv_color_rgb(0x8a8fa0)));
+    /* Regions without a centre: a black tint that holds, not 1 % magenta. */
+    assert_true(crpv_print_cmyk(st, crpv_color_rgb(0xefede8), &k));
+    assert_double_near(k.c + k.m + k.y, 0, 1e-9);
+    assert_true(k.k >= 5);
+    /* The crop marks' key: registration, every ink solid. */
+    assert_true(crpv_print_cmyk(st, crpv_color_rgb(CRPV_PRINT_REGISTRATION_KEY), &k));
+    assert_double_near(k.c + k.m + k.y + k.k, 400, 1e-9);
     /* A colour nobody declared goes through the profile. */
     assert_false(crpv_print_cmyk(st, crpv_color_rgb(0x3d8a2f), &k));
     assert_false(crpv_print_cmyk(st, crpv_color_none(), &k));
@@ -643,7 +780,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_print_structure),   cmocka_unit_test(test_print_inkcov),
         cmocka_unit_test(test_print_plates),      cmocka_unit_test(test_print_reproducible),
-        cmocka_unit_test(test_print_text_reads),
+        cmocka_unit_test(test_print_text_reads),  cmocka_unit_test(test_print_press),
         cmocka_unit_test(test_map_accessible),    cmocka_unit_test(test_brochure_accessible),
         cmocka_unit_test(test_struct_text_whole), cmocka_unit_test(test_directory_struct_text),
         cmocka_unit_test(test_print_cmyk),        cmocka_unit_test(test_icc_description),
