@@ -708,6 +708,18 @@ static void test_preflight(void **state)
     assert_int_equal(r.pages_with_boxes, 1);
     assert_int_equal(r.fonts_embedded, r.fonts);
     assert_non_null(r.coverage);
+    /* Gs's SWOP profile: a warning, not a problem. */
+    assert_int_equal(r.warnings->len, 1);
+    g_byte_array_free(pdf, TRUE);
+    crpv_preflight_clear(&r);
+
+    /* A registered condition is named with its registry. */
+    const char *fogra = "[impression]\ncondition = FOGRA39\n";
+    g_autoptr(crpv_style) registered = crpv_style_parse(fogra, strlen(fogra), "style.ini", &error);
+    assert_non_null(registered);
+    pdf = small_print(registered, registered->marker_print_key, &r);
+    assert_non_null(find(pdf->data, pdf->len, "/OutputConditionIdentifier (FOGRA39)"));
+    assert_non_null(find(pdf->data, pdf->len, "/RegistryName (http://www.color.org)"));
     g_byte_array_free(pdf, TRUE);
     crpv_preflight_clear(&r);
 
