@@ -561,10 +561,18 @@ static GArray *content_streams(crpv_pdfdoc *doc)
 
 void crpv_pdfdoc_rewrite_content(crpv_pdfdoc *doc, crpv_pdf_op_fn fn, void *user)
 {
+    crpv_pdfdoc_rewrite_streams(doc, NULL, fn, user);
+}
+
+void crpv_pdfdoc_rewrite_streams(crpv_pdfdoc *doc, void (*begin)(void *user), crpv_pdf_op_fn fn,
+                                 void *user)
+{
     qpdf_data q = doc->q;
     GArray *streams = content_streams(doc);
     for (guint i = 0; i < streams->len; i++) {
         qpdf_oh s = g_array_index(streams, qpdf_oh, i);
+        if (begin)
+            begin(user);
         unsigned char *buf = NULL;
         size_t len = 0;
         QPDF_BOOL filtered = QPDF_FALSE;
@@ -579,6 +587,35 @@ void crpv_pdfdoc_rewrite_content(crpv_pdfdoc *doc, crpv_pdf_op_fn fn, void *user
         qpdf_oh_replace_stream_data(q, s, (const unsigned char *)out->str, out->len,
                                     qpdf_oh_new_null(q), qpdf_oh_new_null(q));
         g_string_free(out, TRUE);
+    }
+    g_array_free(streams, TRUE);
+}
+
+/* DICT's sub-dictionary KEY, made when missing. */
+static qpdf_oh sub_dict(qpdf_data q, qpdf_oh dict, const char *key)
+{
+    qpdf_oh d = qpdf_oh_get_key(q, dict, key);
+    if (!qpdf_oh_is_dictionary(q, d)) {
+        d = qpdf_oh_new_dictionary(q);
+        qpdf_oh_replace_key(q, dict, key, d);
+        d = qpdf_oh_get_key(q, dict, key);
+    }
+    return d;
+}
+
+void crpv_pdfdoc_add_ext_gstate(crpv_pdfdoc *doc, const char *name, const char *dict)
+{
+    qpdf_data q = doc->q;
+    qpdf_oh gs = qpdf_make_indirect_object(q, qpdf_oh_parse(q, dict));
+    for (size_t i = 0; i < crpv_pdfdoc_page_count(doc); i++)
+        qpdf_oh_replace_key(q, sub_dict(q, sub_dict(q, page(doc, i), "/Resources"), "/ExtGState"),
+                            name, gs);
+    GArray *streams = content_streams(doc);
+    for (guint i = 0; i < streams->len; i++) {
+        qpdf_oh d = qpdf_oh_get_dict(q, g_array_index(streams, qpdf_oh, i));
+        if (is_name(doc, d, "/Subtype", "/Form"))
+            qpdf_oh_replace_key(q, sub_dict(q, sub_dict(q, d, "/Resources"), "/ExtGState"), name,
+                                gs);
     }
     g_array_free(streams, TRUE);
 }

@@ -49,6 +49,13 @@ void crpv_pdfdoc_mark_untagged(crpv_pdfdoc *doc, bool figure);
 /* Passes every content stream (pages, form XObjects) through
  * crpv_pdf_content_scan() with FN, replacing each with the result. */
 void crpv_pdfdoc_rewrite_content(crpv_pdfdoc *doc, crpv_pdf_op_fn fn, void *user);
+/* The same, calling BEGIN (when not NULL) before each stream, so that FN
+ * starts each with a fresh graphics state. */
+void crpv_pdfdoc_rewrite_streams(crpv_pdfdoc *doc, void (*begin)(void *user), crpv_pdf_op_fn fn,
+                                 void *user);
+/* Adds the ExtGState DICT (PDF syntax, "<< /OP true >>") as NAME ("/X")
+ * to the resources of every page and form XObject. */
+void crpv_pdfdoc_add_ext_gstate(crpv_pdfdoc *doc, const char *name, const char *dict);
 /* Page I's content, decoded and concatenated (g_byte_array_free). */
 GByteArray *crpv_pdfdoc_page_content(crpv_pdfdoc *doc, size_t i);
 

@@ -126,6 +126,9 @@ static void test_print_structure(void **state)
 typedef struct {
     double scale, width;   /* the CTM's scale (uniform, as gs writes it); line width */
     GArray *scales;        /* q/Q */
+    GArray *overprints;    /* q/Q */
+    bool overprint;        /* under the overprint ExtGState */
+    size_t black_overprint, black_knockout, other_overprint;
     double fill[4], stroke[4];
     double min_white_rule; /* thinnest stroke in white (reversed), pt */
     size_t marker_text, neutral_multi_ink;
@@ -153,11 +156,19 @@ static char *press_op(void *user, const crpv_pdf_op *op)
 {
     press_scan *s = user;
     double v[6];
-    if (crpv_pdf_op_is(op, "q"))
+    if (crpv_pdf_op_is(op, "q")) {
         g_array_append_val(s->scales, s->scale);
-    else if (crpv_pdf_op_is(op, "Q") && s->scales->len) {
+        g_array_append_val(s->overprints, s->overprint);
+    } else if (crpv_pdf_op_is(op, "Q") && s->scales->len) {
         s->scale = g_array_index(s->scales, double, s->scales->len - 1);
         g_array_set_size(s->scales, s->scales->len - 1);
+        s->overprint = g_array_index(s->overprints, bool, s->overprints->len - 1);
+        g_array_set_size(s->overprints, s->overprints->len - 1);
+    } else if (crpv_pdf_op_is(op, "gs") && op->n_operands == 1) {
+        s->overprint = op->operands[0].len == 14 && !memcmp(op->operands[0].text, "/CRPVOverprint", 14);
+    } else if ((crpv_pdf_op_is(op, "f") || crpv_pdf_op_is(op, "S") || crpv_pdf_op_is(op, "B*") ||
+                crpv_pdf_op_is(op, "f*") || crpv_pdf_op_is(op, "B")) && s->overprint) {
+        s->other_overprint++;
     } else if (crpv_pdf_op_is(op, "cm") && op_numbers(op, 6, v))
         s->scale *= sqrt(fabs(v[0] * v[3] - v[1] * v[2]));
     else if (crpv_pdf_op_is(op, "w") && op_numbers(op, 1, v))
@@ -176,6 +187,13 @@ static char *press_op(void *user, const crpv_pdf_op *op)
     else if (crpv_pdf_op_is(op, "Tj") || crpv_pdf_op_is(op, "TJ")) {
         if (is_cmyk(s->fill, 0, 1, 0, 0))
             s->marker_text++;
+        bool black = is_cmyk(s->fill, 0, 0, 0, 1);
+        if (black && s->overprint)
+            s->black_overprint++;
+        else if (black)
+            s->black_knockout++;
+        else if (s->overprint)
+            s->other_overprint++;
     }
     return NULL;
 }
@@ -192,9 +210,18 @@ static void test_print_press(void **state)
     for (size_t i = 0; i < crpv_pdfdoc_page_count(doc); i++) {
         GByteArray *c = crpv_pdfdoc_page_content(doc, i);
         press_scan s = {.scale = 1, .width = 1, .scales = g_array_new(FALSE, FALSE, sizeof(double)),
+                        .overprints = g_array_new(FALSE, FALSE, sizeof(bool)),
                         .min_white_rule = 100};
         g_string_free(crpv_pdf_content_scan((const char *)c->data, c->len, press_op, &s), TRUE);
         g_array_free(s.scales, TRUE);
+        g_array_free(s.overprints, TRUE);
+        g_print("page %zu: black text operators %zu overprinting, %zu knocking out; %zu other "
+                "paintings overprinting\n",
+                i + 1, s.black_overprint, s.black_knockout, s.other_overprint);
+        /* Black text overprints; nothing else does. */
+        assert_true(s.black_overprint > 0);
+        assert_int_equal(s.black_knockout, 0);
+        assert_int_equal(s.other_overprint, 0);
         g_print("page %zu: thinnest white rule %.3f pt, %zu texts in the marker ink, %zu "
                 "near-greys in several inks\n",
                 i + 1, s.min_white_rule, s.marker_text, s.neutral_multi_ink);
@@ -210,6 +237,8 @@ static void test_print_press(void **state)
     /* The 20 territories of the directory, at least. */
     assert_true(marker_text >= 20);
     assert_null(find(bytes->data, bytes->len, "0 0.01 0.03 0.06 k"));
+    assert_non_null(find(bytes->data, bytes->len, "/OP true"));
+    assert_non_null(find(bytes->data, bytes->len, "/OPM 1"));
     g_byte_array_free(bytes, TRUE);
 }
 
@@ -315,7 +344,7 @@ static size_t check_plates(int page)
         g_autofree char *name = g_strdup_printf("page%d-%s", page, names[i]);
         save_plate(plates[i], w, h, name);
     }
-    size_t dark = 0, dark_cyan = 0, black_only = 0, cyan = 0;
+    size_t dark = 0, dark_cyan = 0, black_only = 0, cyan = 0, black_on_tint = 0;
     int max_ink = 0;
     /* The bleed box: 6 mm of slug around it hold the crop marks. */
     int slug = (int)ceil(6 / 25.4 * 100) + 1;
@@ -329,11 +358,16 @@ static size_t check_plates(int page)
             continue;
         dark++;
         dark_cyan += plates[0][i] >= 26;
+        black_on_tint += plates[3][i] > 250 && plates[1][i] >= 26;
         black_only += plates[0][i] < 3 && plates[1][i] < 3 && plates[2][i] < 3;
     }
     g_print("page %d at 100 dpi: %zu pixels with >= 50 %% black, %zu of them with >= 10 %% "
-            "cyan, %zu on the black plate alone\n",
-            page, dark, dark_cyan, black_only);
+            "cyan, %zu on the black plate alone; %zu solid black over 10 %% magenta or more\n",
+            page, dark, dark_cyan, black_only, black_on_tint);
+    /* The map's names overprint the regions' tint: the magenta plate
+     * keeps its tint under them, no white halo when out of register. */
+    if (page == 2)
+        assert_true(black_on_tint > 1000);
     assert_true(max_ink * 100 < 300 * 255);
     assert_true(dark_cyan * 20 < dark);
     /* No colour of the brochure has cyan: neither text, nor rules, nor
