@@ -202,15 +202,20 @@ static double verso_title(crpv_page *p, const crpv_page_env *e, const crpv_conte
     g_autofree char *sub_font = crpv_page_font(e, "", e->st->body_size);
     double w = p->right - p->left;
     double y = p->top;
+    /* The document's title, repeated atop each verso page as a running
+     * head: an artifact, page 1 holding the one H1. */
     if (title) {
-        crpv_scene_add_tag(p->scene, "H1");
+        crpv_scene_add_tag(p->scene, CRPV_TAG_ARTIFACT);
         y += crpv_page_add_text(p, e, CRPV_ROLE_TITLE, p->left, y, w, font, title->markup, e->st->primary,
                       0, false, 1.1);
         crpv_scene_end_tag(p->scene);
     }
     g_autofree char *mt = first ? crpv_map_title(dir) : g_strdup("Annuaire des centres (suite)");
     g_autofree char *sub = crpv_markup_escape(mt);
-    crpv_scene_add_tag(p->scene, "P");
+    /* The section's heading: the map's caption on the first page (its
+     * directory has no visible heading of its own), the directory's on the
+     * next ones. */
+    crpv_scene_add_tag(p->scene, "H2");
     y += 1 * CRPV_MM;
     y += crpv_page_add_text(p, e, CRPV_ROLE_HEADING, p->left, y, w, sub_font, sub, e->st->text, 0, false,
                   1.1);
@@ -332,7 +337,15 @@ static bool compose_verso(const crpv_page_env *e, const crpv_brochure_input *in,
     const crpv_scene *ms = crpv_map_scene(map);
     crpv_page_add_outline(&p, "Carte du réseau", 1, y);
     crpv_scene_add_tag(p.scene, "Figure");
+    size_t map_from = crpv_scene_count(p.scene);
     crpv_scene_append(p.scene, ms, p.left, y);
+    /* The map's links repeat the directory's, which keeps them: inside a
+     * Figure with an /Alt they would be reached by Tab yet hidden from
+     * reading. */
+    for (size_t i = map_from; i < crpv_scene_count(p.scene); i++) {
+        crpv_item *it = crpv_scene_nth(p.scene, i);
+        g_clear_pointer(&it->uri, g_free);
+    }
     crpv_scene_end_tag(p.scene);
     y += crpv_scene_height(ms) + 6 * CRPV_MM;
     crpv_map_free(own);
