@@ -301,6 +301,25 @@ static void fold_placeholders(crpv_pdfdoc *doc, qpdf_oh elem, int depth)
         qpdf_oh_replace_key(q, elem, "/K", t.kids);
 }
 
+static void has_lbl(crpv_pdfdoc *doc, qpdf_oh elem, void *user)
+{
+    *(bool *)user |= is_name(doc, elem, "/S", "/Lbl");
+}
+
+/* A list whose items have no label (their bullets are artifacts) says it
+ * is bulleted, so that a reader announces its items as such. */
+static void list_numbering(crpv_pdfdoc *doc, qpdf_oh elem, void *user)
+{
+    (void)user;
+    if (!is_name(doc, elem, "/S", "/L") || qpdf_oh_has_key(doc->q, elem, "/A"))
+        return;
+    bool lbl = false;
+    walk_struct(doc, qpdf_oh_get_key(doc->q, elem, "/K"), has_lbl, &lbl, 0);
+    if (!lbl)
+        qpdf_oh_replace_key(doc->q, elem, "/A",
+                            qpdf_oh_parse(doc->q, "<< /O /List /ListNumbering /Disc >>"));
+}
+
 /* ISO 32000 asks a positive /Count on the outline root (its visible
  * items); Cairo 1.16 writes it negative, as for a closed item. */
 static void open_outline_root(crpv_pdfdoc *doc)
@@ -349,6 +368,7 @@ void crpv_pdfdoc_make_accessible(crpv_pdfdoc *doc, const char *lang, const char 
         doc->ua = lang != NULL;
         single_document(doc);
         trim_parent_tree(doc);
+        walk_struct(doc, qpdf_oh_get_key(q, root, "/K"), list_numbering, NULL, 0);
         if (figure_alt)
             walk_struct(doc, qpdf_oh_get_key(q, root, "/K"), set_alt, (void *)figure_alt, 0);
     }

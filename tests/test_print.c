@@ -555,6 +555,9 @@ static void test_brochure_structure(void **state)
     for (const char *p = out; (p = strstr(p, "Réseau national des centres")); p++)
         titles++;
     assert_int_equal(titles, 1); /* page 2's running head is an artifact */
+    /* The recto's bullets: artifacts, their list said to be bulleted. */
+    assert_null(strstr(out, "\"›\""));
+    assert_non_null(strstr(out, "/ListNumbering /Disc"));
     assert_true(link_holds(out, "04 78 77 01 43 "));
     assert_true(link_holds(out, "www.labo-cites.org"));
 }
