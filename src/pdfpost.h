@@ -35,6 +35,11 @@ typedef struct {
 } crpv_pdfdoc_meta;
 void crpv_pdfdoc_set_meta(crpv_pdfdoc *doc, const crpv_pdfdoc_meta *meta);
 
+/* Names NAME (« Labo Cités ») as where links to URI lead, for their
+ * annotations' /Contents (crpv_pdfdoc_make_accessible); the first name
+ * given for a URI holds. Strings copied. */
+void crpv_pdfdoc_name_link(crpv_pdfdoc *doc, const char *uri, const char *name);
+
 /* What a reader needs (QUALITY.md, accessible PDF): /Lang LANG, the title
  * displayed, one Document root in the structure tree, /Alt FIGURE_ALT on
  * each Figure that has none (NULL: left alone), /Contents on each link

@@ -3,6 +3,7 @@
  * (language, title, metadata, alternative text, links, untagged text). */
 #include <cairo.h>
 #include <math.h>
+#include <qpdf/qpdf-c.h>
 #include <string.h>
 #include <tiffio.h>
 
@@ -437,6 +438,133 @@ static void test_print_text_reads(void **state)
             fail_msg("« %s » not in the print file's page 2:\n%s", words[i], out);
 }
 
+/* Whether, in OUT (pdfinfo -struct-text), TEXT is the content of a Link:
+ * its quoted line follows the Link's line and its annotation's. */
+static bool link_holds(const char *out, const char *text)
+{
+    g_autofree char *quoted = g_strdup_printf("\"%s\"\n", text);
+    const char *at = strstr(out, quoted);
+    if (!at)
+        return false;
+    g_autofree char *before = g_strndup(out, (size_t)(at - out));
+    char **lines = g_strsplit(before, "\n", -1);
+    guint n = g_strv_length(lines);
+    bool ok = n >= 3 && strstr(lines[n - 3], "Link (inline)") && strstr(lines[n - 2], "Object ");
+    g_strfreev(lines);
+    return ok;
+}
+
+/* A structure element as read back with qpdf. */
+typedef struct {
+    char *type;     /* "Figure", "Link"... */
+    int depth;      /* 0: the Document */
+    bool in_figure; /* under a Figure */
+    char *alt;      /* its /Alt, or NULL */
+    char *contents; /* Link: its annotation's /Contents, or NULL */
+    size_t objrs, mcids;
+    bool parent_ok; /* Link: the parent tree, by the annotation's /StructParent, points here */
+} elem;
+
+typedef struct {
+    GPtrArray *elems;    /* of elem, depth first */
+    size_t annots;       /* link annotations, every page */
+    bool parent_tree_ok; /* no page's parent-tree array ends with null */
+    long long outline_count;
+} tree;
+
+static void elem_free(gpointer p)
+{
+    elem *e = p;
+    g_free(e->type);
+    g_free(e->alt);
+    g_free(e->contents);
+    g_free(e);
+}
+
+static void tree_clear(tree *t)
+{
+    g_ptr_array_unref(t->elems);
+}
+
+/* The parent-tree value for KEY. */
+static qpdf_oh parent_of(qpdf_data q, long long key)
+{
+    qpdf_oh nums = qpdf_oh_get_key(
+        q, qpdf_oh_get_key(q, qpdf_oh_get_key(q, qpdf_get_root(q), "/StructTreeRoot"), "/ParentTree"),
+        "/Nums");
+    int n = qpdf_oh_get_array_n_items(q, nums);
+    for (int i = 0; i + 1 < n; i += 2)
+        if (qpdf_oh_get_int_value(q, qpdf_oh_get_array_item(q, nums, i)) == key)
+            return qpdf_oh_get_array_item(q, nums, i + 1);
+    return qpdf_oh_new_null(q);
+}
+
+static void walk(qpdf_data q, qpdf_oh oh, int depth, bool in_figure, tree *t)
+{
+    if (qpdf_oh_is_array(q, oh)) {
+        for (int i = 0; i < qpdf_oh_get_array_n_items(q, oh); i++)
+            walk(q, qpdf_oh_get_array_item(q, oh, i), depth, in_figure, t);
+        return;
+    }
+    if (!qpdf_oh_is_dictionary(q, oh) || !qpdf_oh_has_key(q, oh, "/S"))
+        return;
+    elem *e = g_new0(elem, 1);
+    e->type = g_strdup(qpdf_oh_get_name(q, qpdf_oh_get_key(q, oh, "/S")) + 1);
+    e->depth = depth;
+    e->in_figure = in_figure;
+    if (qpdf_oh_is_string(q, qpdf_oh_get_key(q, oh, "/Alt")))
+        e->alt = g_strdup(qpdf_oh_get_utf8_value(q, qpdf_oh_get_key(q, oh, "/Alt")));
+    g_ptr_array_add(t->elems, e);
+    qpdf_oh k = qpdf_oh_get_key(q, oh, "/K");
+    int n = qpdf_oh_is_array(q, k) ? qpdf_oh_get_array_n_items(q, k) : 1;
+    for (int i = 0; i < n; i++) {
+        qpdf_oh kid = qpdf_oh_is_array(q, k) ? qpdf_oh_get_array_item(q, k, i) : k;
+        if (qpdf_oh_is_integer(q, kid) ||
+            qpdf_oh_is_name_and_equals(q, qpdf_oh_get_key(q, kid, "/Type"), "/MCR")) {
+            e->mcids++;
+        } else if (qpdf_oh_is_name_and_equals(q, qpdf_oh_get_key(q, kid, "/Type"), "/OBJR")) {
+            e->objrs++;
+            qpdf_oh an = qpdf_oh_get_key(q, kid, "/Obj");
+            if (qpdf_oh_is_string(q, qpdf_oh_get_key(q, an, "/Contents")))
+                e->contents = g_strdup(qpdf_oh_get_utf8_value(q, qpdf_oh_get_key(q, an, "/Contents")));
+            qpdf_oh sp = qpdf_oh_get_key(q, an, "/StructParent");
+            e->parent_ok = qpdf_oh_is_integer(q, sp) &&
+                           qpdf_oh_get_object_id(q, parent_of(q, qpdf_oh_get_int_value(q, sp))) ==
+                               qpdf_oh_get_object_id(q, oh);
+        }
+    }
+    walk(q, k, depth + 1, in_figure || !strcmp(e->type, "Figure"), t);
+}
+
+/* NAME's structure tree, link annotations, parent tree and outline root. */
+static tree read_tree(const char *name)
+{
+    g_autofree char *path = g_build_filename(out_dir, name, NULL);
+    qpdf_data q = qpdf_init();
+    assert_false(qpdf_read(q, path, NULL) & QPDF_ERRORS);
+    tree t = {g_ptr_array_new_with_free_func(elem_free), 0, true, 0};
+    qpdf_oh root = qpdf_oh_get_key(q, qpdf_get_root(q), "/StructTreeRoot");
+    walk(q, qpdf_oh_get_key(q, root, "/K"), 0, false, &t);
+    for (int p = 0; p < qpdf_get_num_pages(q); p++) {
+        qpdf_oh pg = qpdf_get_page_n(q, (size_t)p);
+        qpdf_oh annots = qpdf_oh_get_key(q, pg, "/Annots");
+        for (int a = 0; qpdf_oh_is_array(q, annots) && a < qpdf_oh_get_array_n_items(q, annots); a++)
+            t.annots += qpdf_oh_is_name_and_equals(
+                q, qpdf_oh_get_key(q, qpdf_oh_get_array_item(q, annots, a), "/Subtype"), "/Link");
+        qpdf_oh sp = qpdf_oh_get_key(q, pg, "/StructParents");
+        if (!qpdf_oh_is_integer(q, sp))
+            continue;
+        qpdf_oh entry = parent_of(q, qpdf_oh_get_int_value(q, sp));
+        int n = qpdf_oh_get_array_n_items(q, entry);
+        if (n > 0 && qpdf_oh_is_null(q, qpdf_oh_get_array_item(q, entry, n - 1)))
+            t.parent_tree_ok = false;
+    }
+    qpdf_oh count = qpdf_oh_get_key(q, qpdf_oh_get_key(q, qpdf_get_root(q), "/Outlines"), "/Count");
+    t.outline_count = qpdf_oh_is_integer(q, count) ? qpdf_oh_get_int_value(q, count) : 0;
+    qpdf_cleanup(&q);
+    return t;
+}
+
 static void check_accessible(const char *name, size_t *untagged_per_page, size_t max_pages)
 {
     GByteArray *bytes = NULL;
@@ -476,15 +604,118 @@ static void test_map_accessible(void **state)
     size_t untagged[1] = {0};
     check_accessible("carte.pdf", untagged, 1);
     assert_int_equal(untagged[0], 0);
-    /* The alternative text names the regions and their centres. */
-    GByteArray *bytes = read_out("carte.pdf");
-    const char *at = find(bytes->data, bytes->len, "/Alt (Carte de France");
-    assert_non_null(at);
-    size_t rest = bytes->len - (size_t)(at - (const char *)bytes->data);
-    assert_non_null(find(at, MIN(rest, 3000), "Grand Est : "));
-    assert_non_null(find(at, MIN(rest, 3000), "Hauts-de-France : IREV"));
-    assert_non_null(find(at, MIN(rest, 3000), "Corse : aucun centre"));
-    g_byte_array_free(bytes, TRUE);
+    /* The alternative text: a concise summary, the map's own territories,
+     * French typography. */
+    for (int f = 0; f < 2; f++) {
+        tree t = read_tree(f ? "brochure.pdf" : "carte.pdf");
+        const elem *fig = NULL;
+        for (guint i = 0; i < t.elems->len && !fig; i++)
+            if (!strcmp(((elem *)g_ptr_array_index(t.elems, i))->type, "Figure"))
+                fig = g_ptr_array_index(t.elems, i);
+        assert_non_null(fig);
+        assert_non_null(fig->alt);
+        g_print("%s /Alt (%ld characters): %s\n", f ? "brochure.pdf" : "carte.pdf",
+                g_utf8_strlen(fig->alt, -1), fig->alt);
+        assert_true(g_utf8_strlen(fig->alt, -1) < 600);
+        assert_non_null(strstr(fig->alt, "20 centres"));
+        assert_non_null(strstr(fig->alt, "dont 1 en préfiguration"));
+        assert_non_null(strstr(fig->alt, "Bretagne-Pays de la Loire"));
+        assert_null(strstr(fig->alt, "Bretagne ;"));
+        assert_non_null(strstr(fig->alt, "Île-de-France (Seine-Saint-Denis, Val-d’Oise"));
+        assert_non_null(strstr(fig->alt, "Occitanie (2 centres)"));
+        assert_non_null(strstr(fig->alt, "Guadeloupe (en préfiguration)"));
+        assert_non_null(strstr(fig->alt, "Sans centre : Corse."));
+        assert_null(strchr(fig->alt, '\''));
+        assert_null(strstr(fig->alt, " - "));
+        tree_clear(&t);
+    }
+}
+
+/* carte.pdf: the map's links after its Figure, which has none (readers skip
+ * a figure's children), one per centre, each naming its centre. */
+static void test_map_links_outside_figure(void **state)
+{
+    (void)state;
+    tree t = read_tree("carte.pdf");
+    size_t links = 0;
+    bool after_figure = false;
+    for (guint i = 0; i < t.elems->len; i++) {
+        const elem *e = g_ptr_array_index(t.elems, i);
+        if (!strcmp(e->type, "Figure")) {
+            assert_int_equal(e->depth, 1); /* under the Document */
+            after_figure = true;
+        }
+        assert_false(e->in_figure && !strcmp(e->type, "Link"));
+        if (strcmp(e->type, "Link"))
+            continue;
+        links++;
+        assert_true(after_figure);
+        assert_int_equal(e->depth, 1);
+        assert_int_equal(e->objrs, 1);
+        assert_true(e->parent_ok);
+        assert_non_null(e->contents);
+        assert_true(g_str_has_suffix(e->contents, " – site web") ||
+                    g_str_has_suffix(e->contents, " – courriel"));
+    }
+    assert_int_equal(links, 19); /* the 20 centres, one without site nor e-mail */
+    assert_int_equal(t.annots, links);
+    bool labo = false;
+    for (guint i = 0; i < t.elems->len; i++) {
+        const elem *e = g_ptr_array_index(t.elems, i);
+        labo |= !g_strcmp0(e->contents, "Labo Cités (Auvergne-Rhône-Alpes) – site web");
+    }
+    assert_true(labo);
+    assert_true(t.parent_tree_ok);
+    tree_clear(&t);
+}
+
+/* brochure.pdf: no link in the map's Figure (the directory has them), each
+ * directory link holding its visible text; one H1 (page 1), the map's
+ * caption an H2; the outline root open; the parent tree tight. */
+static void test_brochure_structure(void **state)
+{
+    (void)state;
+    tree t = read_tree("brochure.pdf");
+    size_t h1 = 0, h2 = 0, links = 0, with_text = 0;
+    for (guint i = 0; i < t.elems->len; i++) {
+        const elem *e = g_ptr_array_index(t.elems, i);
+        assert_false(e->in_figure && !strcmp(e->type, "Link"));
+        h1 += !strcmp(e->type, "H1");
+        h2 += !strcmp(e->type, "H2");
+        if (!strcmp(e->type, "Link")) {
+            links++;
+            with_text += e->mcids > 0;
+            assert_int_equal(e->objrs, 1);
+            assert_true(e->parent_ok);
+        }
+    }
+    assert_int_equal(h1, 1);
+    assert_true(h2 >= 4);
+    assert_true(links >= 40);
+    assert_int_equal(t.annots, links);
+    /* The recto's call (its site) and every directory link: text within. */
+    assert_int_equal(with_text, links);
+    assert_true(t.parent_tree_ok);
+    assert_true(t.outline_count > 0);
+    tree_clear(&t);
+    /* The headings as poppler reads them. */
+    g_autofree char *path = g_build_filename(out_dir, "brochure.pdf", NULL);
+    const char *argv[] = {"pdfinfo", "-struct-text", path, NULL};
+    g_autofree char *out = NULL;
+    int status = 0;
+    assert_true(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out,
+                             NULL, &status, NULL));
+    assert_non_null(strstr(out, "H2 (block)\n    \"Carte des 20 centres de ressources "
+                                "Politique de la ville\""));
+    size_t titles = 0;
+    for (const char *p = out; (p = strstr(p, "Réseau national des centres")); p++)
+        titles++;
+    assert_int_equal(titles, 1); /* page 2's running head is an artifact */
+    /* The recto's bullets: artifacts, their list said to be bulleted. */
+    assert_null(strstr(out, "\"›\""));
+    assert_non_null(strstr(out, "/ListNumbering /Disc"));
+    assert_true(link_holds(out, "04 78 77 01 43 "));
+    assert_true(link_holds(out, "www.labo-cites.org"));
 }
 
 /* TEXT without spaces, hyphens (hard or soft) and line breaks: how a
@@ -559,15 +790,26 @@ static void test_directory_struct_text(void **state)
     assert_true(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out,
                              NULL, &status, NULL));
     assert_true(g_spawn_check_wait_status(status, NULL));
+    /* An entry's text is its paragraph's, its links' (their visible text)
+     * within, in reading order. */
+    GString *read = g_string_new(NULL);
+    for (char **line = g_strsplit(out, "\n", -1), **l = line; *l || (g_strfreev(line), 0); l++) {
+        const char *q = *l + strspn(*l, " ");
+        if (*q == '"' && g_str_has_suffix(q, "\""))
+            g_string_append_len(read, q + 1, (gssize)strlen(q) - 2);
+    }
     const char *entries[] = {
-        "\"Pôle de Ressources Ville et Développement Social Val-d’Oise 01 34 05 17 17 "
-        "www.poleressources95.org\"",
-        "\"Observatoire Régional de l’Intégration et de la Ville (ORIV) Grand Est 03 88 14 35 89 "
-        "www.oriv.org\"",
-        "\"Centre de ressources Politique de la ville Guadeloupe en préfiguration\""};
+        "Pôle de Ressources Ville et Développement Social Val-d’Oise 01 34 05 17 17 "
+        "www.poleressources95.org",
+        "Observatoire Régional de l’Intégration et de la Ville (ORIV) Grand Est 03 88 14 35 89 "
+        "www.oriv.org",
+        "Centre de ressources Politique de la ville Guadeloupe en préfiguration"};
     for (size_t i = 0; i < G_N_ELEMENTS(entries); i++)
-        if (!strstr(out, entries[i]))
+        if (!strstr(read->str, entries[i]))
             fail_msg("%s not whole in the structure:\n%s", entries[i], out);
+    /* The phone is its Link's text. */
+    assert_true(link_holds(out, "01 34 05 17 17 "));
+    g_string_free(read, TRUE);
     /* The page's text: a label of the map (« Nouvelle-Aquitaine ») once on
      * the map, once in the directory. */
     const char *txt[] = {"pdftotext", "-f", "2", "-l", "2", path, "-", NULL};
@@ -828,6 +1070,8 @@ int main(void)
         cmocka_unit_test(test_print_plates),      cmocka_unit_test(test_print_reproducible),
         cmocka_unit_test(test_print_text_reads),  cmocka_unit_test(test_print_press),
         cmocka_unit_test(test_map_accessible),    cmocka_unit_test(test_brochure_accessible),
+        cmocka_unit_test(test_map_links_outside_figure),
+        cmocka_unit_test(test_brochure_structure),
         cmocka_unit_test(test_struct_text_whole), cmocka_unit_test(test_directory_struct_text),
         cmocka_unit_test(test_print_cmyk),        cmocka_unit_test(test_icc_description),
         cmocka_unit_test(test_content_scan),      cmocka_unit_test(test_preflight),
