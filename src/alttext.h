@@ -6,10 +6,13 @@
 #include "directory.h"
 #include "geo.h"
 
-/* « Carte des 21 centres de ressources… par région : Auvergne-Rhône-Alpes :
- * Labo Cités (Lyon) ; … ». Regions in alphabetical order, each with the
- * centres that serve it; regions without a centre are named too. REGIONS
- * gives the names (NULL: codes only). Returns a new string (g_free). */
+/* A concise summary, under ~600 characters (the directory gives the
+ * details): how many centres, the territories served as the map labels
+ * them in alphabetical order (a département's centres under their region,
+ * named; how many centres where more than one; those in préfiguration),
+ * then the regions without a centre. French typography (’). REGIONS gives
+ * the region names (NULL: codes only, no regions without a centre).
+ * Returns a new string (g_free). */
 char *crpv_map_alt_text(const crpv_directory *dir, const crpv_layer *regions);
 
 #endif

@@ -1,6 +1,7 @@
 #include "brochure.h"
 
 #include <math.h>
+#include <pango/pango.h>
 #include <string.h>
 
 #include "color.h"
@@ -16,38 +17,90 @@
 
 /* ---- The verso: map and directory --------------------------------------- */
 
+/* A run of an entry's text drawn on its own: a link (its visible text, the
+ * content of its Link element) or the text between links. */
+typedef struct {
+    char *markup;  /* complete markup, owned */
+    char *uri;     /* owned; NULL: no link */
+    size_t start;  /* its first byte in the entry's laid-out text */
+} piece;
+
 /* One directory entry's text, with the byte ranges of its links in the
- * text Pango lays out. */
+ * text Pango lays out, and the same text in pieces. */
 typedef struct {
     char *markup;
     GArray *links; /* of crpv_link, uri owned */
+    GArray *pieces; /* of piece, owned */
     double height;
     size_t page, column;
     double y;
 } entry;
 
 /* Builds markup and plain text side by side, so that link ranges index the
- * laid-out text exactly. */
+ * laid-out text exactly; and the pieces' markup. */
 typedef struct {
     GString *markup;
     size_t plain;
+    GString *piece; /* the current piece's markup, without its wrapper */
+    piece current;  /* its link and start */
+    GArray *pieces;
 } builder;
+
+#define ENTRY_OPEN "<span font_features=\"liga=0, clig=0\">"
+
+/* Ends the current piece, less its trailing line break; a new one starts
+ * at the current byte. */
+static void end_piece(builder *b)
+{
+    if (b->piece->len && b->piece->str[b->piece->len - 1] == '\n')
+        g_string_truncate(b->piece, b->piece->len - 1);
+    if (b->piece->len) {
+        b->current.markup = g_strconcat(ENTRY_OPEN, b->piece->str, "</span>", NULL);
+        g_array_append_val(b->pieces, b->current);
+    } else {
+        g_free(b->current.uri);
+    }
+    g_string_truncate(b->piece, 0);
+    b->current = (piece){NULL, NULL, b->plain};
+}
+
+static void append_both(builder *b, const char *markup)
+{
+    g_string_append(b->markup, markup);
+    g_string_append(b->piece, markup);
+}
 
 static void put(builder *b, const char *text, const char *open, const char *close)
 {
     g_autofree char *esc = crpv_markup_escape(text);
     if (open)
-        g_string_append(b->markup, open);
-    g_string_append(b->markup, esc);
+        append_both(b, open);
+    append_both(b, esc);
     if (close)
-        g_string_append(b->markup, close);
+        append_both(b, close);
     b->plain += strlen(text);
+}
+
+/* The break between two lines of an entry; the space parts the lines in
+ * the PDF's text. A link's piece ends there. */
+static void put_break(builder *b)
+{
+    if (b->current.uri) {
+        put(b, " ", NULL, NULL);
+        g_string_append(b->markup, "\n");
+        b->plain++;
+        end_piece(b);
+    } else {
+        put(b, " \n", NULL, NULL);
+    }
 }
 
 /* A link's TEXT, kept on one line: Pango may not break inside it (no
  * joiners nor no-break spaces, which a PDF's text layer would carry). */
 static void put_link(builder *b, GArray *links, const char *text, const char *uri)
 {
+    end_piece(b);
+    b->current.uri = g_strdup(uri);
     crpv_link l = {g_strdup(uri), b->plain, 0};
     put(b, text, "<span allow_breaks=\"false\">", "</span>");
     l.end = b->plain;
@@ -58,9 +111,9 @@ static void put_link(builder *b, GArray *links, const char *text, const char *ur
 static void put_phrases(builder *b, const char *text, const char *open, const char *close)
 {
     g_autofree char *markup = crpv_markup_phrases(text);
-    g_string_append(b->markup, open);
-    g_string_append(b->markup, markup);
-    g_string_append(b->markup, close);
+    append_both(b, open);
+    append_both(b, markup);
+    append_both(b, close);
     b->plain += strlen(text);
 }
 
@@ -69,7 +122,8 @@ static entry make_entry(const crpv_centre *c, const crpv_style *st)
     entry en = {0};
     en.links = g_array_new(FALSE, TRUE, sizeof(crpv_link));
     /* No ligatures: one glyph per character in the PDF's text. */
-    builder b = {g_string_new("<span font_features=\"liga=0, clig=0\">"), 0};
+    en.pieces = g_array_new(FALSE, TRUE, sizeof(piece));
+    builder b = {g_string_new(ENTRY_OPEN), 0, g_string_new(NULL), {0}, en.pieces};
     g_autofree char *nom = crpv_typo_french(c->nom);
     put_phrases(&b, nom, "<b>", "</b>");
     if (c->ancien_nom) {
@@ -77,34 +131,36 @@ static entry make_entry(const crpv_centre *c, const crpv_style *st)
         g_autofree char *ex = g_strdup_printf(" (ex-%s)", ancien);
         put(&b, ex, "<span allow_breaks=\"false\">", "</span>");
     }
-    put(&b, " \n", NULL, NULL); /* the space parts the lines in the PDF's text */
+    put_break(&b);
     g_autofree char *terr = crpv_typo_french(c->territoire);
     char hex[8];
     crpv_color_hex(st->primary, hex);
     g_autofree char *open = g_strdup_printf("<span foreground=\"%s\">", hex);
     put(&b, terr, open, "</span>");
     for (size_t i = 0; c->telephones && c->telephones[i]; i++) {
-        put(&b, " \n", NULL, NULL); /* the space parts the lines in the PDF's text */
+        put_break(&b);
         g_autofree char *shown = g_strdup(c->telephones[i]);
         /* The directory gives each territory's own international prefix. */
         put_link(&b, en.links, shown, c->telephone_uris[i]);
     }
     if (c->site) {
-        put(&b, " \n", NULL, NULL); /* the space parts the lines in the PDF's text */
+        put_break(&b);
         g_autofree char *shown = g_strdup(c->site_label ? c->site_label : c->site);
         put_link(&b, en.links, shown, c->site);
     }
     if (c->courriel) {
-        put(&b, " \n", NULL, NULL); /* the space parts the lines in the PDF's text */
+        put_break(&b);
         g_autofree char *shown = g_strdup(c->courriel);
         g_autofree char *uri = g_strconcat("mailto:", c->courriel, NULL);
         put_link(&b, en.links, shown, uri);
     }
     if (c->statut == CRPV_STATUT_PREFIGURATION) {
-        put(&b, " \n", NULL, NULL); /* the space parts the lines in the PDF's text */
+        put_break(&b);
         put(&b, "en préfiguration", "<i>", "</i>");
     }
     g_string_append(b.markup, "</span>");
+    end_piece(&b);
+    g_string_free(b.piece, TRUE);
     en.markup = g_string_free(b.markup, false);
     return en;
 }
@@ -116,6 +172,11 @@ static void entries_free(entry *entries, size_t n)
         for (guint k = 0; k < entries[i].links->len; k++)
             g_free(g_array_index(entries[i].links, crpv_link, k).uri);
         g_array_free(entries[i].links, TRUE);
+        for (guint k = 0; k < entries[i].pieces->len; k++) {
+            g_free(g_array_index(entries[i].pieces, piece, k).markup);
+            g_free(g_array_index(entries[i].pieces, piece, k).uri);
+        }
+        g_array_free(entries[i].pieces, TRUE);
     }
     g_free(entries);
 }
@@ -202,15 +263,20 @@ static double verso_title(crpv_page *p, const crpv_page_env *e, const crpv_conte
     g_autofree char *sub_font = crpv_page_font(e, "", e->st->body_size);
     double w = p->right - p->left;
     double y = p->top;
+    /* The document's title, repeated atop each verso page as a running
+     * head: an artifact, page 1 holding the one H1. */
     if (title) {
-        crpv_scene_add_tag(p->scene, "H1");
+        crpv_scene_add_tag(p->scene, CRPV_TAG_ARTIFACT);
         y += crpv_page_add_text(p, e, CRPV_ROLE_TITLE, p->left, y, w, font, title->markup, e->st->primary,
                       0, false, 1.1);
         crpv_scene_end_tag(p->scene);
     }
     g_autofree char *mt = first ? crpv_map_title(dir) : g_strdup("Annuaire des centres (suite)");
     g_autofree char *sub = crpv_markup_escape(mt);
-    crpv_scene_add_tag(p->scene, "P");
+    /* The section's heading: the map's caption on the first page (its
+     * directory has no visible heading of its own), the directory's on the
+     * next ones. */
+    crpv_scene_add_tag(p->scene, "H2");
     y += 1 * CRPV_MM;
     y += crpv_page_add_text(p, e, CRPV_ROLE_HEADING, p->left, y, w, sub_font, sub, e->st->text, 0, false,
                   1.1);
@@ -219,6 +285,21 @@ static double verso_title(crpv_page *p, const crpv_page_env *e, const crpv_conte
     crpv_scene_add_rect(p->scene, CRPV_ROLE_HEADING, (crpv_rect){p->left, y, p->right, y + 0.8},
                         e->st->primary, crpv_color_none(), 0);
     return y + 0.8;
+}
+
+/* The baseline, from the top of LAYOUT, of its line that holds byte AT. */
+static int line_baseline(PangoLayout *layout, size_t at)
+{
+    PangoLayoutIter *it = pango_layout_get_iter(layout);
+    int baseline = pango_layout_iter_get_baseline(it);
+    do {
+        PangoLayoutLine *line = pango_layout_iter_get_line_readonly(it);
+        if ((size_t)line->start_index <= at) {
+            baseline = pango_layout_iter_get_baseline(it);
+        }
+    } while (pango_layout_iter_next_line(it));
+    pango_layout_iter_free(it);
+    return baseline;
 }
 
 static void draw_entries(crpv_page *p, const crpv_page_env *e, const entry *en, const crpv_directory *dir,
@@ -277,24 +358,38 @@ static void draw_entries(crpv_page *p, const crpv_page_env *e, const entry *en, 
         crpv_scene_end_tag(p->scene);
         crpv_scene_add_tag(p->scene, "LBody");
         double tx = x + s->indent, tw = s->col_width - s->indent;
-        /* The entry's text in an element of its own: a structure element
-         * with children (the links) does not hold text directly. */
+        /* The entry's text in a paragraph of its own, each link's visible
+         * text (phone, site, e-mail) drawn apart inside its link, so that
+         * it is its Link element's content; every piece on the baseline
+         * it has in the whole entry's layout. */
         crpv_scene_add_tag(p->scene, "P");
         PangoLayout *l = crpv_text_layout_new(e->ctx, s->font, en[i].markup, tw, 0, false,
                                               s->leading);
-        /* A name on two lines reads as two words, not one. */
-        g_autofree char *broken = crpv_markup_explicit_breaks(l, en[i].markup);
-        crpv_item *it = crpv_scene_add_text(p->scene, CRPV_ROLE_ENTRY,
-                                            (crpv_rect){tx, y, tx + tw, y + en[i].height},
-                                            s->font, broken, e->st->text);
-        it->line_height = s->leading;
-        it->key = g_strdup(c->id);
-        it->title = g_strdup(c->nom);
-        crpv_scene_end_tag(p->scene);
-        for (guint k = 0; k < en[i].links->len; k++) {
-            const crpv_link *lk = &g_array_index(en[i].links, crpv_link, k);
-            crpv_page_add_link_rects(p, l, tx, y, lk->start, lk->end, lk->uri);
+        for (guint k = 0; k < en[i].pieces->len; k++) {
+            const piece *pc = &g_array_index(en[i].pieces, piece, k);
+            PangoLayout *pl = crpv_text_layout_new(e->ctx, s->font, pc->markup, tw, 0, false,
+                                                   s->leading);
+            /* A name on two lines reads as two words, not one. */
+            g_autofree char *broken = crpv_markup_explicit_breaks(pl, pc->markup);
+            PangoRectangle log;
+            pango_layout_get_extents(pl, NULL, &log);
+            double top = y + pango_units_to_double(line_baseline(l, pc->start)) -
+                         pango_units_to_double(pango_layout_get_baseline(pl));
+            crpv_item *it = crpv_scene_add_text(
+                p->scene, CRPV_ROLE_ENTRY,
+                (crpv_rect){tx, top, tx + tw, top + pango_units_to_double(log.height)}, s->font,
+                broken, e->st->text);
+            it->line_height = s->leading;
+            it->key = g_strdup(c->id);
+            it->title = g_strdup(c->nom);
+            if (pc->uri) {
+                it->uri = g_strdup(pc->uri);
+                g_autofree char *who = g_strdup_printf("%s (%s)", c->nom, c->territoire);
+                it->link_name = crpv_typo_french(who);
+            }
+            g_object_unref(pl);
         }
+        crpv_scene_end_tag(p->scene);
         g_object_unref(l);
         crpv_scene_end_tag(p->scene);
         crpv_scene_end_tag(p->scene);
@@ -332,7 +427,15 @@ static bool compose_verso(const crpv_page_env *e, const crpv_brochure_input *in,
     const crpv_scene *ms = crpv_map_scene(map);
     crpv_page_add_outline(&p, "Carte du réseau", 1, y);
     crpv_scene_add_tag(p.scene, "Figure");
+    size_t map_from = crpv_scene_count(p.scene);
     crpv_scene_append(p.scene, ms, p.left, y);
+    /* The map's links repeat the directory's, which keeps them: inside a
+     * Figure with an /Alt they would be reached by Tab yet hidden from
+     * reading. */
+    for (size_t i = map_from; i < crpv_scene_count(p.scene); i++) {
+        crpv_item *it = crpv_scene_nth(p.scene, i);
+        g_clear_pointer(&it->uri, g_free);
+    }
     crpv_scene_end_tag(p.scene);
     y += crpv_scene_height(ms) + 6 * CRPV_MM;
     crpv_map_free(own);
@@ -488,6 +591,52 @@ static void key_print_markers(GPtrArray *pages, const crpv_style *st)
     }
 }
 
+/* The size in points of Pango font description FONT. */
+static double font_points(const char *font)
+{
+    PangoFontDescription *fd = pango_font_description_from_string(font);
+    double size = pango_font_description_get_size(fd) / (double)PANGO_SCALE;
+    pango_font_description_free(fd);
+    return size;
+}
+
+/* What the print brochure changes for the press (see the README's print
+ * section): rules reversed out of a tint at least PRINT_MIN_REVERSED_RULE
+ * wide, since a thinner white line fills in; brand-coloured text under
+ * PRINT_SMALL_TEXT in the markers' single ink (their print key), since
+ * thin strokes in three inks blur at the least misregistration. */
+#define PRINT_MIN_REVERSED_RULE 0.5 /* pt */
+#define PRINT_SMALL_TEXT 9.0        /* pt */
+static void adapt_for_print(GPtrArray *pages, const crpv_style *st)
+{
+    char primary[8], key[8];
+    crpv_color_hex(st->primary, primary);
+    crpv_color_hex(st->marker_print_key, key);
+    g_autofree char *from = g_strdup_printf("foreground=\"%s\"", primary);
+    g_autofree char *to = g_strdup_printf("foreground=\"%s\"", key);
+    bool recolour = strcmp(primary, key) != 0;
+    for (guint p = 0; p < pages->len; p++) {
+        crpv_scene *sc = g_ptr_array_index(pages, p);
+        for (size_t i = 0; i < crpv_scene_count(sc); i++) {
+            crpv_item *it = crpv_scene_nth(sc, i);
+            if (it->kind != CRPV_ITEM_TEXT && it->stroke.a > 0 &&
+                !memcmp(&it->stroke, &st->border, sizeof st->border) &&
+                it->line_width < PRINT_MIN_REVERSED_RULE)
+                it->line_width = PRINT_MIN_REVERSED_RULE;
+            if (it->kind != CRPV_ITEM_TEXT || !recolour || !it->font ||
+                font_points(it->font) >= PRINT_SMALL_TEXT)
+                continue;
+            if (!memcmp(&it->fill, &st->primary, sizeof st->primary))
+                it->fill = st->marker_print_key;
+            if (it->text && strstr(it->text, from)) {
+                g_auto(GStrv) parts = g_strsplit(it->text, from, -1);
+                g_free(it->text);
+                it->text = g_strjoinv(to, parts);
+            }
+        }
+    }
+}
+
 GPtrArray *crpv_brochure_compose(const crpv_brochure_input *in, crpv_brochure_stats *stats,
                                  GError **error)
 {
@@ -523,8 +672,10 @@ GPtrArray *crpv_brochure_compose(const crpv_brochure_input *in, crpv_brochure_st
         g_ptr_array_unref(pages);
         return NULL;
     }
-    if (in->print)
+    if (in->print) {
         key_print_markers(pages, st);
+        adapt_for_print(pages, st);
+    }
     if (stats)
         stats->pages = pages->len;
     return pages;

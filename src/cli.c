@@ -746,6 +746,9 @@ static void print_preflight(run *r)
     for (guint i = 0; i < p->problems->len; i++)
         g_printerr("brochure-impression.pdf : à corriger avant impression : %s\n",
                    (char *)g_ptr_array_index(p->problems, i));
+    for (guint i = 0; p->warnings && i < p->warnings->len; i++)
+        g_printerr("brochure-impression.pdf : attention : %s\n",
+                   (char *)g_ptr_array_index(p->warnings, i));
     if (!r->opt->quiet) {
         g_autofree char *size = g_strdup_printf("%.1f", p->min_text_size);
         g_autofree char *ink = g_strdup_printf("%.0f", p->max_ink);

@@ -194,6 +194,14 @@ static status territory_status(const crpv_directory *dir, const char *code, bool
 }
 
 /* The link of a centre: its website, else its e-mail. New string or NULL. */
+/* « Labo Cités (Auvergne-Rhône-Alpes) »: the territory tells apart the
+ * centres that share a name. New string. */
+static char *centre_link_name(const crpv_centre *c)
+{
+    g_autofree char *s = g_strdup_printf("%s (%s)", c->nom, c->territoire);
+    return crpv_typo_french(s);
+}
+
 static char *centre_uri(const crpv_centre *c)
 {
     if (c->site)
@@ -884,6 +892,7 @@ static void draw_territories(crpv_map *map, const crpv_map_input *in, double k)
             it->frame = (int)fi;
             if (first) {
                 it->uri = centre_uri(first);
+                it->link_name = centre_link_name(first);
                 it->title = g_strdup_printf("%s : %s", feat->nom, first->nom);
             } else {
                 it->title = g_strdup_printf("%s : pas de centre de ressources", feat->nom);
@@ -1385,6 +1394,7 @@ static void draw_markers(crpv_map *map, const crpv_map_input *in, double k, GArr
         d->text = g_strdup_printf("%zu", m->number);
         d->key = g_strdup(m->centre->id);
         d->uri = centre_uri(m->centre);
+        d->link_name = centre_link_name(m->centre);
         d->title = g_strdup_printf("%zu. %s (%s)%s", m->number, m->centre->nom,
                                    m->centre->territoire,
                                    m->centre->statut == CRPV_STATUT_ACTIF ? ""
@@ -1428,6 +1438,7 @@ static void draw_markers(crpv_map *map, const crpv_map_input *in, double k, GArr
         t->align = 1;
         t->key = g_strdup(m->centre->id);
         t->uri = centre_uri(m->centre);
+        t->link_name = centre_link_name(m->centre);
         t->title = g_strdup(m->centre->nom);
         t->frame = req[q].frame;
     }

@@ -346,6 +346,17 @@ static void add_outlines(cairo_surface_t *surface, const crpv_scene *scene, int 
  * alternative text, link descriptions). */
 static bool untagged(const crpv_scene *const *pages, size_t n);
 
+/* Who each link leads to, for its description (the map's: its centre). */
+static void name_links(crpv_pdfdoc *doc, const crpv_scene *const *pages, size_t n)
+{
+    for (size_t p = 0; p < n; p++)
+        for (size_t i = 0; i < crpv_scene_count(pages[p]); i++) {
+            const crpv_item *it = crpv_scene_nth(pages[p], i);
+            if (it->uri && it->link_name)
+                crpv_pdfdoc_name_link(doc, it->uri, it->link_name);
+        }
+}
+
 static GByteArray *finish_pdf(const char *name, GByteArray *bytes,
                               const crpv_scene *const *pages, size_t n,
                               const crpv_pdf_info *info, GError **error)
@@ -366,6 +377,7 @@ static GByteArray *finish_pdf(const char *name, GByteArray *bytes,
         crpv_pdfdoc_meta meta = {info->title,    info->subject, info->author,
                                  info->keywords, info->creator, info->date};
         crpv_pdfdoc_set_meta(doc, &meta);
+        name_links(doc, pages, n);
         crpv_pdfdoc_make_accessible(doc, "fr-FR", info->figure_alt);
         crpv_pdfdoc_mark_untagged(doc, info->figure_alt && untagged(pages, n));
     }
@@ -422,11 +434,17 @@ GByteArray *crpv_output_pdf(const char *name, const crpv_scene *const *pages, si
          * pages have one, or the figure. */
         if (p == 0 && (structured || figure))
             cairo_tag_begin(cr, "Document", "");
-        if (figure)
+        if (figure) {
+            /* Readers skip a figure's children, its /Alt standing for it:
+             * the map's links follow it, one per centre, so that what Tab
+             * reaches is read too. */
             cairo_tag_begin(cr, "Figure", "");
-        crpv_render_scene(cr, pages[p], ctx);
-        if (figure)
+            crpv_render_scene_unlinked(cr, pages[p], ctx);
             cairo_tag_end(cr, "Figure");
+            crpv_render_links(cr, pages[p]);
+        } else {
+            crpv_render_scene(cr, pages[p], ctx);
+        }
         if (p + 1 == n && (structured || figure))
             cairo_tag_end(cr, "Document");
         add_outlines(surface, pages[p], (int)p + 1, parents);

@@ -2,6 +2,7 @@
 
 #include <math.h>
 
+#include "printpdf.h"
 #include "typeset.h"
 
 #define CROP_LENGTH 5.0 /* crop mark length, starting at the bleed's edge, mm */
@@ -94,7 +95,7 @@ static void add_crop_marks(crpv_page *p, const crpv_page_env *e)
             crpv_item *m = crpv_scene_add(p->scene, CRPV_ITEM_POLYLINE, CRPV_ROLE_CROP_MARK);
             crpv_shape_add_ring(&m->shape, h, 2);
             crpv_shape_add_ring(&m->shape, v, 2);
-            m->stroke = crpv_color_rgb(0x000000); /* registration: black on every plate */
+            m->stroke = crpv_color_rgb(CRPV_PRINT_REGISTRATION_KEY); /* every plate */
             m->line_width = 0.25;
         }
 }

@@ -9,6 +9,7 @@
 typedef struct {
     double m[6];    /* current transformation matrix */
     double cmyk[4]; /* fill colour, 0..1; -1 in C: not CMYK */
+    double stroke_ink; /* C+M+Y+K of the stroke colour, percent */
 } gstate;
 
 typedef struct {
@@ -18,7 +19,60 @@ typedef struct {
     double tm[6];     /* text matrix */
     double font_size;
     GArray *marks;    /* of int: per open marked content, 1 tagged, 2 artifact, 0 neither */
+    const double *area; /* where ink counts (x0 y0 x1 y1), NULL: everywhere */
+    double path[4];   /* the current subpath's bounds in default units; x0 > x1: empty */
+    bool path_in;     /* an earlier subpath of the current path reaches into AREA */
 } scan;
+
+/* Grows the current path's bounds by (X, Y) in user space. */
+static void path_point(scan *s, double x, double y)
+{
+    const double *m = s->gs.m;
+    double dx = m[0] * x + m[2] * y + m[4], dy = m[1] * x + m[3] * y + m[5];
+    s->path[0] = MIN(s->path[0], dx);
+    s->path[1] = MIN(s->path[1], dy);
+    s->path[2] = MAX(s->path[2], dx);
+    s->path[3] = MAX(s->path[3], dy);
+}
+
+/* Whether the current subpath reaches into the area checked. Subpaths
+ * are taken one by one: the two strokes of a corner's crop mark stay
+ * outside the bleed, though their joint bounds would not. */
+static bool subpath_in_area(const scan *s)
+{
+    if (s->path[0] > s->path[2])
+        return false;
+    if (!s->area)
+        return true;
+    /* The crop marks start on the bleed's edge: touching is not reaching in. */
+    const double eps = 0.05;
+    return s->path[0] < s->area[2] - eps && s->path[2] > s->area[0] + eps &&
+           s->path[1] < s->area[3] - eps && s->path[3] > s->area[1] + eps;
+}
+
+/* Starts a new subpath; FORGET: a new path. */
+static void subpath_start(scan *s, bool forget)
+{
+    s->path_in = !forget && (s->path_in || subpath_in_area(s));
+    s->path[0] = s->path[1] = G_MAXDOUBLE;
+    s->path[2] = s->path[3] = -G_MAXDOUBLE;
+}
+
+/* Path painting operators, and n, which ends a path unpainted. */
+static bool is_paint(const crpv_pdf_op *op)
+{
+    static const char *const names[] = {"S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "n"};
+    for (size_t i = 0; i < G_N_ELEMENTS(names); i++)
+        if (crpv_pdf_op_is(op, names[i]))
+            return true;
+    return false;
+}
+
+static double fill_ink(const scan *s)
+{
+    const double *c = s->gs.cmyk;
+    return c[0] < 0 ? 0 : 100 * (c[0] + c[1] + c[2] + c[3]);
+}
 
 static void mul(const double a[6], const double b[6], double out[6])
 {
@@ -71,9 +125,38 @@ static char *on_op(void *user, const crpv_pdf_op *op)
         s->font_size = v[0];
     } else if (crpv_pdf_op_is(op, "k") && numbers(op, 4, v)) {
         memcpy(s->gs.cmyk, v, 4 * sizeof(double));
-        s->f.max_ink = MAX(s->f.max_ink, 100 * (v[0] + v[1] + v[2] + v[3]));
     } else if (crpv_pdf_op_is(op, "K") && numbers(op, 4, v)) {
-        s->f.max_ink = MAX(s->f.max_ink, 100 * (v[0] + v[1] + v[2] + v[3]));
+        s->gs.stroke_ink = 100 * (v[0] + v[1] + v[2] + v[3]);
+    } else if (crpv_pdf_op_is(op, "G") && numbers(op, 1, v)) {
+        s->gs.stroke_ink = 100 * (1 - v[0]);
+    } else if (crpv_pdf_op_is(op, "m") && numbers(op, 2, v)) {
+        subpath_start(s, false);
+        path_point(s, v[0], v[1]);
+    } else if (crpv_pdf_op_is(op, "l") && numbers(op, 2, v)) {
+        path_point(s, v[0], v[1]);
+    } else if (crpv_pdf_op_is(op, "c") && numbers(op, 6, v)) {
+        for (int i = 0; i < 6; i += 2)
+            path_point(s, v[i], v[i + 1]);
+    } else if ((crpv_pdf_op_is(op, "v") || crpv_pdf_op_is(op, "y")) && numbers(op, 4, v)) {
+        path_point(s, v[0], v[1]);
+        path_point(s, v[2], v[3]);
+    } else if (crpv_pdf_op_is(op, "re") && numbers(op, 4, v)) {
+        subpath_start(s, false);
+        path_point(s, v[0], v[1]);
+        path_point(s, v[0] + v[2], v[1] + v[3]);
+        path_point(s, v[0] + v[2], v[1]);
+        path_point(s, v[0], v[1] + v[3]);
+    } else if (is_paint(op)) {
+        /* Painting (or n, discarding) ends the path. */
+        if (op->name[0] != 'n' && (s->path_in || subpath_in_area(s))) {
+            bool fill = op->name[0] != 'S' && op->name[0] != 's';
+            bool stroke = strchr("SsBb", op->name[0]) != NULL;
+            if (fill)
+                s->f.max_ink = MAX(s->f.max_ink, fill_ink(s));
+            if (stroke)
+                s->f.max_ink = MAX(s->f.max_ink, s->gs.stroke_ink);
+        }
+        subpath_start(s, true);
     } else if (crpv_pdf_op_is(op, "g") && numbers(op, 1, v)) {
         double c[4] = {0, 0, 0, 1 - v[0]};
         memcpy(s->gs.cmyk, c, sizeof c);
@@ -109,6 +192,7 @@ static char *on_op(void *user, const crpv_pdf_op *op)
         double size = fabs(s->font_size) * sqrt(fabs(m[0] * m[3] - m[1] * m[2]));
         if (size > 0 && (s->f.min_text_size == 0 || size < s->f.min_text_size))
             s->f.min_text_size = size;
+        s->f.max_ink = MAX(s->f.max_ink, fill_ink(s));
         const double *c = s->gs.cmyk;
         if (c[0] >= 0 && c[3] >= 0.5 && (c[0] >= 0.1 || c[1] >= 0.1 || c[2] >= 0.1))
             s->f.text_multi_ink++;
@@ -118,10 +202,17 @@ static char *on_op(void *user, const crpv_pdf_op *op)
 
 crpv_pdf_page_facts crpv_pdf_check_page(const char *data, size_t len)
 {
+    return crpv_pdf_check_page_in(data, len, NULL);
+}
+
+crpv_pdf_page_facts crpv_pdf_check_page_in(const char *data, size_t len, const double area[4])
+{
     scan s = {.stack = g_array_new(FALSE, FALSE, sizeof(gstate)),
-              .gs = {{1, 0, 0, 1, 0, 0}, {0, 0, 0, 1}},
+              .gs = {{1, 0, 0, 1, 0, 0}, {0, 0, 0, 1}, 100},
               .tm = {1, 0, 0, 1, 0, 0},
-              .marks = g_array_new(FALSE, FALSE, sizeof(int))};
+              .marks = g_array_new(FALSE, FALSE, sizeof(int)),
+              .area = area};
+    subpath_start(&s, true);
     GString *out = crpv_pdf_content_scan(data, len, on_op, &s);
     g_string_free(out, TRUE);
     g_array_free(s.stack, TRUE);

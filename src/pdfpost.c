@@ -18,6 +18,7 @@ struct crpv_pdfdoc {
     char *lang;         /* NULL: none */
     bool pdfx;
     bool ua;            /* made accessible, structure and all: PDF/UA-1 declared in XMP */
+    GHashTable *link_names; /* URI -> who it leads to, both owned; NULL: none */
 };
 
 crpv_pdfdoc *crpv_pdfdoc_open(const void *data, size_t len, const char *name, GError **error)
@@ -53,6 +54,8 @@ void crpv_pdfdoc_free(crpv_pdfdoc *doc)
     g_free(doc->keywords);
     g_free(doc->creator);
     g_free(doc->lang);
+    if (doc->link_names)
+        g_hash_table_destroy(doc->link_names);
     g_free(doc);
 }
 
@@ -117,9 +120,25 @@ void crpv_pdfdoc_set_meta(crpv_pdfdoc *doc, const crpv_pdfdoc_meta *m)
     doc->has_meta = true;
 }
 
-/* The French description of a link, for its annotation's /Contents. */
-static char *link_description(const char *uri)
+void crpv_pdfdoc_name_link(crpv_pdfdoc *doc, const char *uri, const char *name)
 {
+    if (!doc->link_names)
+        doc->link_names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    if (!g_hash_table_contains(doc->link_names, uri))
+        g_hash_table_insert(doc->link_names, g_strdup(uri), g_strdup(name));
+}
+
+/* The French description of a link, for its annotation's /Contents:
+ * « Labo Cités – site web » when the link's destination is named, else
+ * from its URI alone. */
+static char *link_description(crpv_pdfdoc *doc, const char *uri)
+{
+    const char *name = doc->link_names ? g_hash_table_lookup(doc->link_names, uri) : NULL;
+    if (name)
+        return g_strdup_printf("%s – %s", name,
+                               g_str_has_prefix(uri, "tel:")      ? "téléphone"
+                               : g_str_has_prefix(uri, "mailto:") ? "courriel"
+                                                                  : "site web");
     if (g_str_has_prefix(uri, "tel:"))
         return g_strdup_printf("Appeler le %s", uri + 4);
     if (g_str_has_prefix(uri, "mailto:"))
@@ -282,6 +301,52 @@ static void fold_placeholders(crpv_pdfdoc *doc, qpdf_oh elem, int depth)
         qpdf_oh_replace_key(q, elem, "/K", t.kids);
 }
 
+static void has_lbl(crpv_pdfdoc *doc, qpdf_oh elem, void *user)
+{
+    *(bool *)user |= is_name(doc, elem, "/S", "/Lbl");
+}
+
+/* A list whose items have no label (their bullets are artifacts) says it
+ * is bulleted, so that a reader announces its items as such. */
+static void list_numbering(crpv_pdfdoc *doc, qpdf_oh elem, void *user)
+{
+    (void)user;
+    if (!is_name(doc, elem, "/S", "/L") || qpdf_oh_has_key(doc->q, elem, "/A"))
+        return;
+    bool lbl = false;
+    walk_struct(doc, qpdf_oh_get_key(doc->q, elem, "/K"), has_lbl, &lbl, 0);
+    if (!lbl)
+        qpdf_oh_replace_key(doc->q, elem, "/A",
+                            qpdf_oh_parse(doc->q, "<< /O /List /ListNumbering /Disc >>"));
+}
+
+/* ISO 32000 asks a positive /Count on the outline root (its visible
+ * items); Cairo 1.16 writes it negative, as for a closed item. */
+static void open_outline_root(crpv_pdfdoc *doc)
+{
+    qpdf_data q = doc->q;
+    qpdf_oh outlines = qpdf_oh_get_key(q, qpdf_get_root(q), "/Outlines");
+    qpdf_oh count = qpdf_oh_get_key(q, outlines, "/Count");
+    if (qpdf_oh_is_integer(q, count) && qpdf_oh_get_int_value(q, count) < 0)
+        qpdf_oh_replace_key(q, outlines, "/Count",
+                            qpdf_oh_new_integer(q, -qpdf_oh_get_int_value(q, count)));
+}
+
+/* Each page's parent-tree array ends at its last MCID still in use: the
+ * trailing entries of sequences turned into artifacts go. */
+static void trim_parent_tree(crpv_pdfdoc *doc)
+{
+    qpdf_data q = doc->q;
+    for (size_t i = 0; i < crpv_pdfdoc_page_count(doc); i++) {
+        qpdf_oh entry = parent_tree_entry(doc, page(doc, i));
+        if (!entry || !qpdf_oh_is_array(q, entry))
+            continue;
+        int n = qpdf_oh_get_array_n_items(q, entry);
+        while (n > 0 && qpdf_oh_is_null(q, qpdf_oh_get_array_item(q, entry, n - 1)))
+            qpdf_oh_erase_item(q, entry, --n);
+    }
+}
+
 void crpv_pdfdoc_make_accessible(crpv_pdfdoc *doc, const char *lang, const char *figure_alt)
 {
     qpdf_data q = doc->q;
@@ -292,6 +357,7 @@ void crpv_pdfdoc_make_accessible(crpv_pdfdoc *doc, const char *lang, const char 
         doc->lang = g_strdup(lang);
     }
     qpdf_oh_replace_key(q, cat, "/ViewerPreferences", qpdf_oh_parse(q, "<< /DisplayDocTitle true >>"));
+    open_outline_root(doc);
     qpdf_oh root = struct_root(doc);
     if (qpdf_oh_is_dictionary(q, root)) {
         qpdf_oh_replace_key(q, cat, "/MarkInfo", qpdf_oh_parse(q, "<< /Marked true >>"));
@@ -301,6 +367,8 @@ void crpv_pdfdoc_make_accessible(crpv_pdfdoc *doc, const char *lang, const char 
          * streams) is the layout's. */
         doc->ua = lang != NULL;
         single_document(doc);
+        trim_parent_tree(doc);
+        walk_struct(doc, qpdf_oh_get_key(q, root, "/K"), list_numbering, NULL, 0);
         if (figure_alt)
             walk_struct(doc, qpdf_oh_get_key(q, root, "/K"), set_alt, (void *)figure_alt, 0);
     }
@@ -317,7 +385,7 @@ void crpv_pdfdoc_make_accessible(crpv_pdfdoc *doc, const char *lang, const char 
             qpdf_oh uri = qpdf_oh_get_key(q, qpdf_oh_get_key(q, an, "/A"), "/URI");
             if (qpdf_oh_has_key(q, an, "/Contents") || !qpdf_oh_is_string(q, uri))
                 continue;
-            g_autofree char *text = link_description(qpdf_oh_get_utf8_value(q, uri));
+            g_autofree char *text = link_description(doc, qpdf_oh_get_utf8_value(q, uri));
             qpdf_oh_replace_key(q, an, "/Contents", qpdf_oh_new_unicode_string(q, text));
         }
         if (links)
@@ -561,10 +629,18 @@ static GArray *content_streams(crpv_pdfdoc *doc)
 
 void crpv_pdfdoc_rewrite_content(crpv_pdfdoc *doc, crpv_pdf_op_fn fn, void *user)
 {
+    crpv_pdfdoc_rewrite_streams(doc, NULL, fn, user);
+}
+
+void crpv_pdfdoc_rewrite_streams(crpv_pdfdoc *doc, void (*begin)(void *user), crpv_pdf_op_fn fn,
+                                 void *user)
+{
     qpdf_data q = doc->q;
     GArray *streams = content_streams(doc);
     for (guint i = 0; i < streams->len; i++) {
         qpdf_oh s = g_array_index(streams, qpdf_oh, i);
+        if (begin)
+            begin(user);
         unsigned char *buf = NULL;
         size_t len = 0;
         QPDF_BOOL filtered = QPDF_FALSE;
@@ -579,6 +655,35 @@ void crpv_pdfdoc_rewrite_content(crpv_pdfdoc *doc, crpv_pdf_op_fn fn, void *user
         qpdf_oh_replace_stream_data(q, s, (const unsigned char *)out->str, out->len,
                                     qpdf_oh_new_null(q), qpdf_oh_new_null(q));
         g_string_free(out, TRUE);
+    }
+    g_array_free(streams, TRUE);
+}
+
+/* DICT's sub-dictionary KEY, made when missing. */
+static qpdf_oh sub_dict(qpdf_data q, qpdf_oh dict, const char *key)
+{
+    qpdf_oh d = qpdf_oh_get_key(q, dict, key);
+    if (!qpdf_oh_is_dictionary(q, d)) {
+        d = qpdf_oh_new_dictionary(q);
+        qpdf_oh_replace_key(q, dict, key, d);
+        d = qpdf_oh_get_key(q, dict, key);
+    }
+    return d;
+}
+
+void crpv_pdfdoc_add_ext_gstate(crpv_pdfdoc *doc, const char *name, const char *dict)
+{
+    qpdf_data q = doc->q;
+    qpdf_oh gs = qpdf_make_indirect_object(q, qpdf_oh_parse(q, dict));
+    for (size_t i = 0; i < crpv_pdfdoc_page_count(doc); i++)
+        qpdf_oh_replace_key(q, sub_dict(q, sub_dict(q, page(doc, i), "/Resources"), "/ExtGState"),
+                            name, gs);
+    GArray *streams = content_streams(doc);
+    for (guint i = 0; i < streams->len; i++) {
+        qpdf_oh d = qpdf_oh_get_dict(q, g_array_index(streams, qpdf_oh, i));
+        if (is_name(doc, d, "/Subtype", "/Form"))
+            qpdf_oh_replace_key(q, sub_dict(q, sub_dict(q, d, "/Resources"), "/ExtGState"), name,
+                                gs);
     }
     g_array_free(streams, TRUE);
 }
@@ -602,12 +707,18 @@ void crpv_pdfdoc_make_pdfx(crpv_pdfdoc *doc, const void *icc, size_t len, const 
     qpdf_oh profile = qpdf_oh_new_stream(q);
     qpdf_oh_replace_stream_data(q, profile, icc, len, qpdf_oh_new_null(q), qpdf_oh_new_null(q));
     qpdf_oh_replace_key(q, qpdf_oh_get_dict(q, profile), "/N", qpdf_oh_new_integer(q, 4));
-    qpdf_oh intent = qpdf_oh_parse(q, "<< /Type /OutputIntent /S /GTS_PDFX "
-                                      "/RegistryName (http://www.color.org) >>");
+    qpdf_oh intent = qpdf_oh_parse(q, "<< /Type /OutputIntent /S /GTS_PDFX >>");
+    /* A registered condition names its registry; a custom one only says
+     * what the profile is (/Info), without claiming a registry entry. */
+    bool registered = condition && *condition && strcmp(condition, "Custom") != 0;
     qpdf_oh_replace_key(q, intent, "/OutputConditionIdentifier",
-                        qpdf_oh_new_unicode_string(q, condition ? condition : "Custom"));
-    qpdf_oh_replace_key(q, intent, "/OutputCondition",
-                        qpdf_oh_new_unicode_string(q, description));
+                        qpdf_oh_new_unicode_string(q, registered ? condition : "Custom"));
+    if (registered) {
+        qpdf_oh_replace_key(q, intent, "/RegistryName",
+                            qpdf_oh_new_unicode_string(q, "http://www.color.org"));
+        qpdf_oh_replace_key(q, intent, "/OutputCondition",
+                            qpdf_oh_new_unicode_string(q, description));
+    }
     qpdf_oh_replace_key(q, intent, "/Info", qpdf_oh_new_unicode_string(q, description));
     qpdf_oh_replace_key(q, intent, "/DestOutputProfile", profile);
     qpdf_oh_replace_key(q, cat, "/OutputIntents",

@@ -35,6 +35,11 @@ typedef struct {
 } crpv_pdfdoc_meta;
 void crpv_pdfdoc_set_meta(crpv_pdfdoc *doc, const crpv_pdfdoc_meta *meta);
 
+/* Names NAME (« Labo Cités ») as where links to URI lead, for their
+ * annotations' /Contents (crpv_pdfdoc_make_accessible); the first name
+ * given for a URI holds. Strings copied. */
+void crpv_pdfdoc_name_link(crpv_pdfdoc *doc, const char *uri, const char *name);
+
 /* What a reader needs (QUALITY.md, accessible PDF): /Lang LANG, the title
  * displayed, one Document root in the structure tree, /Alt FIGURE_ALT on
  * each Figure that has none (NULL: left alone), /Contents on each link
@@ -49,12 +54,21 @@ void crpv_pdfdoc_mark_untagged(crpv_pdfdoc *doc, bool figure);
 /* Passes every content stream (pages, form XObjects) through
  * crpv_pdf_content_scan() with FN, replacing each with the result. */
 void crpv_pdfdoc_rewrite_content(crpv_pdfdoc *doc, crpv_pdf_op_fn fn, void *user);
+/* The same, calling BEGIN (when not NULL) before each stream, so that FN
+ * starts each with a fresh graphics state. */
+void crpv_pdfdoc_rewrite_streams(crpv_pdfdoc *doc, void (*begin)(void *user), crpv_pdf_op_fn fn,
+                                 void *user);
+/* Adds the ExtGState DICT (PDF syntax, "<< /OP true >>") as NAME ("/X")
+ * to the resources of every page and form XObject. */
+void crpv_pdfdoc_add_ext_gstate(crpv_pdfdoc *doc, const char *name, const char *dict);
 /* Page I's content, decoded and concatenated (g_byte_array_free). */
 GByteArray *crpv_pdfdoc_page_content(crpv_pdfdoc *doc, size_t i);
 
 /* Makes the file print-ready PDF/X-4: an output intent GTS_PDFX with the
- * ICC profile ICC (LEN bytes, copied) named DESCRIPTION, for the registered
- * condition CONDITION (NULL: "Custom"), the PDF/X version in Info and XMP,
+ * ICC profile ICC (LEN bytes, copied) described (/Info) as DESCRIPTION,
+ * for the registered condition CONDITION ("FOGRA39", with the ICC registry)
+ * or, when NULL or "Custom", a custom one with no registry, the PDF/X
+ * version in Info and XMP,
  * /Trapped /False; annotations, which PDF/X forbids over the printed area,
  * and the structure tree, which gs drops anyway, are removed. */
 void crpv_pdfdoc_make_pdfx(crpv_pdfdoc *doc, const void *icc, size_t len, const char *description,

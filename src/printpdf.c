@@ -18,6 +18,8 @@ void crpv_preflight_clear(crpv_preflight *p)
         g_ptr_array_unref(p->problems);
     if (p->notes)
         g_ptr_array_unref(p->notes);
+    if (p->warnings)
+        g_ptr_array_unref(p->warnings);
     memset(p, 0, sizeof *p);
 }
 
@@ -31,6 +33,10 @@ bool crpv_print_cmyk(const crpv_style *st, crpv_color c, crpv_cmyk *out)
 {
     if (c.a <= 0)
         return false;
+    if (same_color(c, crpv_color_rgb(CRPV_PRINT_REGISTRATION_KEY))) {
+        *out = (crpv_cmyk){100, 100, 100, 100};
+        return true;
+    }
     /* The print brochure's markers, told apart from the raspberry's other
      * uses by their own screen value. */
     const crpv_print_color *marker = &st->print_colors[7];
@@ -64,12 +70,20 @@ bool crpv_print_cmyk(const crpv_style *st, crpv_color c, crpv_cmyk *out)
             return true;
         }
     }
-    /* A grey prints on the black plate alone. */
-    if (fabs(c.r - c.g) < 0.6 / 255 && fabs(c.g - c.b) < 0.6 / 255) {
+    /* A grey, or a near-grey (the warm grey outlining regions without a
+     * centre), prints on the black plate alone, as dark as it looks: four
+     * inks for a thin grey line would blur at the least misregistration. */
+    if (crpv_print_is_neutral(c)) {
         *out = (crpv_cmyk){0, 0, 0, 100 * (1 - (c.r + c.g + c.b) / 3)};
         return true;
     }
     return false;
+}
+
+bool crpv_print_is_neutral(crpv_color c)
+{
+    double hi = MAX(c.r, MAX(c.g, c.b)), lo = MIN(c.r, MIN(c.g, c.b));
+    return c.a > 0 && hi - lo <= CRPV_PRINT_NEUTRAL_SPREAD / 255.0 + 1e-9;
 }
 
 static guint32 be32(const guint8 *p)
@@ -174,6 +188,110 @@ static char *snap_op(void *user, const crpv_pdf_op *op)
         return g_strdup_printf("%s %s %s %s %s", c0, m0, y0, k0, fill ? "k" : "K");
     }
     return NULL;
+}
+
+/* Black text overprints: painted with 0 0 0 1 k, it is set under an
+ * ExtGState with /OP and /op (and /OPM 1, so that its zero C, M and Y leave
+ * the plates below alone), and knock-out is restored before anything else
+ * is painted; white or coloured text keeps knocking out. Misregistration
+ * then shows no white halo around black text on a tint. */
+#define OVERPRINT_GS "/CRPVOverprint"
+#define KNOCKOUT_GS "/CRPVKnockout"
+enum { OP_OFF, OP_ON, OP_UNKNOWN };
+typedef struct {
+    bool black;     /* the fill colour is black ink alone, solid */
+    int overprint;  /* OP_*: what the graphics state does */
+} op_state;
+typedef struct {
+    op_state now;
+    GArray *saved;  /* of op_state: q/Q */
+    size_t texts;   /* text operators set to overprint */
+} overprint;
+
+static void overprint_begin(void *user)
+{
+    overprint *o = user;
+    /* A form XObject starts with its caller's state: knock-out, since
+     * the caller restores it before Do, and a fill colour unknown. */
+    o->now = (op_state){false, OP_OFF};
+    g_array_set_size(o->saved, 0);
+}
+
+static bool is_any(const crpv_pdf_op *op, const char *const *names, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (crpv_pdf_op_is(op, names[i]))
+            return true;
+    return false;
+}
+
+/* OP's own text, operands included, prefixed with "PREFIX gs ". */
+static char *with_gs(const crpv_pdf_op *op, const char *prefix)
+{
+    const char *from = op->n_operands ? op->operands[0].text : op->name;
+    int len = (int)(op->name + op->name_len - from);
+    return g_strdup_printf("%s gs %.*s", prefix, len, from);
+}
+
+static char *overprint_op(void *user, const crpv_pdf_op *op)
+{
+    overprint *o = user;
+    static const char *const texts[] = {"Tj", "TJ", "'", "\""};
+    static const char *const paints[] = {"S", "s", "f", "F", "f*", "B", "B*",
+                                         "b", "b*", "sh", "Do", "BI"};
+    if (crpv_pdf_op_is(op, "q")) {
+        g_array_append_val(o->saved, o->now);
+    } else if (crpv_pdf_op_is(op, "Q")) {
+        if (o->saved->len) {
+            o->now = g_array_index(o->saved, op_state, o->saved->len - 1);
+            g_array_set_size(o->saved, o->saved->len - 1);
+        }
+    } else if (crpv_pdf_op_is(op, "k")) {
+        bool black = op->n_operands == 4;
+        for (size_t i = 0; black && i < 4; i++)
+            black = op->operands[i].kind == CRPV_PDF_NUMBER &&
+                    op->operands[i].number == (i == 3 ? 1 : 0);
+        o->now.black = black;
+    } else if (crpv_pdf_op_is(op, "g") || crpv_pdf_op_is(op, "rg") || crpv_pdf_op_is(op, "sc") ||
+               crpv_pdf_op_is(op, "scn") || crpv_pdf_op_is(op, "cs")) {
+        o->now.black = false;
+    } else if (crpv_pdf_op_is(op, "gs")) {
+        /* Gs's own states (opacity) may say anything of overprint. */
+        bool ours = op->n_operands == 1 && op->operands[0].kind == CRPV_PDF_NAME &&
+                    (op->operands[0].len == strlen(OVERPRINT_GS) &&
+                     !memcmp(op->operands[0].text, OVERPRINT_GS, op->operands[0].len));
+        if (!ours)
+            o->now.overprint = OP_UNKNOWN;
+    } else if (is_any(op, texts, G_N_ELEMENTS(texts))) {
+        if (o->now.black && o->now.overprint != OP_ON) {
+            o->now.overprint = OP_ON;
+            o->texts++;
+            return with_gs(op, OVERPRINT_GS);
+        }
+        if (!o->now.black && o->now.overprint != OP_OFF) {
+            o->now.overprint = OP_OFF;
+            return with_gs(op, KNOCKOUT_GS);
+        }
+        if (o->now.black)
+            o->texts++;
+    } else if (is_any(op, paints, G_N_ELEMENTS(paints)) && o->now.overprint != OP_OFF) {
+        o->now.overprint = OP_OFF;
+        return with_gs(op, KNOCKOUT_GS);
+    }
+    return NULL;
+}
+
+/* Sets DOC's black text to overprint; returns how many text operators. */
+static size_t overprint_black_text(crpv_pdfdoc *doc)
+{
+    overprint o = {.saved = g_array_new(FALSE, FALSE, sizeof(op_state))};
+    crpv_pdfdoc_add_ext_gstate(doc, OVERPRINT_GS,
+                               "<< /Type /ExtGState /OP true /op true /OPM 1 >>");
+    crpv_pdfdoc_add_ext_gstate(doc, KNOCKOUT_GS,
+                               "<< /Type /ExtGState /OP false /op false /OPM 0 >>");
+    crpv_pdfdoc_rewrite_streams(doc, overprint_begin, overprint_op, &o);
+    g_array_free(o.saved, TRUE);
+    return o.texts;
 }
 
 static bool read_file(const char *path, GByteArray **out, GError **error)
@@ -316,6 +434,8 @@ bool crpv_print_check(const char *name, const GByteArray *pdf, const crpv_style 
         r->problems = g_ptr_array_new_with_free_func(g_free);
     if (!r->notes)
         r->notes = g_ptr_array_new_with_free_func(g_free);
+    if (!r->warnings)
+        r->warnings = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(crpv_pdfdoc) doc = crpv_pdfdoc_open(pdf->data, pdf->len, name, error);
     if (!doc)
         return false;
@@ -330,13 +450,18 @@ bool crpv_print_check(const char *name, const GByteArray *pdf, const crpv_style 
         problem(r, "pas de mode de sortie PDF/X (OutputIntents) avec son profil ICC");
     for (size_t i = 0; i < r->pages; i++) {
         crpv_rect trim, bleed;
-        if (crpv_pdfdoc_get_boxes(doc, i, &trim, &bleed))
+        bool boxes = crpv_pdfdoc_get_boxes(doc, i, &trim, &bleed);
+        if (boxes)
             r->pages_with_boxes++;
         else
             problem(r, "page %zu : pas de TrimBox ni de BleedBox (format fini et fond perdu)",
                     i + 1);
+        /* The ink limit within the bleed: the crop marks beyond are in
+         * registration colour, every ink solid. */
+        double area[4] = {bleed.x0, bleed.y0, bleed.x1, bleed.y1};
         GByteArray *c = crpv_pdfdoc_page_content(doc, i);
-        crpv_pdf_page_facts pf = crpv_pdf_check_page((const char *)c->data, c->len);
+        crpv_pdf_page_facts pf =
+            crpv_pdf_check_page_in((const char *)c->data, c->len, boxes ? area : NULL);
         g_byte_array_free(c, TRUE);
         if (pf.min_text_size > 0 &&
             (r->min_text_size == 0 || pf.min_text_size < r->min_text_size))
@@ -423,6 +548,7 @@ GByteArray *crpv_print_pdf(const char *name, const GByteArray *pdf, const crpv_s
                     if (trims[2 * i].x1 >= 0)
                         crpv_pdfdoc_set_boxes(x, i, trims[2 * i], trims[2 * i + 1]);
                 crpv_pdfdoc_rewrite_content(x, snap_op, (void *)st);
+                overprint_black_text(x);
                 crpv_pdfdoc_make_pdfx(x, icc->data, icc->len, desc, st->output_condition);
                 crpv_pdfdoc_meta meta = {info->title,    info->subject, info->author,
                                          info->keywords, info->creator, info->date};
@@ -437,6 +563,15 @@ GByteArray *crpv_print_pdf(const char *name, const GByteArray *pdf, const crpv_s
             check_knockouts(pages, n, st, report);
             g_ptr_array_add(report->notes,
                             g_strdup_printf("profil de sortie : %s (%s)", desc, profile));
+            if (!strcmp(profile, CRPV_DEFAULT_CMYK_PROFILE))
+                g_ptr_array_add(
+                    report->warnings,
+                    g_strdup_printf("profil de sortie par défaut (%s, presse offset américaine) : "
+                                    "un imprimeur français attend le sien, en général ISO Coated "
+                                    "v2 (FOGRA39) ou PSO Coated v3 (FOGRA51) ; donnez-le avec "
+                                    "--icc FICHIER.icc ou, dans le style, « profil = » et "
+                                    "« condition = » sous [impression]",
+                                    desc));
             GHashTableIter it;
             gpointer key;
             g_hash_table_iter_init(&it, rc.unknown);

@@ -33,10 +33,23 @@ typedef struct {
     bool output_intent;
     double *coverage;       /* per page, C M Y K average amount in percent (ink_cov) */
     GPtrArray *problems;    /* French sentences, what a print shop would reject */
+    GPtrArray *warnings;    /* French sentences: acceptable, but to settle with the
+                             * print shop (the default profile) */
     GPtrArray *notes;       /* French sentences worth knowing */
 } crpv_preflight;
 
 void crpv_preflight_clear(crpv_preflight *p);
+
+/* The screen colour the print brochure draws its crop marks with, which
+ * the print file turns into registration colour (every ink solid), so
+ * that each plate carries them; a colour no style is expected to use. */
+#define CRPV_PRINT_REGISTRATION_KEY 0x010203
+/* How far apart (out of 255) the channels of a colour may be for it to
+ * count as a grey in print: the warm greys of the style (#8f8a82, 13
+ * apart) are, the pending markers' blue-grey #8a8fa0 (22) is not. */
+#define CRPV_PRINT_NEUTRAL_SPREAD 16
+/* True when C is a grey or near-grey, printed on the black plate alone. */
+bool crpv_print_is_neutral(crpv_color c);
 
 /* The CMYK value a print file gives the screen colour C under STYLE:
  * a declared colour, a tint of one, or a grey (black ink alone). False

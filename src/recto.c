@@ -213,7 +213,10 @@ static int set_item(recto *r, int col, double x, double width, int k, const crpv
     const crpv_page_env *e = r->e;
     double ind = r->size * 1.3 * b->level;
     crpv_scene_add_tag(r->p.scene, "LI");
-    crpv_scene_add_tag(r->p.scene, "Lbl");
+    /* The bullet glyph is decoration, an artifact: read aloud, « › »
+     * means nothing; the list says it is bulleted (/ListNumbering /Disc,
+     * pdfpost.c). */
+    crpv_scene_add_tag(r->p.scene, CRPV_TAG_ARTIFACT);
     set_spec bullet = {kind, CRPV_SET_RAGGED, r->bullet_font, e->st->primary, CRPV_ROLE_BODY,
                        0, 0, index, NULL};
     crpv_item *it = crpv_scene_add(r->p.scene, CRPV_ITEM_LINE, CRPV_ROLE_BODY);

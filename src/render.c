@@ -198,16 +198,16 @@ static bool draws(const crpv_item *item)
 }
 
 /* For each TAG_BEGIN of SCENE, whether its element will have children
- * (nested elements or links): a new array of gboolean, one per item. */
-static gboolean *tags_with_children(const crpv_scene *scene)
+ * (nested elements or, with LINKS, links): a new array of gboolean, one per item. */
+static gboolean *tags_with_children(const crpv_scene *scene, bool links)
 {
     size_t n = crpv_scene_count(scene);
     gboolean *has = g_new0(gboolean, n);
     GArray *open = g_array_new(FALSE, FALSE, sizeof(size_t));
     for (size_t i = 0; i < n; i++) {
         const crpv_item *item = crpv_scene_nth(scene, i);
-        bool child = item->kind == CRPV_ITEM_TAG_BEGIN || linked(item) ||
-                     (item->kind == CRPV_ITEM_LINK && item->uri);
+        bool child = item->kind == CRPV_ITEM_TAG_BEGIN ||
+                     (links && (linked(item) || (item->kind == CRPV_ITEM_LINK && item->uri)));
         if (child && open->len)
             has[g_array_index(open, size_t, open->len - 1)] = TRUE;
         if (item->kind == CRPV_ITEM_TAG_BEGIN)
@@ -219,7 +219,56 @@ static gboolean *tags_with_children(const crpv_scene *scene)
     return has;
 }
 
+static void render(cairo_t *cr, const crpv_scene *scene, PangoContext *ctx, bool links);
+
 void crpv_render_scene(cairo_t *cr, const crpv_scene *scene, PangoContext *ctx)
+{
+    render(cr, scene, ctx, true);
+}
+
+void crpv_render_scene_unlinked(cairo_t *cr, const crpv_scene *scene, PangoContext *ctx)
+{
+    render(cr, scene, ctx, false);
+}
+
+static void string_free(gpointer s)
+{
+    g_string_free(s, TRUE);
+}
+
+void crpv_render_links(cairo_t *cr, const crpv_scene *scene)
+{
+    /* URI -> GString of rectangles, in order of first appearance. */
+    GHashTable *rects = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
+                                              string_free);
+    GPtrArray *order = g_ptr_array_new();
+    for (size_t i = 0; i < crpv_scene_count(scene); i++) {
+        const crpv_item *item = crpv_scene_nth(scene, i);
+        if (!linked(item) && !(item->kind == CRPV_ITEM_LINK && item->uri))
+            continue;
+        GString *r = g_hash_table_lookup(rects, item->uri);
+        if (!r) {
+            r = g_string_new(NULL);
+            g_hash_table_insert(rects, item->uri, r);
+            g_ptr_array_add(order, item->uri);
+        }
+        g_string_append_printf(r, "%s%.2f %.2f %.2f %.2f", r->len ? " " : "", item->box.x0,
+                               item->box.y0, item->box.x1 - item->box.x0,
+                               item->box.y1 - item->box.y0);
+    }
+    for (guint i = 0; i < order->len; i++) {
+        const char *uri = g_ptr_array_index(order, i);
+        g_autofree char *a = link_attributes(uri, NULL);
+        g_autofree char *attrs =
+            g_strdup_printf("rect=[%s] %s", ((GString *)g_hash_table_lookup(rects, uri))->str, a);
+        cairo_tag_begin(cr, CAIRO_TAG_LINK, attrs);
+        cairo_tag_end(cr, CAIRO_TAG_LINK);
+    }
+    g_ptr_array_free(order, TRUE);
+    g_hash_table_destroy(rects);
+}
+
+static void render(cairo_t *cr, const crpv_scene *scene, PangoContext *ctx, bool links)
 {
     /* Structure tags must be closed by name: keep the open ones. */
     GPtrArray *open_tags = g_ptr_array_new();
@@ -227,7 +276,7 @@ void crpv_render_scene(cairo_t *cr, const crpv_scene *scene, PangoContext *ctx)
      * element's own content beside its children (the map's drawing and
      * legend beside its links) goes into a placeholder child, which the
      * PDF's finishing folds back into it (pdfpost.c). */
-    gboolean *parent = tags_with_children(scene);
+    gboolean *parent = tags_with_children(scene, links);
     GArray *open_parent = g_array_new(FALSE, FALSE, sizeof(gboolean));
     bool own = false;
     cairo_save(cr);
@@ -238,7 +287,7 @@ void crpv_render_scene(cairo_t *cr, const crpv_scene *scene, PangoContext *ctx)
     cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
     for (size_t i = 0; i < crpv_scene_count(scene); i++) {
         const crpv_item *item = crpv_scene_nth(scene, i);
-        bool link = linked(item);
+        bool link = links && linked(item);
         bool content = !link && item->kind != CRPV_ITEM_LINK &&
                        item->kind != CRPV_ITEM_TAG_BEGIN && item->kind != CRPV_ITEM_TAG_END &&
                        item->kind != CRPV_ITEM_OUTLINE;
@@ -287,7 +336,7 @@ void crpv_render_scene(cairo_t *cr, const crpv_scene *scene, PangoContext *ctx)
             break;
         case CRPV_ITEM_LINK: {
             g_autofree char *a = link_attributes(item->uri ? item->uri : "", &item->box);
-            if (item->uri) {
+            if (item->uri && links) {
                 cairo_tag_begin(cr, CAIRO_TAG_LINK, a);
                 cairo_tag_end(cr, CAIRO_TAG_LINK);
             }

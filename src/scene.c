@@ -27,6 +27,7 @@ static void item_clear(crpv_item *item)
     g_free(item->font);
     g_free(item->uri);
     g_free(item->title);
+    g_free(item->link_name);
     g_free(item->key);
 }
 
@@ -121,6 +122,7 @@ void crpv_scene_append(crpv_scene *dst, const crpv_scene *src, double dx, double
         copy.font = g_strdup(copy.font);
         copy.uri = g_strdup(copy.uri);
         copy.title = g_strdup(copy.title);
+        copy.link_name = g_strdup(copy.link_name);
         copy.key = g_strdup(copy.key);
         g_array_append_val(dst->items, copy);
     }

@@ -88,6 +88,8 @@ typedef struct {
     int level;             /* OUTLINE */
     char *uri;             /* LINK, or a link on any item (SVG <a>, HTML <area>) */
     char *title;           /* accessible name: SVG <title>, HTML alt */
+    char *link_name;       /* with URI: who it leads to (« Labo Cités »), for the PDF's
+                            * link description */
     char *key;             /* region or département code, centre id */
     int frame;             /* map frame index the item belongs to, -1 if none */
     double baseline;       /* LINE */

@@ -32,7 +32,8 @@ static const struct {
 /* The keys of [couleurs], where each lives in the style, and its print
  * value for the default screen value: the network's raspberry as a
  * three-ink red, its derived fills likewise without cyan, black text and
- * labels on the black plate alone, near-white fills without black. The
+ * labels on the black plate alone, the light grey of regions without a
+ * centre as a black tint that holds (8 %, not a 1 % dot of magenta). The
  * markers, whose 6-pt white numbers are knocked out of them, print in one
  * ink: the raspberry's main ink, solid (see single_ink). */
 static const struct {
@@ -44,7 +45,7 @@ static const struct {
     {"principale", offsetof(crpv_style, primary), true, {0, 95, 45, 10}},
     {"actif", offsetof(crpv_style, served), true, {0, 47, 31, 25}},
     {"secondaire", offsetof(crpv_style, secondary), true, {0, 47, 31, 25}},
-    {"neutre", offsetof(crpv_style, neutral), true, {0, 1, 3, 6}},
+    {"neutre", offsetof(crpv_style, neutral), true, {0, 0, 0, 8}},
     {"frontieres", offsetof(crpv_style, border), true, {0, 0, 0, 0}},
     {"texte", offsetof(crpv_style, text), true, {0, 0, 0, 100}},
     {"mer", offsetof(crpv_style, sea), false, {0, 0, 0, 0}},
