@@ -238,10 +238,11 @@ static void idf_departements(const crpv_layer *regions, const crpv_layer *depart
         const crpv_feature *d = crpv_layer_nth(departements, i);
         if (!crpv_rect_intersects(d->bbox, idf->bbox))
             continue;
-        /* Any point well inside will do: a precision of a hundredth of the
-         * département's size is plenty. */
+        /* Any point well inside will do: a tenth of the département's size
+         * is plenty (its neighbours' poles lie far from Île-de-France), and
+         * a finer search cost 7 % of `crpv map`. */
         double size = fmin(crpv_rect_width(d->bbox), crpv_rect_height(d->bbox));
-        crpv_point inner = crpv_shape_pole(&d->shape, size / 100);
+        crpv_point inner = crpv_shape_pole(&d->shape, size / 10);
         if (crpv_shape_contains(&idf->shape, inner))
             g_ptr_array_add(out, (gpointer)d);
     }
