@@ -753,10 +753,17 @@ static void print_preflight(run *r)
         g_autofree char *size = g_strdup_printf("%.1f", p->min_text_size);
         g_autofree char *ink = g_strdup_printf("%.0f", p->max_ink);
         g_strdelimit(size, ".", ',');
+        /* A warning (the default US profile, say) is not "nothing to
+         * report": the summary says what is left to check. */
+        guint warnings = p->warnings ? p->warnings->len : 0;
+        g_autofree char *status =
+            p->problems->len ? g_strdup("problèmes signalés")
+            : warnings       ? g_strdup_printf("%u point%s à vérifier", warnings,
+                                               warnings > 1 ? "s" : "")
+                             : g_strdup("rien à signaler");
         printf("Contrôle avant impression : %s (PDF/X-4 CMJN, %zu/%zu polices incorporées, "
                "plus petit texte %s pt, encrage maximal %s %%)\n",
-               p->problems->len ? "problèmes signalés" : "rien à signaler", p->fonts_embedded,
-               p->fonts, size, ink);
+               status, p->fonts_embedded, p->fonts, size, ink);
     }
     if (r->opt->verbose) {
         for (guint i = 0; i < p->notes->len; i++)
