@@ -114,6 +114,22 @@ static int french_score(const char *utf8)
     return score;
 }
 
+/* A UTF-8 file with lines pasted from a Windows program: those lines
+ * alone are read as Windows-1252, each with a warning in WARNINGS. */
+static char *decode_mixed(const char *data, size_t len, const char *filename,
+                          GPtrArray *warnings, const char **encoding, GError **error)
+{
+    GError *local = NULL;
+    char *out = crpv_textfile_decode_lines(data, len, filename, warnings, NULL, &local);
+    if (!out) {
+        g_set_error_literal(error, CSV_ERROR, 0, local->message);
+        g_error_free(local);
+        return NULL;
+    }
+    *encoding = "UTF-8+WINDOWS-1252";
+    return out;
+}
+
 /* Returns DATA decoded to a NUL-terminated UTF-8 string without NUL bytes
  * inside, and the encoding it was read as. */
 static char *decode(const char *data, size_t len, const char *filename, const char **encoding,
@@ -133,15 +149,7 @@ static char *decode(const char *data, size_t len, const char *filename, const ch
             }
             /* Marked as UTF-8, and so it is but for lines pasted from
              * elsewhere: those alone are Windows-1252. */
-            GError *local = NULL;
-            char *out = crpv_textfile_decode_lines(data, len, filename, warnings, NULL, &local);
-            if (!out) {
-                g_set_error_literal(error, CSV_ERROR, 0, local->message);
-                g_error_free(local);
-                return NULL;
-            }
-            *encoding = "UTF-8+WINDOWS-1252";
-            return out;
+            return decode_mixed(data, len, filename, warnings, encoding, error);
         }
         *encoding = "UTF-8";
         return g_strndup(data, len);
@@ -181,15 +189,7 @@ static char *decode(const char *data, size_t len, const char *filename, const ch
      * alone is Windows-1252. Reading the whole file as Windows-1252 would
      * turn every other accent into mojibake (« CitÃ©s »). */
     if (crpv_textfile_has_utf8_line(data, len)) {
-        GError *local = NULL;
-        char *out = crpv_textfile_decode_lines(data, len, filename, warnings, NULL, &local);
-        if (!out) {
-            g_set_error_literal(error, CSV_ERROR, 0, local->message);
-            g_error_free(local);
-            return NULL;
-        }
-        *encoding = "UTF-8+WINDOWS-1252";
-        return out;
+        return decode_mixed(data, len, filename, warnings, encoding, error);
     }
     /* Not UTF-8: French Excel on Windows writes Windows-1252, on a Mac
      * older versions write MacRoman. Both map every byte above 0x7F, so
