@@ -258,6 +258,19 @@ static char *ods_cell_value(xmlTextReaderPtr r, bool *numeric)
     return NULL; /* string, time: the text as displayed */
 }
 
+/* Appends the text of the reader's current node to TEXT when it is one
+ * (text, significant white space or CDATA): what a cell's value is made of
+ * in both .ods and .xlsx. */
+static void append_text(xmlTextReaderPtr r, int type, GString *text)
+{
+    if (type != XML_READER_TYPE_TEXT && type != XML_READER_TYPE_SIGNIFICANT_WHITESPACE &&
+        type != XML_READER_TYPE_CDATA)
+        return;
+    const xmlChar *v = xmlTextReaderConstValue(r);
+    if (v)
+        g_string_append(text, (const char *)v);
+}
+
 /* Reads the table element the reader is on into B. */
 static int ods_read_table(xmlTextReaderPtr r, builder *b)
 {
@@ -324,12 +337,8 @@ static int ods_read_table(xmlTextReaderPtr r, builder *b)
             } else if (g_str_equal(name, "p")) {
                 in_p = false;
             }
-        } else if (in_p && (type == XML_READER_TYPE_TEXT ||
-                            type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE ||
-                            type == XML_READER_TYPE_CDATA)) {
-            const xmlChar *v = xmlTextReaderConstValue(r);
-            if (v)
-                g_string_append(text, (const char *)v);
+        } else if (in_p) {
+            append_text(r, type, text);
         }
         if (b->too_big)
             break;
@@ -555,12 +564,8 @@ static bool xlsx_read_sheet(const char *xml, size_t len, GPtrArray *strings, bui
                 end_row(b, 1);
                 in_row = false;
             }
-        } else if (in_value && (type == XML_READER_TYPE_TEXT ||
-                                type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE ||
-                                type == XML_READER_TYPE_CDATA)) {
-            const xmlChar *v = xmlTextReaderConstValue(r);
-            if (v)
-                g_string_append(text, (const char *)v);
+        } else if (in_value) {
+            append_text(r, type, text);
         }
         if (b->too_big)
             break;
